@@ -1,0 +1,58 @@
+# Newsroom — the commands the README names. Same targets locally and in CI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python >= 3.12: the one .python-version selects (pyenv), else python3.13, python3.12, python3.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DEV_ENV := DEBUG=1
+
+.PHONY: help python venv run serve seed test lint format check bench screenshots clean
+
+help:
+	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/"
+	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Newsroom needs Python 3.12 or newer (3.13 preferred). Install it (e.g. 'pyenv install 3.13')"; \
+		echo "or run: make PYTHON=/path/to/python3.13 <target>"; exit 1; fi
+
+$(BIN)/.installed-runtime: requirements.txt | python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(BIN)/.installed-test: requirements.txt requirements-test.txt $(BIN)/.installed-runtime
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+venv: $(BIN)/.installed-runtime
+
+run: $(BIN)/.installed-runtime
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEV_ENV) $(PY) manage.py create_dev_editor
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(BIN)/.installed-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py check
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media staticfiles tests/artifacts .pytest_cache

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = "Newsroom"
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
+        from articles import signals  # noqa: F401
+
+        # Pillow refuses (rather than decodes) anything past twice this: decompression bombs.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS

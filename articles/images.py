@@ -1,0 +1,112 @@
+"""Hero images: checked by Pillow before storing, re-encoded without metadata, and resized renditions.
+
+Renditions live next to the original under ``renditions/`` with predictable names, so a template
+can build a ``srcset`` from the original's name and width without touching the database.
+"""
+
+import io
+import warnings
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+RENDITION_FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
+
+
+def check_image(file) -> None:
+    """Raise ValidationError unless `file` is a complete, reasonably sized image Pillow can decode."""
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(
+                        "Unsupported image type %(format)s. Upload a JPEG, PNG, WebP or GIF.",
+                        code="image_format",
+                        params={"format": image.format},
+                    )
+                width, height = image.size
+                if width * height > settings.MAX_IMAGE_PIXELS:
+                    raise _too_large(width, height)
+                image.load()  # decodes every pixel: catches truncated and corrupt files
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large(None, None) from None
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many types for broken files; all mean the same to an editor
+        raise ValidationError(
+            "This file is not a complete image (%(reason)s). Upload a valid JPEG, PNG, WebP or GIF.",
+            code="invalid_image",
+            params={"reason": str(exc) or exc.__class__.__name__},
+        ) from None
+    finally:
+        file.seek(0)
+
+
+def _too_large(width, height) -> ValidationError:
+    size = f" ({width} x {height} pixels)" if width else ""
+    return ValidationError(
+        "This image is too large%(size)s. The limit is %(limit)s megapixels.",
+        code="image_too_large",
+        params={"size": size, "limit": settings.MAX_IMAGE_PIXELS // 1_000_000},
+    )
+
+
+def reencode(file, name: str) -> tuple[str, ContentFile, int, int]:
+    """Decode and re-encode an upload: applies EXIF orientation, then drops EXIF/GPS and all metadata."""
+    file.seek(0)
+    with Image.open(file) as source:
+        image = ImageOps.exif_transpose(source)
+        has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+        buffer = io.BytesIO()
+        stem = PurePosixPath(name).stem or "image"
+        if has_alpha:
+            image.convert("RGBA").save(buffer, "PNG", optimize=True)
+            new_name = f"{stem}.png"
+        else:
+            image.convert("RGB").save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
+            new_name = f"{stem}.jpg"
+        return new_name, ContentFile(buffer.getvalue()), image.width, image.height
+
+
+def rendition_name(original: str, width: int, ext: str) -> str:
+    path = PurePosixPath(original)
+    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{width}.{ext}")
+
+
+def rendition_widths(original_width: int | None) -> list[int]:
+    """Widths worth making for an original: never upscale, always at least the smallest one."""
+    widths = [w for w in settings.HERO_RENDITION_WIDTHS if original_width and w <= original_width]
+    return widths or [min(settings.HERO_RENDITION_WIDTHS)]
+
+
+def make_renditions(original: str) -> list[str]:
+    """Write WebP and JPEG renditions of a stored image; returns the names written (idempotent)."""
+    written = []
+    with default_storage.open(original, "rb") as handle, Image.open(handle) as source:
+        source.load()
+        image = source.convert("RGB")
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width >= image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+        for ext, fmt in RENDITION_FORMATS.items():
+            name = rendition_name(original, width, ext)
+            if default_storage.exists(name):
+                continue
+            buffer = io.BytesIO()
+            resized.save(buffer, fmt, quality=82, optimize=fmt == "JPEG")
+            default_storage.save(name, ContentFile(buffer.getvalue()))
+            written.append(name)
+    return written
+
+
+def srcset(original: str, original_width: int | None, ext: str) -> str:
+    return ", ".join(
+        f"{default_storage.url(rendition_name(original, w, ext))} {w}w" for w in rendition_widths(original_width)
+    )

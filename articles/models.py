@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles import images
+from articles.sanitize import sanitize_html
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in the section's URL.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a main section (shown in the site header).",
+    )
+    description = models.TextField(blank=True, help_text="One or two sentences shown on the section page.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in menus.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return " > ".join(c.name for c in self.path())
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def path(self) -> list["Category"]:
+        """Ancestors from the top section down to this one (walks `parent`: one query per level)."""
+        chain, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A section cannot be inside itself."})
+            node = node.parent
+
+
+class TaggedArticle(TaggedItemBase):
+    """django-taggit through model with a real foreign key (integrity, and joins taggit can index)."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """What readers may see: status published and a publish time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.DRAFT)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The article's URL. Renaming it keeps the old URL redirecting."
+    )
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences for listings, feeds and search engines."
+    )
+    body = models.TextField(help_text="Article text. Scripts and unsafe markup are removed on save.")
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text="JPEG, PNG, WebP or GIF. Re-encoded on upload; location data is removed.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "alt text", max_length=250, blank=True, help_text="Describes the image for readers who cannot see it."
+    )
+    hero_caption = models.CharField("caption", max_length=300, blank=True)
+    hero_credit = models.CharField("credit", max_length=150, blank=True, help_text='e.g. "Photo: Jane Doe/AP".')
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The account that owns this article.",
+    )
+    byline = models.CharField(max_length=200, blank=True, help_text='Shown to readers, e.g. "By Jane Doe".')
+    dateline = models.CharField(max_length=120, blank=True, help_text='e.g. "SEOUL, South Korea (AP)".')
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When readers can see it. A future time schedules the article; empty means now on publish.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_editors_pick = models.BooleanField("editors' pick", default=False)
+    editors_pick_order = models.PositiveSmallIntegerField(
+        "pick order", default=0, help_text="Lower numbers come first among editors' picks."
+    )
+    exclude_from_ranking = models.BooleanField(
+        default=False, help_text="Keep this article out of the popularity ranking (e.g. notices, corrections)."
+    )
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    view_count = models.PositiveBigIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["category", "status", "-published_at"], name="article_cat_pub_idx"),
+            models.Index(fields=["editors_pick_order"], condition=Q(is_editors_pick=True), name="article_picks_idx"),
+        ]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        hero = self.hero_image
+        if hero and not hero._committed:
+            name, content, _, _ = images.reencode(hero.file, hero.name)
+            hero.save(name, content, save=False)
+            self._hero_changed = True  # the post_save signal queues renditions for the new file
+        self._remember_old_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self) -> str:
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published
+
+    @property
+    def was_updated(self) -> bool:
+        """Edited after it was published (more than a minute later, so the publishing save itself doesn't count)."""
+        return bool(
+            self.published_at and self.updated_at and (self.updated_at - self.published_at).total_seconds() > 60
+        )
+
+    @property
+    def hero_srcset_webp(self) -> str:
+        return images.srcset(self.hero_image.name, self.hero_width, "webp") if self.hero_image else ""
+
+    @property
+    def hero_srcset_jpeg(self) -> str:
+        return images.srcset(self.hero_image.name, self.hero_width, "jpg") if self.hero_image else ""
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+
+    def _remember_old_slug(self) -> None:
+        if self.pk is None:
+            return
+        old = Article.objects.filter(pk=self.pk).values("slug", "status").first()
+        if old and old["slug"] != self.slug and old["status"] == self.Status.PUBLISHED:
+            SlugRedirect.objects.update_or_create(old_slug=old["slug"], defaults={"article_id": self.pk})
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()  # the slug is live again: no redirect loop
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a published article, so links shared before a rename keep working (301)."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.article_id}"
+
+
+class Vote(models.Model):
+    """One reader's vote on one article. The unique key is what makes counts exact."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
+    voter_key = models.CharField(
+        max_length=64, help_text="`u:<user id>` for signed-in readers, otherwise `a:<random id>` from a signed cookie."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["article", "voter_key"], name="vote_one_per_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_key} → {self.article_id}"

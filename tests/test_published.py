@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_covers_draft_published_scheduled_and_past(make_article):
+    now = timezone.now()
+    live = make_article(published_at=now - timedelta(minutes=1))
+    old = make_article(published_at=now - timedelta(days=400))
+    scheduled = make_article(published_at=now + timedelta(minutes=5))
+    draft = make_article(status=Article.Status.DRAFT)
+    draft_with_past_time = make_article(status=Article.Status.DRAFT, published_at=now - timedelta(days=1))
+
+    visible = set(Article.objects.published())
+
+    assert visible == {live, old}
+    assert scheduled not in visible and draft not in visible and draft_with_past_time not in visible
+    assert set(Article.objects.scheduled()) == {scheduled}
+    assert set(Article.objects.drafts()) == {draft, draft_with_past_time}
+
+
+def test_scheduled_article_appears_when_its_time_comes(make_article, client):
+    article = make_article(published_at=timezone.now() + timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_publishing_without_a_time_stamps_now(category):
+    before = timezone.now()
+    article = Article.objects.create(title="T", slug="t", body="<p>x</p>", category=category, status="published")
+    assert before <= article.published_at <= timezone.now()
+
+
+def test_reader_pages_hide_drafts_and_scheduled(make_article, client):
+    make_article(title="Visible story")
+    make_article(title="Secret draft", status=Article.Status.DRAFT)
+    make_article(title="Future story", published_at=timezone.now() + timedelta(days=1))
+
+    page = client.get("/").content.decode()
+
+    assert "Visible story" in page
+    assert "Secret draft" not in page and "Future story" not in page

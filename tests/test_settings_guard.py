@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(**env) -> subprocess.CompletedProcess:
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    clean_env.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_settings(DEBUG="0", ALLOWED_HOSTS="news.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "started" not in result.stdout
+
+
+def test_production_refuses_the_development_key():
+    result = run_settings(DEBUG="0", ALLOWED_HOSTS="x.test", SECRET_KEY="django-insecure-" + "a" * 60)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_settings(DEBUG="0", SECRET_KEY="k3Y-9xQ_" * 8)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_real_settings_and_check_deploy_is_clean():
+    env = {"DEBUG": "0", "SECRET_KEY": "k3Y-9xQ_" * 8, "ALLOWED_HOSTS": "news.example.com"}
+    assert run_settings(**env).stdout.strip() == "started"
+    clean_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_mode_starts_without_any_environment():
+    assert run_settings(DEBUG="1").stdout.strip() == "started"

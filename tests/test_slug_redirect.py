@@ -1,0 +1,47 @@
+import pytest
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_renamed_published_article_redirects_permanently(make_article, client):
+    article = make_article(slug="old-name")
+    article.slug = "new-name"
+    article.save()
+
+    response = client.get("/news/old-name/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/news/new-name/"
+    assert client.get("/news/new-name/").status_code == 200
+
+
+def test_redirect_chain_collapses_and_reusing_a_slug_removes_the_redirect(make_article, client):
+    article = make_article(slug="a")
+    for slug in ["b", "c"]:
+        article.slug = slug
+        article.save()
+    assert client.get("/news/a/")["Location"] == "/news/c/"
+    assert client.get("/news/b/")["Location"] == "/news/c/"
+
+    article.slug = "a"
+    article.save()
+
+    assert client.get("/news/a/").status_code == 200
+    assert client.get("/news/c/")["Location"] == "/news/a/"
+
+
+def test_renaming_a_draft_leaves_no_redirect(make_article, client):
+    article = make_article(slug="draft-old", status=Article.Status.DRAFT)
+    article.slug = "draft-new"
+    article.save()
+    assert client.get("/news/draft-old/").status_code == 404
+
+
+def test_old_slug_of_an_unpublished_article_is_404(make_article, client):
+    article = make_article(slug="gone-old")
+    article.slug = "gone-new"
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get("/news/gone-old/").status_code == 404
