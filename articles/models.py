@@ -190,9 +190,9 @@ class Article(models.Model):
     @property
     def was_updated(self) -> bool:
         """Edited after it was published (more than a minute later, so the publishing save itself doesn't count)."""
-        return bool(
-            self.published_at and self.updated_at and (self.updated_at - self.published_at).total_seconds() > 60
-        )
+        if not (self.published_at and self.updated_at and self.created_at):
+            return False
+        return (self.updated_at - max(self.published_at, self.created_at)).total_seconds() > 60
 
     @property
     def hero_srcset_webp(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import views, vote_views
 
 app_name = "articles"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("section/<slug:slug>/", views.category_detail, name="category"),
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
+    path("news/<int:pk>/vote/", vote_views.vote, name="vote"),
 ]

@@ -4,10 +4,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Variables a real deployment would not have (the browser tests set the last one for Playwright).
+NOT_INHERITED = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def base_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
 
 
 def run_settings(**env) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    clean_env = base_env()
     clean_env.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -39,7 +45,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_production_starts_with_real_settings_and_check_deploy_is_clean():
     env = {"DEBUG": "0", "SECRET_KEY": "k3Y-9xQ_" * 8, "ALLOWED_HOSTS": "news.example.com"}
     assert run_settings(**env).stdout.strip() == "started"
-    clean_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    clean_env = {**base_env(), **env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
