@@ -138,12 +138,6 @@ class ArticleAdmin(admin.ModelAdmin):
             ]
         return fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not can_publish(request.user):
-            actions.pop("delete_selected", None)
-        return actions
-
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         if obj.author_id is None:
             obj.author = request.user

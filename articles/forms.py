@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from articles import images
 from articles.models import Article
@@ -16,6 +17,6 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_hero_image(self):
         upload = self.cleaned_data.get("hero_image")
         # Only a new upload needs checking; a stored image was checked when it came in.
-        if upload and not getattr(upload, "_committed", True):
+        if isinstance(upload, UploadedFile):
             images.check_image(upload)
         return upload

@@ -205,6 +205,8 @@ class Article(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()  # "publish" with no time means now
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
 

@@ -1,0 +1,224 @@
+"""The editors' admin: publishing with an image and tags, roles, bulk actions, history."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from articles.models import Article
+from tests.conftest import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/article/add/"
+LIST_URL = "/admin/articles/article/"
+
+
+def staff(username: str, group: str) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return staff("eddie", "Editors")
+
+
+@pytest.fixture
+def writer(db) -> User:
+    return staff("wanda", "Writers")
+
+
+def article_form(category, **overrides) -> dict:
+    data = {
+        "title": "Harbour reopens after storm",
+        "slug": "harbour-reopens-after-storm",
+        "summary": "Ships return to the bay.",
+        "body": "<p>The harbour reopened on Tuesday.</p>",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "category": category.pk,
+        "tags": "weather, shipping",
+        "byline": "By Test Writer",
+        "dateline": "BUSAN, South Korea (AP)",
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+        "editors_pick_order": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_publishes_an_article_with_image_and_tags_and_readers_see_it(client, editor, category):
+    client.force_login(editor)
+    image = SimpleUploadedFile("harbour.png", png_bytes(800, 500), content_type="image/png")
+
+    response = client.post(ADD_URL, article_form(category, hero_image=image, hero_alt="Ships in a harbour"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    article = Article.objects.get(slug="harbour-reopens-after-storm")
+    assert article.is_published and article.author == editor
+    assert sorted(article.tags.names()) == ["shipping", "weather"]
+    assert article.hero_image.name.endswith(".jpg") and article.hero_width == 800
+    client.logout()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Harbour reopens after storm" in page and 'alt="Ships in a harbour"' in page
+    assert "Harbour reopens after storm" in client.get("/").content.decode()
+    assert LogEntry.objects.filter(object_id=str(article.pk), user=editor).exists()
+
+
+def test_image_without_alt_text_is_a_form_error(client, editor, category):
+    client.force_login(editor)
+    image = SimpleUploadedFile("harbour.png", png_bytes(), content_type="image/png")
+    response = client.post(ADD_URL, article_form(category, hero_image=image))
+    assert response.status_code == 200
+    assert "Describe the image" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_admin_list_filters_search_and_history_pages_load(client, editor, make_article):
+    client.force_login(editor)
+    article = make_article(title="Findable headline", tags=["budget"])
+    for query in [
+        "",
+        "?publication=live",
+        "?publication=scheduled",
+        "?publication=draft",
+        "?q=Findable",
+        f"?tags__id__exact={article.tags.get().pk}",
+        f"?category__id__exact={article.category_id}",
+    ]:
+        response = client.get(LIST_URL + query)
+        assert response.status_code == 200, query
+    assert "Findable headline" in client.get(LIST_URL + "?q=Findable").content.decode()
+    assert client.get(f"{LIST_URL}{article.pk}/history/").status_code == 200
+
+
+def test_change_form_offers_view_on_site_for_live_and_preview_for_drafts(client, editor, make_article):
+    client.force_login(editor)
+    live = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    assert live.get_absolute_url() in client.get(f"{LIST_URL}{live.pk}/change/").content.decode()
+    draft_page = client.get(f"{LIST_URL}{draft.pk}/change/").content.decode()
+    assert draft.get_preview_url() in draft_page and "Preview" in draft_page
+
+
+# --- roles --------------------------------------------------------------------------------------------
+
+
+def test_writer_creates_a_draft_even_when_the_post_asks_to_publish(client, writer, category):
+    client.force_login(writer)
+    response = client.post(ADD_URL, article_form(category))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT and article.author == writer
+    assert not Article.objects.published().exists()
+
+
+def test_writer_cannot_publish_own_draft_through_a_crafted_change_post(client, writer, make_article):
+    client.force_login(writer)
+    draft = make_article(status=Article.Status.DRAFT, author=writer, slug="mine")
+    data = article_form(draft.category, slug="mine", status="published", is_editors_pick="on")
+    data["published_at_0"], data["published_at_1"] = "2020-01-01", "10:00:00"
+
+    response = client.post(f"{LIST_URL}{draft.pk}/change/", data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and not draft.is_editors_pick
+    assert draft.title == "Harbour reopens after storm"  # the writer's own edit did land
+
+
+def test_writer_cannot_edit_or_delete_others_work(client, writer, editor, make_article):
+    client.force_login(writer)
+    others_draft = make_article(status=Article.Status.DRAFT, author=editor, title="Editor's draft")
+    data = article_form(others_draft.category, slug=others_draft.slug, title="Hijacked")
+
+    assert client.post(f"{LIST_URL}{others_draft.pk}/change/", data).status_code == 403
+    assert client.post(f"{LIST_URL}{others_draft.pk}/delete/", {"post": "yes"}).status_code == 403
+    others_draft.refresh_from_db()
+    assert others_draft.title == "Editor's draft"
+
+
+def test_writer_cannot_edit_own_article_once_published(client, writer, make_article):
+    client.force_login(writer)
+    published = make_article(author=writer, title="Live now")
+    data = article_form(published.category, slug=published.slug, title="Sneaky edit")
+    assert client.post(f"{LIST_URL}{published.pk}/change/", data).status_code == 403
+    published.refresh_from_db()
+    assert published.title == "Live now"
+
+
+def test_writer_cannot_run_publish_actions_even_by_crafted_post(client, writer, editor, make_article):
+    client.force_login(writer)
+    draft = make_article(status=Article.Status.DRAFT, author=writer)
+    others = make_article(status=Article.Status.DRAFT, author=editor)
+    for action in ["publish_now", "mark_editors_pick"]:
+        client.post(LIST_URL, {"action": action, "_selected_action": [draft.pk]})
+    client.post(LIST_URL, {"action": "delete_selected", "_selected_action": [others.pk], "post": "yes"})
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and not draft.is_editors_pick
+    assert Article.objects.filter(pk=others.pk).exists()
+    assert "Publish now" not in client.get(LIST_URL).content.decode()
+
+
+def test_writer_may_delete_own_draft(client, writer, make_article):
+    client.force_login(writer)
+    draft = make_article(status=Article.Status.DRAFT, author=writer)
+    assert client.post(f"{LIST_URL}{draft.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_writer_cannot_manage_categories(client, writer):
+    client.force_login(writer)
+    response = client.post("/admin/articles/category/add/", {"name": "Rogue", "slug": "rogue", "position": 0})
+    assert response.status_code == 403
+
+
+# --- bulk actions ------------------------------------------------------------------------------------
+
+
+def test_editor_bulk_actions_publish_unpublish_and_pick_with_history(client, editor, make_article):
+    client.force_login(editor)
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=2))
+    ids = [a.pk for a in [*drafts, scheduled]]
+
+    client.post(LIST_URL, {"action": "publish_now", "_selected_action": ids})
+    assert Article.objects.published().filter(pk__in=ids).count() == 3
+
+    client.post(LIST_URL, {"action": "mark_editors_pick", "_selected_action": ids[:1]})
+    assert Article.objects.get(pk=ids[0]).is_editors_pick
+
+    client.post(LIST_URL, {"action": "unpublish", "_selected_action": ids[1:]})
+    assert set(Article.objects.drafts().values_list("pk", flat=True)) == set(ids[1:])
+
+    entries = LogEntry.objects.filter(user=editor, action_flag=CHANGE)
+    assert entries.filter(change_message="Published now.").count() == 3
+    assert entries.filter(change_message="Unpublished.").count() == 2
+
+
+# --- preview --------------------------------------------------------------------------------------------
+
+
+def test_staff_preview_of_draft_is_noindex_and_never_cached(client, editor, make_article):
+    draft = make_article(status=Article.Status.DRAFT, title="Embargoed story")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(draft.get_preview_url()).status_code == 302  # to the admin login
+
+    client.force_login(editor)
+    response = client.get(draft.get_preview_url())
+
+    assert response.status_code == 200
+    assert "Embargoed story" in response.content.decode()
+    assert "noindex" in response["X-Robots-Tag"]
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert client.get("/preview/999999/").status_code == 404

@@ -1,0 +1,105 @@
+"""Hero image uploads: checked by Pillow before storing, re-encoded without EXIF, resized renditions."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.images import rendition_name
+from articles.models import Article
+from tests.conftest import jpeg_bytes, png_bytes
+from tests.test_admin import article_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    user = User.objects.create_user("eddie", password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def gps_jpeg() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (37.0, 33.0, 59.0)
+    return jpeg_bytes(1400, 700, exif=exif.tobytes())
+
+
+def bilevel_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")  # compresses to a few KB: a classic bomb
+    return buffer.getvalue()
+
+
+def upload(editor_client, category, content: bytes, name: str, **overrides):
+    image = SimpleUploadedFile(name, content, content_type="image/jpeg")
+    data = article_form(category, hero_image=image, hero_alt="A picture", **overrides)
+    return editor_client.post("/admin/articles/article/add/", data)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"%PDF-1.4 definitely not an image", "notes.jpg", "Upload a valid image"),
+        (jpeg_bytes(400, 300)[:700], "cut.jpg", "not a complete image"),
+        (bilevel_png(7_000, 7_000), "big.png", "too large"),
+        (bilevel_png(10_000, 10_000), "bomb.png", "Upload a valid image"),
+    ],
+    ids=["not-an-image", "truncated", "over-pixel-limit", "decompression-bomb"],
+)
+def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, category, content, name, message):
+    response = upload(editor_client, category, content, name)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Article.objects.exists()
+    assert not default_storage.exists(f"heroes/{name}")
+
+
+def test_bad_upload_on_an_existing_article_keeps_what_was_stored(editor_client, category):
+    upload(editor_client, category, png_bytes(640, 400), "first.png")
+    article = Article.objects.get()
+    original_name = article.hero_image.name
+
+    data = article_form(category, hero_image=SimpleUploadedFile("x.jpg", b"garbage"), hero_alt="A picture")
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200 and "Upload a valid image" in response.content.decode()
+    article.refresh_from_db()
+    assert article.hero_image.name == original_name and default_storage.exists(original_name)
+
+
+def test_upload_is_reencoded_without_exif_or_gps_and_renditions_are_made(
+    editor_client, category, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(editor_client, category, gps_jpeg(), "spy.jpg")
+    assert response.status_code == 302
+    article = Article.objects.get()
+
+    with default_storage.open(article.hero_image.name) as stored, Image.open(stored) as image:
+        assert image.format == "JPEG"
+        assert len(image.getexif()) == 0 and not image.info.get("exif")
+    for width in (320, 640, 1280):
+        for ext in ("webp", "jpg"):
+            assert default_storage.exists(rendition_name(article.hero_image.name, width, ext))
+    with default_storage.open(rendition_name(article.hero_image.name, 640, "webp")) as small, Image.open(small) as im:
+        assert im.size == (640, 320)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "-320.webp 320w" in page and "-1280.jpg 1280w" in page
+
+
+def test_small_originals_are_not_upscaled(editor_client, category, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(editor_client, category, png_bytes(500, 250), "small.png")
+    article = Article.objects.get()
+    assert default_storage.exists(rendition_name(article.hero_image.name, 320, "webp"))
+    assert not default_storage.exists(rendition_name(article.hero_image.name, 640, "webp"))
