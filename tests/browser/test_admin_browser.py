@@ -1,0 +1,45 @@
+"""An editor signs in to the admin in real Chromium and publishes an article with an image and tags."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from articles.models import Article
+from tests.conftest import png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_editor_publishes_through_the_admin_and_readers_see_it(page, category, tmp_path, screenshot):
+    editor = User.objects.create_user("eddie", password="right-password-123", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    image = tmp_path / "lighthouse.png"
+    image.write_bytes(png_bytes(900, 600))
+    csp_violations = []
+    page.on("console", lambda msg: "Content-Security-Policy" in msg.text and csp_violations.append(msg.text))
+
+    page.goto("/admin/login/")
+    page.fill("#id_username", "eddie")
+    page.fill("#id_password", "right-password-123")
+    page.click("input[type=submit]")
+    page.goto("/admin/articles/article/add/")
+    page.locator("#id_title").press_sequentially("Lighthouse keeper retires")
+    assert page.input_value("#id_slug") == "lighthouse-keeper-retires"  # prepopulated by the admin's script
+    page.fill("#id_summary", "Forty years on the rocks.")
+    page.fill("#id_body", "<p>She climbed the stairs one last time.</p>")
+    page.set_input_files("#id_hero_image", str(image))
+    page.fill("#id_hero_alt", "A white lighthouse")
+    page.click("#id_category + .select2 .select2-selection")  # the section picker is an autocomplete
+    page.fill(".select2-search__field", "Wor")
+    page.click(".select2-results__option:has-text('World')")
+    page.fill("#id_tags", "coast, people")
+    page.select_option("#id_status", "published")
+    screenshot(page, "admin-add-article")
+    page.locator("input[name=_save]").first.click()
+
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    article = Article.objects.get(slug="lighthouse-keeper-retires")
+    assert article.is_published and sorted(article.tags.names()) == ["coast", "people"]
+    page.goto(article.get_absolute_url())
+    assert page.locator("h1").inner_text() == "Lighthouse keeper retires"
+    assert page.locator("img[alt='A white lighthouse']").is_visible()
+    assert csp_violations == []
