@@ -24,3 +24,8 @@ CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 # Serve static files straight from the finders: no collectstatic needed before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A file-backed SQLite test database: the browser tests' live server answers requests on several
+# threads, and an in-memory database shared between threads fails under concurrent requests.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405
