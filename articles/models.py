@@ -49,10 +49,11 @@ class Category(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "A section cannot be inside itself."})
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "A section cannot be inside itself or one of its subsections."})
+            seen.add(node.pk)
             node = node.parent
 
 
