@@ -120,6 +120,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES = {"default": _db}
+# Read replicas (PostgreSQL): DATABASE_REPLICA_URLS=postgres://…,postgres://… sends plain reads to them.
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    DATABASES[f"replica_{_n}"] = {**dj_database_url.parse(_url), "TEST": {"MIRROR": "default"}}
+    DATABASES[f"replica_{_n}"]["OPTIONS"] = _db.get("OPTIONS", {})
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Django's built-in Redis backend when REDIS_URL is set, local memory otherwise.

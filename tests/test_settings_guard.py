@@ -59,3 +59,21 @@ def test_production_starts_with_real_settings_and_check_deploy_is_clean():
 
 def test_development_mode_starts_without_any_environment():
     assert run_settings(DEBUG="1").stdout.strip() == "started"
+
+
+def test_replica_urls_configure_replicas_and_the_router():
+    code = (
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, settings.DATABASES['replica_1']['HOST'])"
+    )
+    env = {
+        **base_env(),
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": "postgres://app@primary.internal:5432/news",
+        "DATABASE_REPLICA_URLS": "postgres://app@r0.internal:5432/news,postgres://app@r1.internal:5432/news",
+    }
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == (
+        "['default', 'replica_0', 'replica_1'] ['newsroom.db_router.PrimaryReplicaRouter'] r1.internal"
+    ), result.stderr
