@@ -1,10 +1,37 @@
 """Reads for reader pages. Each returns data at a fixed query cost, whatever the data size."""
 
-from django.core.cache import cache
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+from typing import NamedTuple
 
-from articles.models import Article, Category
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Category, TaggedArticle
+from articles.popularity import rank_popular_articles
 
 CATEGORY_TREE_KEY = "articles:category-tree:v1"
+
+RELATED_LIMIT = 10
+RANKING_LIMIT = 8
+RECOMMENDATION_LIMIT = 8
+# Related: look at no more than this many tags of the article and this many newest articles per tag,
+# so a tag on 100,000 articles costs the same as a tag on ten.
+RELATED_TAGS_CONSIDERED = 20
+RELATED_CANDIDATES_PER_TAG = 50
+SECTION_BLOCK_SIZE = 4
+SEARCH_MAX_LENGTH = 100
+
+
+class Crumb(NamedTuple):
+    name: str
+    url: str
 
 
 def category_tree() -> dict[int, Category]:
@@ -25,12 +52,185 @@ def category_path(category_id: int) -> list[Category]:
     return category.path() if category else []
 
 
+def category_by_slug(slug: str) -> Category | None:
+    return next((c for c in category_tree().values() if c.slug == slug), None)
+
+
+def category_descendant_ids(category_id: int) -> set[int]:
+    """The category and every section below it (from the cached tree: no query)."""
+    tree = category_tree()
+    return {c.pk for c in tree.values() if any(a.pk == category_id for a in c.path())} | {category_id}
+
+
+def top_section_id(category_id: int) -> int | None:
+    path = category_path(category_id)
+    return path[0].pk if path else None
+
+
 def main_sections() -> list[Category]:
     return [c for c in category_tree().values() if c.parent_id is None]
+
+
+def breadcrumb_for_category(category_id: int) -> list[Crumb]:
+    home = Crumb("Home", reverse("articles:home"))
+    return [home, *(Crumb(c.name, c.get_absolute_url()) for c in category_path(category_id))]
 
 
 def latest_articles(*, category: Category | None = None):
     articles = Article.objects.published().select_related("category")
     if category is not None:
-        articles = articles.filter(category=category)
+        articles = articles.filter(category_id__in=category_descendant_ids(category.pk))
     return articles
+
+
+def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Category, list[Article]]]:
+    """The newest `size` articles of each main section (sub-sections included), in one query."""
+    sections = main_sections()
+    if not sections:
+        return []
+    published = Article.objects.published()
+    newest_per_section = [
+        Q(pk__in=published.filter(category_id__in=category_descendant_ids(s.pk)).values("pk")[:size]) for s in sections
+    ]
+    articles = list(published.filter(reduce(or_, newest_per_section)).select_related("category"))
+    blocks = []
+    for section in sections:
+        ids = category_descendant_ids(section.pk)
+        items = [a for a in articles if a.category_id in ids][:size]
+        if items:
+            blocks.append((section, items))
+    return blocks
+
+
+def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Article]:
+    """Published articles sharing the most tags with `article`, newest first on ties; filled from its category.
+
+    Bounded: candidates are at most RELATED_CANDIDATES_PER_TAG articles per tag, newest by id (an index-only
+    walk of the (tag, article) index, where ordering by publish time would sort every article on the tag).
+    Two queries: candidates with their shared-tag count, then the articles themselves plus the fill.
+    """
+    published = Article.objects.published()
+    ranked_ids: list[int] = []
+    tag_ids = tag_ids[:RELATED_TAGS_CONSIDERED]
+    if tag_ids:
+        candidates_per_tag = [
+            Q(
+                content_object_id__in=TaggedArticle.objects.filter(tag_id=tag_id, content_object__in=published)
+                .exclude(content_object_id=article.pk)
+                .order_by("-content_object_id")
+                .values("content_object_id")[:RELATED_CANDIDATES_PER_TAG]
+            )
+            for tag_id in tag_ids
+        ]
+        ranked_ids = list(
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .filter(reduce(or_, candidates_per_tag))
+            .values("content_object_id")
+            .annotate(shared=Count("id"), newest=Max("content_object__published_at"))
+            .order_by("-shared", "-newest", "-content_object_id")
+            .values_list("content_object_id", flat=True)[:limit]
+        )
+    rank = {pk: i for i, pk in enumerate(ranked_ids)}
+    articles = list(
+        published.filter(Q(pk__in=ranked_ids) | Q(category_id=article.category_id))
+        .exclude(pk=article.pk)
+        .annotate(
+            shares_tags=Case(When(pk__in=ranked_ids, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        .select_related("category")
+        .order_by("-shares_tags", "-published_at", "-id")[:limit]
+    )
+    return sorted(articles, key=lambda a: rank.get(a.pk, len(rank)))
+
+
+@dataclass
+class Widgets:
+    related: list[Article] = field(default_factory=list)
+    ranking: list[Article] = field(default_factory=list)
+    recommendation: list[Article] = field(default_factory=list)
+
+
+def reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
+    """Related (article pages only), Ranking and Recommendation, with no article twice and never `article`.
+
+    Related is the most specific, so it picks first; Ranking then skips those; Recommendation skips both.
+    One ranking query serves Ranking and Recommendation's popular fill.
+    """
+    widgets = Widgets()
+    used: set[int] = set()
+    if article is not None:
+        used.add(article.pk)
+        widgets.related = related_articles(article=article, tag_ids=tag_ids or [])
+        used.update(a.pk for a in widgets.related)
+
+    popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT + len(used), exclude_ids=used)
+    popular = [a for a in popular if a.pk not in used]
+    widgets.ranking = popular[:RANKING_LIMIT]
+    used.update(a.pk for a in widgets.ranking)
+
+    widgets.recommendation = recommended_articles(
+        exclude_ids=used,
+        popular=popular[RANKING_LIMIT:],
+        section_id=top_section_id(article.category_id) if article else None,
+    )
+    return widgets
+
+
+def recommended_articles(
+    *, exclude_ids: set[int], popular: list[Article], section_id: int | None, limit: int = RECOMMENDATION_LIMIT
+) -> list[Article]:
+    """Editors' picks in their order, then popular and then recent articles from other sections. One query."""
+    same_section = category_descendant_ids(section_id) if section_id else set()
+    picks_and_recent = list(
+        Article.objects.published()
+        .exclude(pk__in=exclude_ids)
+        .filter(Q(is_editors_pick=True) | ~Q(category_id__in=same_section))
+        .select_related("category")
+        .order_by("-is_editors_pick", "editors_pick_order", "-published_at", "-id")[: limit * 2]
+    )
+    picks = [a for a in picks_and_recent if a.is_editors_pick]
+    recent = [a for a in picks_and_recent if not a.is_editors_pick]
+    chosen: list[Article] = []
+    for candidate in [*picks, *(a for a in popular if a.category_id not in same_section), *recent]:
+        if len(chosen) == limit:
+            break
+        if candidate.pk not in exclude_ids and all(candidate.pk != c.pk for c in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def clean_search_query(raw: str) -> tuple[str, bool]:
+    """The query readers typed, trimmed and capped; and whether it had to be shortened."""
+    query = " ".join(raw.split())
+    return query[:SEARCH_MAX_LENGTH], len(query) > SEARCH_MAX_LENGTH
+
+
+def search_articles(query: str):
+    """Published articles matching `query`, best first.
+
+    PostgreSQL: full-text search weighted title > summary > body, ranked. Elsewhere (SQLite): every word
+    must appear in the title, summary or body, newest first.
+    """
+    articles = Article.objects.published().select_related("category")
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            articles.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
+            .order_by("-rank", "-published_at", "-id")
+        )
+    for word in query.split()[:10]:
+        articles = articles.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+    return articles.order_by("-published_at", "-id")
+
+
+def news_sitemap_articles(*, hours: int = 48, limit: int = 1000):
+    since = timezone.now() - timedelta(hours=hours)
+    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:limit]

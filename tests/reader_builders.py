@@ -1,0 +1,72 @@
+"""A small newsroom for reader-page tests: nested sections, many tags, picks, drafts and scheduled stories."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from articles.models import Article, Category
+from tests.conftest import jpeg_bytes
+
+
+@dataclass
+class Newsroom:
+    world: Category
+    asia: Category
+    business: Category
+    sports: Category
+    articles: list[Article] = field(default_factory=list)
+    draft: Article | None = None
+    scheduled: Article | None = None
+
+
+def build_newsroom(*, count: int = 36, tags_per_article: int = 4, hero: bool = False) -> Newsroom:
+    """`count` published articles over four sections, each with several of 12 tags, plus a draft and a
+    scheduled story that share every tag (so leaks into widgets would show)."""
+    world = Category.objects.create(name="World", slug="world", position=1)
+    asia = Category.objects.create(name="Asia", slug="asia", parent=world)
+    business = Category.objects.create(name="Business", slug="business", position=2)
+    sports = Category.objects.create(name="Sports", slug="sports", position=3)
+    sections = [world, asia, business, sports]
+    tag_names = [f"topic-{i}" for i in range(12)]
+    now = timezone.now()
+    room = Newsroom(world=world, asia=asia, business=business, sports=sports)
+    for n in range(count):
+        fields = {
+            "title": f"Story {n:02d} about {tag_names[n % 12]}",
+            "slug": f"story-{n:02d}",
+            "summary": f"Summary of story {n:02d}.",
+            "body": f"<p>Body text of story {n:02d} with some words.</p>",
+            "category": sections[n % 4],
+            "status": Article.Status.PUBLISHED,
+            "published_at": now - timedelta(hours=n + 1),
+            "byline": "By Test Writer",
+            "dateline": "SEOUL, South Korea",
+            "vote_count": (n * 7) % 23,
+        }
+        if hero and n == 0:
+            fields.update(
+                hero_image=SimpleUploadedFile("lead.jpg", jpeg_bytes(800, 450), content_type="image/jpeg"),
+                hero_alt="A street in the rain",
+                hero_caption="Rain in the city.",
+                hero_credit="Photo: Test",
+            )
+        article = Article.objects.create(**fields)
+        article.tags.add(*{tag_names[(n + k) % 12] for k in range(tags_per_article)})
+        room.articles.append(article)
+    room.draft = Article.objects.create(
+        title="Secret draft", slug="secret-draft", body="<p>x</p>", category=world, vote_count=999
+    )
+    room.draft.tags.add(*tag_names)
+    room.scheduled = Article.objects.create(
+        title="Future story",
+        slug="future-story",
+        body="<p>x</p>",
+        category=world,
+        status=Article.Status.PUBLISHED,
+        published_at=now + timedelta(days=1),
+        vote_count=999,
+    )
+    room.scheduled.tags.add(*tag_names)
+    return room
