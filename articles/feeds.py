@@ -45,7 +45,7 @@ class LatestArticlesFeed(Feed):
         items = list(articles.prefetch_related("tags")[:FEED_SIZE])
         for item in items:
             # Enclosures must be absolute URLs; the feed framework only makes links absolute.
-            item.hero_absolute_url = obj.request.build_absolute_uri(item.hero_image.url) if item.hero_image else ""
+            item.hero_absolute_url = selectors.absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""
         return items
 
     def item_title(self, item: Article) -> str:

@@ -7,6 +7,7 @@ from operator import or_
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
@@ -32,6 +33,11 @@ SEARCH_MAX_LENGTH = 100
 class Crumb(NamedTuple):
     name: str
     url: str
+
+
+def absolute_url(request, path: str) -> str:
+    """`path` on the site's public domain (django.contrib.sites), as sitemaps and feeds build their links."""
+    return f"{request.scheme}://{get_current_site(request).domain}{path}"
 
 
 def category_tree() -> dict[int, Category]:
@@ -201,7 +207,8 @@ def recommended_articles(
 
 def clean_search_query(raw: str) -> tuple[str, bool]:
     """The query readers typed, trimmed and capped; and whether it had to be shortened."""
-    query = " ".join(raw.split())
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)  # NUL and control characters
+    query = " ".join(printable.split())
     return query[:SEARCH_MAX_LENGTH], len(query) > SEARCH_MAX_LENGTH
 
 

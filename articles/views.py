@@ -53,7 +53,7 @@ def paginate(request, items) -> Page:
 def listing_seo(request, page: Page) -> dict:
     """Page 1 is the canonical listing; later pages and odd `?page=` values are not indexed."""
     path = request.path if page.number == 1 else f"{request.path}?page={page.number}"
-    return {"canonical_url": request.build_absolute_uri(path), "noindex": "page" in request.GET}
+    return {"canonical_url": selectors.absolute_url(request, path), "noindex": "page" in request.GET}
 
 
 @require_GET
@@ -66,7 +66,7 @@ def home(request):
         "latest": latest[1:],
         "section_blocks": selectors.section_blocks(),
         "widgets": widgets,
-        "canonical_url": request.build_absolute_uri(reverse("articles:home")),
+        "canonical_url": selectors.absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
 
@@ -101,7 +101,7 @@ def _render_article(request, article: Article, *, preview: bool):
         "tags": tags,
         "preview": preview,
         "widgets": selectors.reader_widgets(article=article, tag_ids=[t.pk for t in tags]),
-        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "canonical_url": selectors.absolute_url(request, article.get_absolute_url()),
         "noindex": preview,
         "current_section_id": selectors.top_section_id(article.category_id),
     }
@@ -146,7 +146,7 @@ def search(request):
         "shortened": shortened,
         "max_length": selectors.SEARCH_MAX_LENGTH,
         "page": page,
-        "canonical_url": request.build_absolute_uri(reverse("articles:search")),
+        "canonical_url": selectors.absolute_url(request, reverse("articles:search")),
         "noindex": True,
     }
     return render(request, "articles/search.html", context)
@@ -161,8 +161,8 @@ def robots_txt(request):
         "Disallow: /preview/",
         f"Disallow: {reverse('articles:search')}",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('news-sitemap'))}",
+        f"Sitemap: {selectors.absolute_url(request, reverse('sitemap'))}",
+        f"Sitemap: {selectors.absolute_url(request, reverse('news-sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -171,5 +171,10 @@ def robots_txt(request):
 @public_cache
 def news_sitemap(request):
     """Google News sitemap: articles published in the last 48 hours, newest first."""
-    context = {"articles": selectors.news_sitemap_articles(), "site_name": get_current_site(request).name}
+    site = get_current_site(request)
+    context = {
+        "articles": selectors.news_sitemap_articles(),
+        "site_name": site.name,
+        "base_url": f"{request.scheme}://{site.domain}",
+    }
     return render(request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8")

@@ -70,3 +70,15 @@ def build_newsroom(*, count: int = 36, tags_per_article: int = 4, hero: bool = F
     )
     room.scheduled.tags.add(*tag_names)
     return room
+
+
+SITE_DOMAIN = "news.example.com"
+
+
+def use_public_domain() -> str:
+    """Give the site a public domain unlike the test client's host, so absolute links prove where they come from."""
+    from django.contrib.sites.models import Site
+
+    Site.objects.filter(pk=1).update(domain=SITE_DOMAIN, name="Newsroom")
+    Site.objects.clear_cache()
+    return f"http://{SITE_DOMAIN}"

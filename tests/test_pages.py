@@ -12,9 +12,14 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Article, Category
-from tests.reader_builders import build_newsroom
+from tests.reader_builders import build_newsroom, use_public_domain
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _public_domain(db):
+    use_public_domain()
 
 
 def text_of(response) -> str:
@@ -88,7 +93,7 @@ def test_article_hero_image_has_srcset_alt_caption_and_credit(client, make_artic
     assert re.search(r'<source type="image/webp" srcset="[^"]+-320\.webp 320w, [^"]+-640\.webp 640w"', html)
     assert "Rescuers search the rubble." in html and "Photo: Jane Doe/AP" in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert re.search(r'<meta property="og:image" content="http://testserver/media/heroes/', html)
+    assert re.search(r'<meta property="og:image" content="http://news.example.com/media/heroes/', html)
 
 
 def test_article_seo_tags_and_json_ld(client, make_article):
@@ -96,7 +101,7 @@ def test_article_seo_tags_and_json_ld(client, make_article):
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
 
-    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="http://news.example.com{article.get_absolute_url()}">' in html
     assert '<meta name="description" content="Short summary.">' in html
     assert '<meta property="og:type" content="article">' in html
     assert 'name="robots"' not in html
@@ -158,7 +163,7 @@ def test_home_shows_lead_story_list_sections_and_widgets(client):
         assert f'<a href="/section/{section.lower()}/">{section}</a></h2>' in html
     assert "Ranking" in text and "Recommendation" in text
     assert "Secret draft" not in text and "Future story" not in text
-    assert '<link rel="canonical" href="http://testserver/">' in html
+    assert '<link rel="canonical" href="http://news.example.com/">' in html
 
 
 def test_section_page_lists_sub_sections_with_total_and_breadcrumb(client):
@@ -209,9 +214,9 @@ def test_paginated_and_odd_page_urls_are_not_indexed_and_canonical_points_at_the
     first, second, past_end = (client.get(f"/section/world/{q}").content.decode() for q in ["", "?page=2", "?page=7"])
 
     assert 'name="robots"' not in first
-    assert '<link rel="canonical" href="http://testserver/section/world/">' in first
+    assert '<link rel="canonical" href="http://news.example.com/section/world/">' in first
     assert '<meta name="robots" content="noindex, follow">' in second
-    assert '<link rel="canonical" href="http://testserver/section/world/?page=2">' in second
+    assert '<link rel="canonical" href="http://news.example.com/section/world/?page=2">' in second
     assert '<meta name="robots" content="noindex, follow">' in past_end
 
 
@@ -251,8 +256,8 @@ def test_robots_txt_points_at_the_sitemaps(client):
     body = response.content.decode()
 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Sitemap: http://testserver/news-sitemap.xml" in body
+    assert "Sitemap: http://news.example.com/sitemap.xml" in body
+    assert "Sitemap: http://news.example.com/news-sitemap.xml" in body
     assert "Disallow: /admin/" in body and "Disallow: /preview/" in body
 
 

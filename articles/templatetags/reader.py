@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
+from articles.selectors import absolute_url
 
 register = template.Library()
 
@@ -38,15 +39,15 @@ def article_json_ld(context, article: Article) -> str:
         "@type": "NewsArticle",
         "headline": article.title[:110],
         "description": article.summary,
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
         "author": [{"@type": "Person", "name": article.byline or site.name}],
-        "publisher": {"@type": "Organization", "name": site.name, "url": request.build_absolute_uri("/")},
+        "publisher": {"@type": "Organization", "name": site.name, "url": absolute_url(request, "/")},
         "articleSection": article.category.name,
     }
     if article.hero_image:
-        data["image"] = [request.build_absolute_uri(article.hero_image.url)]
+        data["image"] = [absolute_url(request, article.hero_image.url)]
     payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return format_html(
         '<script type="application/ld+json" nonce="{}">{}</script>',
