@@ -24,6 +24,7 @@ class Newsroom:
 def build_newsroom(*, count: int = 36, tags_per_article: int = 4, hero: bool = False) -> Newsroom:
     """`count` published articles over four sections, each with several of 12 tags, plus a draft and a
     scheduled story that share every tag (so leaks into widgets would show)."""
+    use_public_domain()  # transactional tests flush the migration's site row; name it again
     world = Category.objects.create(name="World", slug="world", position=1)
     asia = Category.objects.create(name="Asia", slug="asia", parent=world)
     business = Category.objects.create(name="Business", slug="business", position=2)
@@ -79,6 +80,6 @@ def use_public_domain() -> str:
     """Give the site a public domain unlike the test client's host, so absolute links prove where they come from."""
     from django.contrib.sites.models import Site
 
-    Site.objects.filter(pk=1).update(domain=SITE_DOMAIN, name="Newsroom")
+    Site.objects.update_or_create(pk=1, defaults={"domain": SITE_DOMAIN, "name": "Newsroom"})
     Site.objects.clear_cache()
     return f"http://{SITE_DOMAIN}"

@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -25,7 +26,7 @@ def _public_domain(db):
 def text_of(response) -> str:
     """The page's visible text, tags stripped and whitespace collapsed."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def breadcrumb_text(response) -> str:
@@ -53,7 +54,7 @@ def test_article_page_anatomy(client, make_article, category, settings):
     assert response.status_code == 200
     assert html.count("<h1") == 1 and "<h1>Quake hits coast</h1>" in html
     assert breadcrumb_text(response) == "Home > World > Asia"
-    assert "Current: Home World Asia" in text
+    assert "Current: Home > World > Asia" in text
     assert 'href="/section/world/"' in html and 'href="/section/asia/"' in html
     # Publish time in the site's time zone (UTC+9), machine-readable in <time datetime>.
     assert 'Date: <time datetime="2025-04-17T12:13:10+09:00">2025-04-17 12:13:10</time>' in html

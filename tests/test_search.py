@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def result_titles(response) -> list[str]:
     html = response.content.decode()
     listing = re.search(r'<ul class="article-list">(.*?)</ul>', html, re.S).group(1)
-    return re.findall(r'<h3 class="item-title"><a href="[^"]+">([^<]+)</a></h3>', listing)
+    return re.findall(r'<h2 class="item-title"><a href="[^"]+">([^<]+)</a></h2>', listing)
 
 
 def test_search_finds_words_in_title_summary_and_body_but_never_drafts(client, make_article):
