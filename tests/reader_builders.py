@@ -1,13 +1,30 @@
 """A small newsroom for reader-page tests: nested sections, many tags, picks, drafts and scheduled stories."""
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from articles.models import Article, Category
-from tests.conftest import jpeg_bytes
+
+
+def landscape_jpeg(width: int, height: int) -> bytes:
+    """A made-up stormy landscape (sky gradient, hills, sea), so screenshots look like a news page."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=(int(70 + 90 * t), int(85 + 80 * t), int(110 + 70 * t)))
+    draw.polygon([(0, height * 0.62), (width * 0.3, height * 0.45), (width * 0.55, height * 0.6),
+                  (width * 0.8, height * 0.42), (width, height * 0.55), (width, height), (0, height)],
+                 fill=(48, 72, 58))  # fmt: skip
+    draw.rectangle([(0, height * 0.78), (width, height)], fill=(38, 62, 92))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
 
 
 @dataclass
@@ -48,7 +65,7 @@ def build_newsroom(*, count: int = 36, tags_per_article: int = 4, hero: bool = F
         }
         if hero and n == 0:
             fields.update(
-                hero_image=SimpleUploadedFile("lead.jpg", jpeg_bytes(800, 450), content_type="image/jpeg"),
+                hero_image=SimpleUploadedFile("lead.jpg", landscape_jpeg(1280, 720), content_type="image/jpeg"),
                 hero_alt="A street in the rain",
                 hero_caption="Rain in the city.",
                 hero_credit="Photo: Test",

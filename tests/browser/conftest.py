@@ -120,9 +120,9 @@ def screenshot():
     """Save a PNG under tests/artifacts/ (git-ignored) so a person can look at what the browser saw."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def save(page, name: str) -> Path:
+    def save(page, name: str, *, full_page: bool = True) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return save

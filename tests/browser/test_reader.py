@@ -125,3 +125,20 @@ def test_focus_is_visible_on_links(page, newsroom):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert page.evaluate("document.activeElement.className") == "site-name"
     assert outline == "solid"
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"), [("page", "readme-article-desktop"), ("phone_page", "readme-article-phone")]
+)
+def test_article_page_first_screen(request, newsroom, screenshot, viewport, name):
+    """What a reader sees first: title, date and the hero image above the fold (`make screenshots` copies these)."""
+    browser_page = request.getfixturevalue(viewport)
+    browser_page.goto(newsroom.articles[0].get_absolute_url())
+    browser_page.wait_for_load_state("networkidle")
+
+    fold = browser_page.viewport_size["height"]
+    assert browser_page.locator("h1").bounding_box()["y"] < fold
+    hero = browser_page.locator(".hero img")
+    assert hero.evaluate("img => img.complete && img.naturalWidth > 0")  # the image really loaded
+    assert hero.bounding_box()["y"] < fold
+    screenshot(browser_page, name, full_page=False)
