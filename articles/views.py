@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles import selectors
@@ -56,7 +56,7 @@ def listing_seo(request, page: Page) -> dict:
     return {"canonical_url": selectors.absolute_url(request, path), "noindex": "page" in request.GET}
 
 
-@require_GET
+@require_safe
 @public_cache
 def home(request):
     latest = list(selectors.latest_articles()[:HOME_LATEST])
@@ -71,7 +71,7 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def article_detail(request, slug: str):
     article = Article.objects.published().select_related("category").filter(slug=slug).first()
@@ -108,7 +108,7 @@ def _render_article(request, article: Article, *, preview: bool):
     return render(request, "articles/article_detail.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def category_detail(request, slug: str):
     category = selectors.category_by_slug(slug)
@@ -126,7 +126,7 @@ def category_detail(request, slug: str):
     return render(request, "articles/category_detail.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
@@ -136,7 +136,7 @@ def tag_detail(request, slug: str):
     return render(request, "articles/tag_detail.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def search(request):
     query, shortened = selectors.clean_search_query(request.GET.get("q", ""))
@@ -152,7 +152,7 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def robots_txt(request):
     lines = [
@@ -167,7 +167,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @public_cache
 def news_sitemap(request):
     """Google News sitemap: articles published in the last 48 hours, newest first."""

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
@@ -179,7 +180,11 @@ def test_section_page_lists_sub_sections_with_total_and_breadcrumb(client):
     assert "Popular in World" in text
     assert room.articles[1].title in text  # an Asia story
 
+    assert '<meta name="description" content="Latest news in World.">' in response.content.decode()
+    Category.objects.filter(slug="asia").update(description="News from Asia.")
+    cache.clear()  # the category tree
     asia = client.get("/section/asia/")
+    assert '<meta name="description" content="News from Asia.">' in asia.content.decode()
     assert breadcrumb_text(asia) == "Home > World > Asia" and "total 9" in text_of(asia)
 
 
@@ -264,8 +269,6 @@ def test_robots_txt_points_at_the_sitemaps(client):
 
 def cold_caches():
     """Empty the caches a fresh server process would have empty."""
-    from django.core.cache import cache
-
     cache.clear()
     Site.objects.clear_cache()
 
@@ -296,3 +299,12 @@ def test_query_count_is_fixed_whatever_the_data_size(client, django_assert_max_n
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_head_requests_work_and_other_methods_are_refused(client):
+    room = build_newsroom(count=3)
+    url = room.articles[0].get_absolute_url()
+
+    assert client.head(url).status_code == 200
+    assert client.head("/").status_code == 200
+    assert client.post("/search/", {"q": "x"}).status_code == 405
