@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,59 +94,79 @@ def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Category, li
     sections = main_sections()
     if not sections:
         return []
-    published = Article.objects.published()
-    newest_per_section = [
-        Q(pk__in=published.filter(category_id__in=category_descendant_ids(s.pk)).values("pk")[:size]) for s in sections
-    ]
-    articles = list(published.filter(reduce(or_, newest_per_section)).select_related("category"))
+    articles = _union_of_slices([latest_articles(category=s).order_by("-published_at", "-id")[:size] for s in sections])
     blocks = []
     for section in sections:
         ids = category_descendant_ids(section.pk)
-        items = [a for a in articles if a.category_id in ids][:size]
+        items = sorted((a for a in articles if a.category_id in ids), key=_newest_first)[:size]
         if items:
             blocks.append((section, items))
     return blocks
 
 
+def _newest_first(article: Article) -> tuple:
+    return (-article.published_at.timestamp(), -article.pk)
+
+
+def _union_of_slices(slices: list[QuerySet]) -> list[Article]:
+    """Rows of several sliced Article querysets in one query, each slice using its own index.
+
+    PostgreSQL: UNION ALL of the slices. SQLite cannot slice inside a UNION, so an OR of IN-subqueries
+    (fine at SQLite's scale; on PostgreSQL it would scan the table).
+    """
+    if connection.features.supports_slicing_ordering_in_compound:
+        return list(slices[0].union(*slices[1:], all=True)) if len(slices) > 1 else list(slices[0])
+    matching = reduce(or_, (Q(pk__in=s.values("pk")) for s in slices))
+    return list(Article.objects.filter(matching).select_related("category"))
+
+
 def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Article]:
     """Published articles sharing the most tags with `article`, newest first on ties; filled from its category.
 
-    Bounded: candidates are at most RELATED_CANDIDATES_PER_TAG articles per tag, newest by id (an index-only
-    walk of the (tag, article) index, where ordering by publish time would sort every article on the tag).
-    Two queries: candidates with their shared-tag count, then the articles themselves plus the fill.
+    Bounded whatever a tag's size: candidates are at most RELATED_CANDIDATES_PER_TAG articles per tag, newest
+    by id (a backward walk of the (tag, article) index that stops early; ordering by publish time would sort
+    every article on the tag). At most three queries: shared-tag counts of the candidates, the top articles,
+    and the same-section fill when fewer than `limit` share a tag.
     """
     published = Article.objects.published()
-    ranked_ids: list[int] = []
-    tag_ids = tag_ids[:RELATED_TAGS_CONSIDERED]
-    if tag_ids:
-        candidates_per_tag = [
-            Q(
-                content_object_id__in=TaggedArticle.objects.filter(tag_id=tag_id, content_object__in=published)
-                .exclude(content_object_id=article.pk)
-                .order_by("-content_object_id")
-                .values("content_object_id")[:RELATED_CANDIDATES_PER_TAG]
-            )
-            for tag_id in tag_ids
-        ]
-        ranked_ids = list(
-            TaggedArticle.objects.filter(tag_id__in=tag_ids)
-            .filter(reduce(or_, candidates_per_tag))
-            .values("content_object_id")
-            .annotate(shared=Count("id"), newest=Max("content_object__published_at"))
-            .order_by("-shared", "-newest", "-content_object_id")
-            .values_list("content_object_id", flat=True)[:limit]
-        )
+    ranked_ids = _most_shared_tags(article=article, tag_ids=tag_ids[:RELATED_TAGS_CONSIDERED], limit=limit)
     rank = {pk: i for i, pk in enumerate(ranked_ids)}
-    articles = list(
-        published.filter(Q(pk__in=ranked_ids) | Q(category_id=article.category_id))
-        .exclude(pk=article.pk)
-        .annotate(
-            shares_tags=Case(When(pk__in=ranked_ids, then=Value(1)), default=Value(0), output_field=IntegerField())
+    related = sorted(published.filter(pk__in=ranked_ids).select_related("category"), key=lambda a: rank[a.pk])
+    if len(related) < limit:
+        fill = (
+            published.filter(category_id=article.category_id)
+            .exclude(pk__in=[article.pk, *ranked_ids])
+            .select_related("category")
+            .order_by("-published_at", "-id")
         )
-        .select_related("category")
-        .order_by("-shares_tags", "-published_at", "-id")[:limit]
+        related += list(fill[: limit - len(related)])
+    return related
+
+
+def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> list[int]:
+    """Ids of the published articles sharing most of `tag_ids`, among the newest few per tag. One query."""
+    if not tag_ids:
+        return []
+    per_tag = [
+        TaggedArticle.objects.filter(tag_id=tag_id, content_object__in=Article.objects.published())
+        .exclude(content_object_id=article.pk)
+        .order_by("-content_object_id")
+        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+        for tag_id in tag_ids
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one semi-join against the union of the per-tag slices (index lookups only).
+        candidates = Q(content_object_id__in=per_tag[0].union(*per_tag[1:], all=True))
+    else:
+        # SQLite cannot slice inside a UNION; an OR of IN-subqueries gives the same rows.
+        candidates = reduce(or_, (Q(content_object_id__in=ids) for ids in per_tag))
+    return list(
+        TaggedArticle.objects.filter(candidates, tag_id__in=tag_ids)
+        .values("content_object_id")
+        .annotate(shared=Count("id"), newest=Max("content_object__published_at"))
+        .order_by("-shared", "-newest", "-content_object_id")
+        .values_list("content_object_id", flat=True)[:limit]
     )
-    return sorted(articles, key=lambda a: rank.get(a.pk, len(rank)))
 
 
 @dataclass
@@ -187,17 +207,21 @@ def recommended_articles(
 ) -> list[Article]:
     """Editors' picks in their order, then popular and then recent articles from other sections. One query."""
     same_section = category_descendant_ids(section_id) if section_id else set()
-    picks_and_recent = list(
-        Article.objects.published()
-        .exclude(pk__in=exclude_ids)
-        .filter(Q(is_editors_pick=True) | ~Q(category_id__in=same_section))
-        .select_related("category")
-        .order_by("-is_editors_pick", "editors_pick_order", "-published_at", "-id")[: limit * 2]
+    visible = Article.objects.published().exclude(pk__in=exclude_ids).select_related("category")
+    picks_and_recent = _union_of_slices(
+        [
+            visible.filter(is_editors_pick=True).order_by("editors_pick_order", "-published_at", "-id")[:limit],
+            visible.filter(is_editors_pick=False)
+            .exclude(category_id__in=same_section)
+            .order_by("-published_at", "-id")[:limit],
+        ]
     )
-    picks = [a for a in picks_and_recent if a.is_editors_pick]
-    recent = [a for a in picks_and_recent if not a.is_editors_pick]
+    picks = sorted(
+        (a for a in picks_and_recent if a.is_editors_pick), key=lambda a: (a.editors_pick_order, *_newest_first(a))
+    )
+    recent = sorted((a for a in picks_and_recent if not a.is_editors_pick), key=_newest_first)
     chosen: list[Article] = []
-    for candidate in [*picks, *(a for a in popular if a.category_id not in same_section), *recent]:
+    for candidate in [*picks[:limit], *(a for a in popular if a.category_id not in same_section), *recent[:limit]]:
         if len(chosen) == limit:
             break
         if candidate.pk not in exclude_ids and all(candidate.pk != c.pk for c in chosen):

@@ -278,6 +278,7 @@ def cold_caches():
     [
         ("/", 6),
         ("/news/story-05/", 8),
+        ("/news/few-related/", 9),  # fewer than 10 share a tag: the same-section fill is one more query
         ("/section/world/", 5),
         ("/section/world/?page=2", 5),
         ("/tag/topic-3/", 5),
@@ -291,8 +292,14 @@ def cold_caches():
 )
 def test_query_count_is_fixed_whatever_the_data_size(client, django_assert_max_num_queries, url, budget):
     """Cold caches, 60 articles with 6 tags each, nested sections: an N+1 anywhere would blow the budget."""
-    build_newsroom(count=60, tags_per_article=6, hero=True)
+    room = build_newsroom(count=60, tags_per_article=6, hero=True)
     Article.objects.filter(slug__in=["story-07", "story-11"]).update(is_editors_pick=True)
+    few = Article.objects.create(
+        title="Few related", slug="few-related", body="<p>x</p>", category=room.sports, status="published"
+    )
+    few.tags.add("rare")
+    for article in room.articles[:3]:
+        article.tags.add("rare")
     cold_caches()
 
     with django_assert_max_num_queries(budget):
