@@ -74,9 +74,15 @@ def test_section_feeds_include_sub_sections_and_tag_feeds_only_the_tag(client):
 
 def test_sitemap_lists_home_sections_and_published_articles_with_lastmod(client):
     room = build_newsroom(count=5)
+    Article.objects.filter(pk=room.articles[1].pk).update(updated_at=timezone.now() + timedelta(days=3))  # in Asia
+
     urls = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in parse(client.get("/sitemap.xml"))}
 
     assert "http://news.example.com/" in urls
+    in_three_days = f"{timezone.localdate() + timedelta(days=3):%Y-%m-%d}"
+    assert urls["http://news.example.com/section/asia/"] == in_three_days
+    assert urls["http://news.example.com/section/world/"] == in_three_days  # a sub-section's change counts
+    assert urls["http://news.example.com/section/sports/"] != in_three_days
     for section in ["world", "asia", "business", "sports"]:
         assert f"http://news.example.com/section/{section}/" in urls
     for article in room.articles:

@@ -114,7 +114,7 @@ def test_article_seo_tags_and_json_ld(client, make_article):
     data = json.loads(script.group(2))
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == 'Tricky </script><b> "title"'
-    assert data["author"] == [{"@type": "Person", "name": "By Jane Doe"}]
+    assert data["author"] == [{"@type": "Person", "name": "Jane Doe"}]
     assert data["publisher"]["name"] == "Newsroom"
     assert data["datePublished"] == article.published_at.isoformat()
     assert "dateModified" in data
@@ -286,7 +286,7 @@ def cold_caches():
         ("/feed/", 3),
         ("/section/world/atom/", 4),
         ("/tag/topic-3/feed/", 4),
-        ("/sitemap.xml", 4),
+        ("/sitemap.xml", 5),
         ("/news-sitemap.xml", 2),
     ],
 )

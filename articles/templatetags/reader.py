@@ -30,6 +30,11 @@ def recommendation_widget(articles: list[Article]) -> dict:
     return {"articles": articles}
 
 
+def _author(article: Article, site) -> dict:
+    name = article.byline.strip().removeprefix("By ").removeprefix("by ").strip()
+    return {"@type": "Person", "name": name} if name else {"@type": "Organization", "name": site.name}
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article: Article) -> str:
     """A NewsArticle JSON-LD block, escaped so editor text can never close the script element."""
@@ -42,7 +47,7 @@ def article_json_ld(context, article: Article) -> str:
         "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
-        "author": [{"@type": "Person", "name": article.byline or site.name}],
+        "author": [_author(article, site)],
         "publisher": {"@type": "Organization", "name": site.name, "url": absolute_url(request, "/")},
         "articleSection": article.category.name,
     }
