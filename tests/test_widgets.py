@@ -150,3 +150,18 @@ def test_article_page_shows_three_labelled_widgets_with_links(client):
         assert f'<section class="widget widget-{slug}" aria-labelledby="{slug}-heading">' in html
         assert f'<h2 id="{slug}-heading">{heading}</h2>' in html
     assert "Secret draft" not in html and "Future story" not in html
+
+
+def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles():
+    room = build_newsroom(count=30)
+    Article.objects.filter(pk=room.articles[0].pk).update(vote_count=500)  # top of the ranking
+    Article.objects.filter(pk=room.articles[0].pk).update(is_editors_pick=True)
+
+    widgets = selectors.reader_widgets()
+
+    ranking, recommendation = [a.pk for a in widgets.ranking], [a.pk for a in widgets.recommendation]
+    assert widgets.related == []
+    assert (len(ranking), len(recommendation)) == (8, 8)
+    assert ranking[0] == room.articles[0].pk and room.articles[0].pk not in recommendation
+    assert not set(ranking) & set(recommendation)
+    assert not {room.draft.pk, room.scheduled.pk} & {*ranking, *recommendation}
