@@ -26,6 +26,7 @@ RECOMMENDATION_LIMIT = 8
 # so a tag on 100,000 articles costs the same as a tag on ten.
 RELATED_TAGS_CONSIDERED = 20
 RELATED_CANDIDATES_PER_TAG = 50
+RELATED_CACHE_SECONDS = 300
 SECTION_BLOCK_SIZE = 4
 SEARCH_MAX_LENGTH = 100
 
@@ -129,7 +130,14 @@ def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELAT
     and the same-section fill when fewer than `limit` share a tag.
     """
     published = Article.objects.published()
-    ranked_ids = _most_shared_tags(article=article, tag_ids=tag_ids[:RELATED_TAGS_CONSIDERED], limit=limit)
+    tag_ids = sorted(tag_ids)[:RELATED_TAGS_CONSIDERED]
+    # Cached briefly: a story published meanwhile joins within minutes; one unpublished meanwhile is
+    # dropped at once by the `published` fetch below. Retagging this article changes the key.
+    key = f"articles:related:v1:{article.pk}:{limit}:{','.join(map(str, tag_ids))}"
+    ranked_ids = cache.get(key)
+    if ranked_ids is None:
+        ranked_ids = _most_shared_tags(article=article, tag_ids=tag_ids, limit=limit)
+        cache.set(key, ranked_ids, RELATED_CACHE_SECONDS)
     rank = {pk: i for i, pk in enumerate(ranked_ids)}
     related = sorted(published.filter(pk__in=ranked_ids).select_related("category"), key=lambda a: rank[a.pk])
     if len(related) < limit:

@@ -165,3 +165,18 @@ def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles()
     assert ranking[0] == room.articles[0].pk and room.articles[0].pk not in recommendation
     assert not set(ranking) & set(recommendation)
     assert not {room.draft.pk, room.scheduled.pk} & {*ranking, *recommendation}
+
+
+def test_related_candidates_are_cached_but_unpublished_stories_drop_out_at_once(
+    make_article, django_assert_num_queries
+):
+    current = make_article(tags=["x"])
+    partner = make_article(title="Partner", tags=["x"])
+    ids = tag_ids(current)
+    assert titles(selectors.related_articles(article=current, tag_ids=ids)) == ["Partner"]
+
+    Article.objects.filter(pk=partner.pk).update(status=Article.Status.DRAFT)
+    with django_assert_num_queries(2):  # cached candidates: only the article fetch and the section fill
+        related = selectors.related_articles(article=current, tag_ids=ids)
+
+    assert related == []
