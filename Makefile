@@ -17,6 +17,7 @@ help:
 	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
+	@echo "make screenshots - refresh docs/screenshots/article-{desktop,phone}.png with headless Chromium"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -33,6 +34,12 @@ $(BIN)/.installed-test: requirements.txt requirements-test.txt $(BIN)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
+# axe-core for the browser tests' accessibility checks (package.json). Without npm the checks skip
+# locally and fail in CI (CI=true).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility checks will be skipped (install Node.js and npm)"; fi
+
 venv: $(BIN)/.installed-runtime
 
 run: $(BIN)/.installed-runtime
@@ -41,8 +48,14 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py create_dev_editor
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(BIN)/.installed-test
+test: $(BIN)/.installed-test node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(BIN)/.installed-test node_modules/.installed
+	CI=true $(PY) -m pytest tests/browser/test_reader.py -k first_screen  # CI=true: no browser fails, never a stale copy
+	mkdir -p docs/screenshots
+	cp tests/artifacts/readme-article-desktop.png docs/screenshots/article-desktop.png
+	cp tests/artifacts/readme-article-phone.png docs/screenshots/article-phone.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
@@ -55,4 +68,4 @@ format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3* media staticfiles tests/artifacts .pytest_cache
+	rm -rf $(VENV) db.sqlite3* media staticfiles tests/artifacts .pytest_cache node_modules

@@ -1,10 +1,44 @@
 """Reads for reader pages. Each returns data at a fixed query cost, whatever the data size."""
 
-from django.core.cache import cache
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+from typing import NamedTuple
 
-from articles.models import Article, Category
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Category, TaggedArticle
+from articles.popularity import rank_popular_articles
 
 CATEGORY_TREE_KEY = "articles:category-tree:v1"
+
+RELATED_LIMIT = 10
+RANKING_LIMIT = 8
+RECOMMENDATION_LIMIT = 8
+# Related: look at no more than this many tags of the article and this many newest articles per tag,
+# so a tag on 100,000 articles costs the same as a tag on ten.
+RELATED_TAGS_CONSIDERED = 20
+RELATED_CANDIDATES_PER_TAG = 50
+RELATED_CACHE_SECONDS = 300
+SECTION_BLOCK_SIZE = 4
+SEARCH_MAX_LENGTH = 100
+
+
+class Crumb(NamedTuple):
+    name: str
+    url: str
+
+
+def absolute_url(request, path: str) -> str:
+    """`path` on the site's public domain (django.contrib.sites), as sitemaps and feeds build their links."""
+    return f"{request.scheme}://{get_current_site(request).domain}{path}"
 
 
 def category_tree() -> dict[int, Category]:
@@ -25,12 +59,217 @@ def category_path(category_id: int) -> list[Category]:
     return category.path() if category else []
 
 
+def category_by_slug(slug: str) -> Category | None:
+    return next((c for c in category_tree().values() if c.slug == slug), None)
+
+
+def category_descendant_ids(category_id: int) -> set[int]:
+    """The category and every section below it (from the cached tree: no query)."""
+    tree = category_tree()
+    return {c.pk for c in tree.values() if any(a.pk == category_id for a in c.path())} | {category_id}
+
+
+def top_section_id(category_id: int) -> int | None:
+    path = category_path(category_id)
+    return path[0].pk if path else None
+
+
 def main_sections() -> list[Category]:
     return [c for c in category_tree().values() if c.parent_id is None]
+
+
+def breadcrumb_for_category(category_id: int) -> list[Crumb]:
+    home = Crumb("Home", reverse("articles:home"))
+    return [home, *(Crumb(c.name, c.get_absolute_url()) for c in category_path(category_id))]
 
 
 def latest_articles(*, category: Category | None = None):
     articles = Article.objects.published().select_related("category")
     if category is not None:
-        articles = articles.filter(category=category)
+        articles = articles.filter(category_id__in=category_descendant_ids(category.pk))
     return articles
+
+
+def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Category, list[Article]]]:
+    """The newest `size` articles of each main section (sub-sections included), in one query."""
+    sections = main_sections()
+    if not sections:
+        return []
+    articles = _union_of_slices([latest_articles(category=s).order_by("-published_at", "-id")[:size] for s in sections])
+    blocks = []
+    for section in sections:
+        ids = category_descendant_ids(section.pk)
+        items = sorted((a for a in articles if a.category_id in ids), key=_newest_first)[:size]
+        if items:
+            blocks.append((section, items))
+    return blocks
+
+
+def _newest_first(article: Article) -> tuple:
+    return (-article.published_at.timestamp(), -article.pk)
+
+
+def _union_of_slices(slices: list[QuerySet]) -> list[Article]:
+    """Rows of several sliced Article querysets in one query, each slice using its own index.
+
+    PostgreSQL: UNION ALL of the slices. SQLite cannot slice inside a UNION, so an OR of IN-subqueries
+    (fine at SQLite's scale; on PostgreSQL it would scan the table).
+    """
+    if connection.features.supports_slicing_ordering_in_compound:
+        return list(slices[0].union(*slices[1:], all=True)) if len(slices) > 1 else list(slices[0])
+    matching = reduce(or_, (Q(pk__in=s.values("pk")) for s in slices))
+    return list(Article.objects.filter(matching).select_related("category"))
+
+
+def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Article]:
+    """Published articles sharing the most tags with `article`, newest first on ties; filled from its category.
+
+    Bounded whatever a tag's size: candidates are at most RELATED_CANDIDATES_PER_TAG articles per tag, newest
+    by id (a backward walk of the (tag, article) index that stops early; ordering by publish time would sort
+    every article on the tag). At most three queries: shared-tag counts of the candidates, the top articles,
+    and the same-section fill when fewer than `limit` share a tag.
+    """
+    published = Article.objects.published()
+    tag_ids = sorted(tag_ids)[:RELATED_TAGS_CONSIDERED]
+    # Cached briefly: a story published meanwhile joins within minutes; one unpublished meanwhile is
+    # dropped at once by the `published` fetch below. Retagging this article changes the key.
+    key = f"articles:related:v1:{article.pk}:{limit}:{','.join(map(str, tag_ids))}"
+    ranked_ids = cache.get(key)
+    if ranked_ids is None:
+        ranked_ids = _most_shared_tags(article=article, tag_ids=tag_ids, limit=limit)
+        cache.set(key, ranked_ids, RELATED_CACHE_SECONDS)
+    rank = {pk: i for i, pk in enumerate(ranked_ids)}
+    related = sorted(published.filter(pk__in=ranked_ids).select_related("category"), key=lambda a: rank[a.pk])
+    if len(related) < limit:
+        fill = (
+            published.filter(category_id=article.category_id)
+            .exclude(pk__in=[article.pk, *ranked_ids])
+            .select_related("category")
+            .order_by("-published_at", "-id")
+        )
+        related += list(fill[: limit - len(related)])
+    return related
+
+
+def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> list[int]:
+    """Ids of the published articles sharing most of `tag_ids`, among the newest few per tag. One query."""
+    if not tag_ids:
+        return []
+    per_tag = [
+        TaggedArticle.objects.filter(tag_id=tag_id, content_object__in=Article.objects.published())
+        .exclude(content_object_id=article.pk)
+        .order_by("-content_object_id")
+        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
+        for tag_id in tag_ids
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one semi-join against the union of the per-tag slices (index lookups only).
+        candidates = Q(content_object_id__in=per_tag[0].union(*per_tag[1:], all=True))
+    else:
+        # SQLite cannot slice inside a UNION; an OR of IN-subqueries gives the same rows.
+        candidates = reduce(or_, (Q(content_object_id__in=ids) for ids in per_tag))
+    return list(
+        TaggedArticle.objects.filter(candidates, tag_id__in=tag_ids)
+        .values("content_object_id")
+        .annotate(shared=Count("id"), newest=Max("content_object__published_at"))
+        .order_by("-shared", "-newest", "-content_object_id")
+        .values_list("content_object_id", flat=True)[:limit]
+    )
+
+
+@dataclass
+class Widgets:
+    related: list[Article] = field(default_factory=list)
+    ranking: list[Article] = field(default_factory=list)
+    recommendation: list[Article] = field(default_factory=list)
+
+
+def reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
+    """Related (article pages only), Ranking and Recommendation, with no article twice and never `article`.
+
+    Related is the most specific, so it picks first; Ranking then skips those; Recommendation skips both.
+    One ranking query serves Ranking and Recommendation's popular fill.
+    """
+    widgets = Widgets()
+    used: set[int] = set()
+    if article is not None:
+        used.add(article.pk)
+        widgets.related = related_articles(article=article, tag_ids=tag_ids or [])
+        used.update(a.pk for a in widgets.related)
+
+    popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT + len(used), exclude_ids=used)
+    popular = [a for a in popular if a.pk not in used]
+    widgets.ranking = popular[:RANKING_LIMIT]
+    used.update(a.pk for a in widgets.ranking)
+
+    widgets.recommendation = recommended_articles(
+        exclude_ids=used,
+        popular=popular[RANKING_LIMIT:],
+        section_id=top_section_id(article.category_id) if article else None,
+    )
+    return widgets
+
+
+def recommended_articles(
+    *, exclude_ids: set[int], popular: list[Article], section_id: int | None, limit: int = RECOMMENDATION_LIMIT
+) -> list[Article]:
+    """Editors' picks in their order, then popular and then recent articles from other sections. One query."""
+    same_section = category_descendant_ids(section_id) if section_id else set()
+    visible = Article.objects.published().exclude(pk__in=exclude_ids).select_related("category")
+    picks_and_recent = _union_of_slices(
+        [
+            visible.filter(is_editors_pick=True).order_by("editors_pick_order", "-published_at", "-id")[:limit],
+            visible.filter(is_editors_pick=False)
+            .exclude(category_id__in=same_section)
+            .order_by("-published_at", "-id")[:limit],
+        ]
+    )
+    picks = sorted(
+        (a for a in picks_and_recent if a.is_editors_pick), key=lambda a: (a.editors_pick_order, *_newest_first(a))
+    )
+    recent = sorted((a for a in picks_and_recent if not a.is_editors_pick), key=_newest_first)
+    chosen: list[Article] = []
+    for candidate in [*picks[:limit], *(a for a in popular if a.category_id not in same_section), *recent[:limit]]:
+        if len(chosen) == limit:
+            break
+        if candidate.pk not in exclude_ids and all(candidate.pk != c.pk for c in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def clean_search_query(raw: str) -> tuple[str, bool]:
+    """The query readers typed, trimmed and capped; and whether it had to be shortened."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)  # NUL and control characters
+    query = " ".join(printable.split())
+    return query[:SEARCH_MAX_LENGTH], len(query) > SEARCH_MAX_LENGTH
+
+
+def search_articles(query: str):
+    """Published articles matching `query`, best first.
+
+    PostgreSQL: full-text search weighted title > summary > body, ranked. Elsewhere (SQLite): every word
+    must appear in the title, summary or body, newest first.
+    """
+    articles = Article.objects.published().select_related("category")
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            articles.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
+            .order_by("-rank", "-published_at", "-id")
+        )
+    for word in query.split()[:10]:
+        articles = articles.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+    return articles.order_by("-published_at", "-id")
+
+
+def news_sitemap_articles(*, hours: int = 48, limit: int = 1000):
+    since = timezone.now() - timedelta(hours=hours)
+    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:limit]

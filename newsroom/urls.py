@@ -1,9 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+
+from articles import views as article_views
+from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=600, s_maxage=600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("news-sitemap.xml", article_views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", article_views.robots_txt, name="robots"),
     path("", include("articles.urls")),
 ]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,9 +45,27 @@ def browser():
         browser.close()
 
 
+def serve_media(context) -> None:
+    """The live server (DEBUG off) serves static files but not uploads; hand /media/ to the browser from disk."""
+    from django.conf import settings
+
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+
+    def fulfil(route):
+        relative = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
+        path = (media_root / relative).resolve()
+        if path.is_file() and path.is_relative_to(media_root):
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="not found")
+
+    context.route("**/media/**", fulfil)
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
@@ -57,9 +76,43 @@ def phone_page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, base_url=live_server.url
     )
+    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core from node_modules (package.json; `make test` runs npm ci). Missing: skip locally, fail in CI."""
+    if not AXE_SCRIPT.is_file():
+        message = f"axe-core not installed at {AXE_SCRIPT} (run `npm ci` in the project folder)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE_SCRIPT
+
+
+@pytest.fixture
+def axe_violations(axe_script):
+    """Run axe-core (its default rules: WCAG 2.x A/AA and best practices) on the page; [] when clean."""
+
+    source = axe_script.read_text(encoding="utf-8")
+
+    def run(page) -> list[dict]:
+        # Evaluated through DevTools: the site's CSP (rightly) refuses an injected inline <script> tag.
+        page.evaluate(source + "\n;undefined")
+        return page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {resultTypes: ["violations"]});
+                return result.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5),
+                }));
+            }"""
+        )
+
+    return run
 
 
 @pytest.fixture
@@ -67,9 +120,9 @@ def screenshot():
     """Save a PNG under tests/artifacts/ (git-ignored) so a person can look at what the browser saw."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def save(page, name: str) -> Path:
+    def save(page, name: str, *, full_page: bool = True) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return save

@@ -1,0 +1,123 @@
+"""RSS and Atom feeds for the whole site, each section and each tag (Django's syndication framework)."""
+
+import mimetypes
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from articles import selectors
+from articles.models import Article, Category
+
+FEED_SIZE = 30
+
+
+@dataclass
+class FeedSource:
+    request: HttpRequest
+    category: Category | None = None
+    tag: Tag | None = None
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published articles; per section or per tag when the URL names one."""
+
+    def get_object(self, request, slug: str | None = None) -> FeedSource:
+        return FeedSource(request=request)
+
+    def title(self, obj: FeedSource) -> str:
+        return "Latest news"
+
+    def link(self, obj: FeedSource) -> str:
+        return reverse("articles:home")
+
+    def description(self, obj: FeedSource) -> str:
+        return "The newest articles."
+
+    def items(self, obj: FeedSource) -> list[Article]:
+        articles = selectors.latest_articles(category=obj.category)
+        if obj.tag is not None:
+            articles = articles.filter(tags=obj.tag)
+        items = list(articles.prefetch_related("tags")[:FEED_SIZE])
+        for item in items:
+            # Enclosures must be absolute URLs; the feed framework only makes links absolute.
+            item.hero_absolute_url = selectors.absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""
+        return items
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.summary or item.title
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item: Article) -> str:
+        return item.byline
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    def item_enclosure_url(self, item: Article) -> str | None:
+        return item.hero_absolute_url or None
+
+    def item_enclosure_length(self, item: Article) -> int:
+        try:
+            return item.hero_image.size
+        except OSError:  # a missing file still gets a well-formed enclosure
+            return 0
+
+    def item_enclosure_mime_type(self, item: Article) -> str:
+        return mimetypes.guess_type(item.hero_image.name)[0] or "image/jpeg"
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = "The newest articles."
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str | None = None) -> FeedSource:
+        category = selectors.category_by_slug(slug or "")
+        if category is None:
+            raise Category.DoesNotExist
+        return FeedSource(request=request, category=category)
+
+    def title(self, obj: FeedSource) -> str:
+        return f"{obj.category.name}: latest news"
+
+    def link(self, obj: FeedSource) -> str:
+        return obj.category.get_absolute_url()
+
+    def description(self, obj: FeedSource) -> str:
+        return obj.category.description or f"The newest articles in {obj.category.name}."
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str | None = None) -> FeedSource:
+        return FeedSource(request=request, tag=get_object_or_404(Tag, slug=slug))
+
+    def title(self, obj: FeedSource) -> str:
+        return f"Tagged “{obj.tag.name}”"
+
+    def link(self, obj: FeedSource) -> str:
+        return reverse("articles:tag", kwargs={"slug": obj.tag.slug})
+
+    def description(self, obj: FeedSource) -> str:
+        return f"The newest articles tagged “{obj.tag.name}”."
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed

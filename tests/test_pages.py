@@ -1,0 +1,317 @@
+"""Reader pages as a reader (and a search engine) sees them: status, text, breadcrumbs, dates, SEO, caching."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.sites.models import Site
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.utils import timezone
+from django.views.defaults import server_error
+
+from articles.models import Article, Category
+from tests.reader_builders import build_newsroom, use_public_domain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _public_domain(db):
+    use_public_domain()
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags stripped and whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def breadcrumb_text(response) -> str:
+    html = response.content.decode()
+    nav = re.search(r'<nav aria-label="Breadcrumb".*?</nav>', html, re.S).group(0)
+    return " > ".join(re.findall(r"<a [^>]*>([^<]+)</a>", nav))
+
+
+def test_article_page_anatomy(client, make_article, category, settings):
+    settings.TIME_ZONE = "Asia/Seoul"
+    asia = Category.objects.create(name="Asia", slug="asia", parent=category)
+    article = make_article(
+        title="Quake hits coast",
+        category=asia,
+        published_at=datetime(2025, 4, 17, 3, 13, 10, tzinfo=UTC),
+        dateline="SEOUL, South Korea (AP)",
+        body="<p>First paragraph.</p><p>Second paragraph.</p>",
+        view_count=1234,
+        tags=["quakes"],
+    )
+
+    response = client.get(article.get_absolute_url())
+    html, text = response.content.decode(), text_of(response)
+
+    assert response.status_code == 200
+    assert html.count("<h1") == 1 and "<h1>Quake hits coast</h1>" in html
+    assert breadcrumb_text(response) == "Home > World > Asia"
+    assert "Current: Home > World > Asia" in text
+    assert 'href="/section/world/"' in html and 'href="/section/asia/"' in html
+    # Publish time in the site's time zone (UTC+9), machine-readable in <time datetime>.
+    assert 'Date: <time datetime="2025-04-17T12:13:10+09:00">2025-04-17 12:13:10</time>' in html
+    assert "Updated:" not in text
+    assert "<span data-live-views>1234</span> views" in html
+    assert "SEOUL, South Korea (AP) — First paragraph. Second paragraph." in text
+    assert 'href="/tag/quakes/"' in html
+    assert '<a class="site-name" href="/">Newsroom</a>' in html
+
+
+def test_article_edited_after_publishing_shows_updated_time(client, make_article):
+    day_ago = timezone.now() - timedelta(days=1)
+    article = make_article(published_at=day_ago)
+    Article.objects.filter(pk=article.pk).update(created_at=day_ago, updated_at=day_ago + timedelta(hours=2))
+
+    text = text_of(client.get(article.get_absolute_url()))
+
+    local = timezone.localtime(day_ago + timedelta(hours=2))
+    assert f"Updated: {local:%Y-%m-%d %H:%M:%S}" in text
+
+
+def test_article_hero_image_has_srcset_alt_caption_and_credit(client, make_article):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import jpeg_bytes
+
+    article = make_article(
+        hero_image=SimpleUploadedFile("hero.jpg", jpeg_bytes(700, 400), content_type="image/jpeg"),
+        hero_alt="Rescuers at work",
+        hero_caption="Rescuers search the rubble.",
+        hero_credit="Photo: Jane Doe/AP",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'alt="Rescuers at work"' in html
+    assert re.search(r'<source type="image/webp" srcset="[^"]+-320\.webp 320w, [^"]+-640\.webp 640w"', html)
+    assert "Rescuers search the rubble." in html and "Photo: Jane Doe/AP" in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert re.search(r'<meta property="og:image" content="http://news.example.com/media/heroes/', html)
+
+
+def test_article_seo_tags_and_json_ld(client, make_article):
+    article = make_article(title='Tricky </script><b> "title"', summary="Short summary.", byline="By Jane Doe")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+
+    assert f'<link rel="canonical" href="http://news.example.com{article.get_absolute_url()}">' in html
+    assert '<meta name="description" content="Short summary.">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert 'name="robots"' not in html
+    script = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', html, re.S)
+    assert script, "JSON-LD block missing"
+    assert f"'nonce-{script.group(1)}'" in response["Content-Security-Policy"]
+    assert "</script><b>" not in script.group(2)  # editor text cannot close the script element
+    data = json.loads(script.group(2))
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == 'Tricky </script><b> "title"'
+    assert data["author"] == [{"@type": "Person", "name": "Jane Doe"}]
+    assert data["publisher"]["name"] == "Newsroom"
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert "dateModified" in data
+
+
+def test_pages_have_no_inline_styles(client):
+    room = build_newsroom(hero=True)
+    for url in ["/", room.articles[0].get_absolute_url(), "/section/world/", "/tag/topic-1/", "/search/?q=story"]:
+        assert " style=" not in client.get(url).content.decode(), url
+
+
+def test_drafts_scheduled_and_unknown_articles_are_404_with_a_friendly_page(client):
+    room = build_newsroom(count=3)
+    for url in [room.draft.get_absolute_url(), room.scheduled.get_absolute_url(), "/news/no-such-story/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Page not found" in text_of(response)
+        assert '<nav aria-label="Sections"' in response.content.decode()  # in the site's layout
+
+
+def test_preview_is_for_staff_never_cached_never_indexed_and_has_no_vote_button(client, make_article):
+    draft = make_article(status=Article.Status.DRAFT, title="Embargoed")
+    assert client.get(draft.get_preview_url()).status_code == 302  # to the admin login
+
+    client.force_login(User.objects.create_user("ed", password="x" * 12, is_staff=True))
+    response = client.get(draft.get_preview_url())
+    html = response.content.decode()
+
+    assert response.status_code == 200 and "Embargoed" in html
+    assert "no-cache" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "veryGood!" not in html
+    assert "application/ld+json" not in html
+
+
+def test_home_shows_lead_story_list_sections_and_widgets(client):
+    room = build_newsroom(hero=True)
+    response = client.get("/")
+    html, text = response.content.decode(), text_of(response)
+
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    lead = re.search(r'<article class="lead">(.*?)</article>', html, re.S).group(1)
+    assert "<img" in lead and room.articles[0].title in lead
+    assert room.articles[1].title in text and room.articles[10].title in text
+    for section in ["World", "Business", "Sports"]:
+        assert f'<a href="/section/{section.lower()}/">{section}</a></h2>' in html
+    assert "Ranking" in text and "Recommendation" in text
+    assert "Secret draft" not in text and "Future story" not in text
+    assert '<link rel="canonical" href="http://news.example.com/">' in html
+
+
+def test_section_page_lists_sub_sections_with_total_and_breadcrumb(client):
+    room = build_newsroom(count=36)
+    response = client.get("/section/world/")
+    text = text_of(response)
+
+    assert response.status_code == 200
+    assert "total 18" in text  # 9 in World + 9 in Asia; the draft and the scheduled story are not counted
+    assert breadcrumb_text(response) == "Home > World"
+    assert 'aria-current="page">World</a>' in response.content.decode()
+    assert "Popular in World" in text
+    assert room.articles[1].title in text  # an Asia story
+
+    assert '<meta name="description" content="Latest news in World.">' in response.content.decode()
+    Category.objects.filter(slug="asia").update(description="News from Asia.")
+    cache.clear()  # the category tree
+    asia = client.get("/section/asia/")
+    assert '<meta name="description" content="News from Asia.">' in asia.content.decode()
+    assert breadcrumb_text(asia) == "Home > World > Asia" and "total 9" in text_of(asia)
+
+
+def test_tag_page_lists_articles_with_total_and_breadcrumb(client):
+    build_newsroom(count=24, tags_per_article=2)
+    response = client.get("/tag/topic-3/")
+
+    assert response.status_code == 200
+    assert "total 4" in text_of(response)  # stories 2, 3, 14, 15
+    assert breadcrumb_text(response) == "Home > Tag: topic-3"
+    assert client.get("/tag/no-such-tag/").status_code == 404
+    assert client.get("/section/no-such-section/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "shown_page"),
+    [("", 200, 1), ("?page=1", 200, 1), ("?page=2", 200, 2), ("?page=3", 200, 2), ("?page=99999999999", 200, 2),
+     ("?page=0", 200, 1), ("?page=-4", 200, 1), ("?page=abc", 404, None), ("?page=2.5", 404, None)],
+)  # fmt: skip
+def test_pagination_edges_never_500(client, query, status, shown_page):
+    build_newsroom(count=44)  # 44 published: 11 per section, 22 in World (with Asia)
+    response = client.get(f"/section/world/{query}")
+
+    assert response.status_code == status
+    if shown_page:
+        assert f"Page {shown_page} of 2" in text_of(response)
+    else:
+        assert "Page not found" in text_of(response)
+
+
+def test_paginated_and_odd_page_urls_are_not_indexed_and_canonical_points_at_the_real_page(client):
+    build_newsroom(count=44)
+    first, second, past_end = (client.get(f"/section/world/{q}").content.decode() for q in ["", "?page=2", "?page=7"])
+
+    assert 'name="robots"' not in first
+    assert '<link rel="canonical" href="http://news.example.com/section/world/">' in first
+    assert '<meta name="robots" content="noindex, follow">' in second
+    assert '<link rel="canonical" href="http://news.example.com/section/world/?page=2">' in second
+    assert '<meta name="robots" content="noindex, follow">' in past_end
+
+
+def test_anonymous_pages_are_publicly_cacheable_but_never_for_signed_in_staff(client):
+    room = build_newsroom(count=4)
+    urls = ["/", room.articles[0].get_absolute_url(), "/section/world/", "/tag/topic-1/", "/search/?q=x", "/feed/"]
+    for url in urls:
+        cache_control = client.get(url)["Cache-Control"]
+        assert "public" in cache_control and "s-maxage=300" in cache_control, url
+        assert "stale-while-revalidate=600" in cache_control, url
+
+    client.force_login(User.objects.create_user("staff", password="x" * 12, is_staff=True))
+    for url in urls:
+        cache_control = client.get(url)["Cache-Control"]
+        assert "public" not in cache_control and "no-cache" in cache_control, url
+
+
+def test_page_after_a_vote_shows_the_message_and_is_not_cacheable(client, make_article):
+    article = make_article()
+    response = client.post(f"/news/{article.pk}/vote/", follow=True)
+
+    assert "Thanks — your vote is counted." in text_of(response)
+    assert "public" not in response["Cache-Control"]
+
+
+def test_server_error_page_renders_without_database_or_context():
+    request = RequestFactory().get("/")
+    response = server_error(request)
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "front page" in response.content.decode()
+
+
+def test_robots_txt_points_at_the_sitemaps(client):
+    response = client.get("/robots.txt")
+    body = response.content.decode()
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://news.example.com/sitemap.xml" in body
+    assert "Sitemap: http://news.example.com/news-sitemap.xml" in body
+    assert "Disallow: /admin/" in body and "Disallow: /preview/" in body
+
+
+def cold_caches():
+    """Empty the caches a fresh server process would have empty."""
+    cache.clear()
+    Site.objects.clear_cache()
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/", 6),
+        ("/news/story-05/", 8),
+        ("/news/few-related/", 9),  # fewer than 10 share a tag: the same-section fill is one more query
+        ("/section/world/", 5),
+        ("/section/world/?page=2", 5),
+        ("/tag/topic-3/", 5),
+        ("/search/?q=story", 4),
+        ("/feed/", 3),
+        ("/section/world/atom/", 4),
+        ("/tag/topic-3/feed/", 4),
+        ("/sitemap.xml", 5),
+        ("/news-sitemap.xml", 2),
+    ],
+)
+def test_query_count_is_fixed_whatever_the_data_size(client, django_assert_max_num_queries, url, budget):
+    """Cold caches, 60 articles with 6 tags each, nested sections: an N+1 anywhere would blow the budget."""
+    room = build_newsroom(count=60, tags_per_article=6, hero=True)
+    Article.objects.filter(slug__in=["story-07", "story-11"]).update(is_editors_pick=True)
+    few = Article.objects.create(
+        title="Few related", slug="few-related", body="<p>x</p>", category=room.sports, status="published"
+    )
+    few.tags.add("rare")
+    for article in room.articles[:3]:
+        article.tags.add("rare")
+    cold_caches()
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_head_requests_work_and_other_methods_are_refused(client):
+    room = build_newsroom(count=3)
+    url = room.articles[0].get_absolute_url()
+
+    assert client.head(url).status_code == 200
+    assert client.head("/").status_code == 200
+    assert client.post("/search/", {"q": "x"}).status_code == 405
