@@ -11,4 +11,5 @@ urlpatterns = [
     path("section/<slug:slug>/", views.category_detail, name="category"),
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
     path("news/<int:pk>/vote/", vote_views.vote, name="vote"),
+    path("news/<int:pk>/seen/", vote_views.view_beacon, name="view_beacon"),
 ]
