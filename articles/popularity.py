@@ -1,0 +1,151 @@
+"""Rankings from popularity buckets: one bounded aggregate query, cached for about a minute.
+
+The cost depends on the number of articles with buckets in the window (at most 48 hourly + one daily bucket
+per day each), never on how many votes or views there were.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
+from django.utils import timezone
+
+from articles import selectors
+from articles.models import Article, Category, PopularityBucket
+from articles.services import day_start, hour_start
+
+# Cache this many more candidates than asked for, so excluding the current article and its Related list
+# (≤ 11 ids) is done in Python from the cached list instead of by a new query per page.
+CANDIDATE_MARGIN = 24
+TRENDING_BANDS = 24  # the decay is applied in this many steps across the window
+
+
+def rank_popular_articles(
+    *,
+    window: timedelta | None = timedelta(days=7),
+    limit: int = 8,
+    category: Category | None = None,
+    exclude_ids: Iterable[int] = (),
+) -> list[Article]:
+    """Most popular published articles over a trailing window (None: all time); pinned ones first.
+
+    Score = views * POPULARITY_VIEW_WEIGHT + net votes * POPULARITY_VOTE_WEIGHT; ties go to the newest.
+    Articles excluded from ranking, unpublished ones and `exclude_ids` never appear.
+    """
+    return _ranked(window=window, half_life=None, limit=limit, category=category, exclude_ids=exclude_ids)
+
+
+def rank_trending_articles(
+    *,
+    window: timedelta = timedelta(days=3),
+    half_life: timedelta | None = None,
+    limit: int = 8,
+    category: Category | None = None,
+    exclude_ids: Iterable[int] = (),
+) -> list[Article]:
+    """Like `rank_popular_articles`, but a view or vote counts half as much every `half_life` ago (time decay)."""
+    half_life = half_life or timedelta(hours=settings.POPULARITY_TRENDING_HALF_LIFE_HOURS)
+    return _ranked(window=window, half_life=half_life, limit=limit, category=category, exclude_ids=exclude_ids)
+
+
+def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]:
+    if limit <= 0:
+        return []
+    exclude = {int(pk) for pk in exclude_ids}
+    category_ids = _section_ids(category)
+    key = ":".join(
+        [
+            "popularity:v1",
+            str(int(window.total_seconds()) if window else "all"),
+            str(int(half_life.total_seconds()) if half_life else "-"),
+            str(category.pk if category else "-"),
+            str(limit),
+            f"{settings.POPULARITY_VIEW_WEIGHT}:{settings.POPULARITY_VOTE_WEIGHT}",
+        ]
+    )
+    candidates = cache.get(key)
+    if candidates is None:
+        candidates = _candidates(window, half_life, category_ids, limit + CANDIDATE_MARGIN, exclude=())
+        cache.set(key, candidates, settings.POPULARITY_CACHE_SECONDS)
+    ids = [pk for pk in candidates["ids"] if pk not in exclude]
+    if len(ids) < limit and not candidates["complete"]:
+        ids = _candidates(window, half_life, category_ids, limit, exclude=exclude)["ids"]
+    ids = ids[:limit]
+    # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
+    found = Article.objects.published().filter(exclude_from_ranking=False).select_related("category").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _section_ids(category: Category | None) -> list[int] | None:
+    """The section and every section below it (from the cached category tree)."""
+    if category is None:
+        return None
+    tree = selectors.category_tree()
+    ids = {category.pk}
+    for node in tree.values():
+        if any(ancestor.pk == category.pk for ancestor in node.path()):
+            ids.add(node.pk)
+    return sorted(ids)
+
+
+def _rankable(category_ids: list[int] | None):
+    articles = Article.objects.published().filter(exclude_from_ranking=False)
+    return articles.filter(category_id__in=category_ids) if category_ids is not None else articles
+
+
+def _candidates(window, half_life, category_ids, size: int, *, exclude) -> dict:
+    now = timezone.now()
+    rankable = _rankable(category_ids)
+    pinned = list(
+        rankable.filter(ranking_pinned_until__gt=now)
+        .exclude(pk__in=exclude)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[:size]
+    )
+    weights = {"views": settings.POPULARITY_VIEW_WEIGHT, "votes": settings.POPULARITY_VOTE_WEIGHT}
+    if window is None:
+        scored = (
+            rankable.exclude(pk__in=[*exclude, *pinned])
+            .annotate(
+                score=ExpressionWrapper(
+                    F("view_count") * Value(weights["views"]) + F("vote_count") * Value(weights["votes"]),
+                    output_field=FloatField(),
+                ),
+            )
+            .order_by("-score", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:size]
+        )
+    else:
+        since = now - window
+        points = ExpressionWrapper(
+            F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()
+        )
+        if half_life is not None:
+            points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
+        scored = (
+            PopularityBucket.objects.filter(
+                Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=hour_start(since))
+                | Q(granularity=PopularityBucket.Granularity.DAY, period_start__gte=day_start(since)),
+                article__in=rankable,
+            )
+            .exclude(article_id__in=[*exclude, *pinned])
+            .values("article_id")
+            .annotate(score=Sum(points, output_field=FloatField()))
+            .filter(score__gt=0)
+            .order_by("-score", "-article__published_at", "-article_id")
+            .values_list("article_id", flat=True)[:size]
+        )
+    scored = list(scored)
+    return {"ids": [*pinned, *scored], "complete": len(scored) < size}
+
+
+def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:
+    """A step approximation of 0.5 ** (age / half_life): portable SQL, no vendor date arithmetic."""
+    band = window / TRENDING_BANDS
+    whens = []
+    for n in range(TRENDING_BANDS):
+        middle_age = band * (n + 0.5)
+        whens.append(When(period_start__gte=now - band * (n + 1), then=Value(0.5 ** (middle_age / half_life))))
+    return Case(*whens, default=Value(0.5 ** (window / half_life)), output_field=FloatField())
