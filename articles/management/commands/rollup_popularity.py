@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles import services
 
@@ -20,8 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, retention_days: int, **options):
         if retention_days < settings.POPULARITY_HOURLY_DAYS:
-            self.stderr.write(f"--retention-days must be at least {settings.POPULARITY_HOURLY_DAYS}.")
-            raise SystemExit(2)
+            raise CommandError(f"--retention-days must be at least {settings.POPULARITY_HOURLY_DAYS}.")
         rolled = services.popularity_rollup()
         pruned = services.popularity_prune(retention_days=retention_days)
         self.stdout.write(f"Rolled {rolled} hourly bucket(s) into days; folded {pruned} expired bucket(s) into totals.")
