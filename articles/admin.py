@@ -203,6 +203,8 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 # --- votes (appended by the votes work; removal goes through the service so counters follow) ------------------
 # Imported here, not at the top, so this block merges cleanly next to edits of ArticleAdmin.
+from django.contrib.admin.options import ActionLocation  # noqa: E402
+
 from articles.models import Vote  # noqa: E402
 from articles.services import votes_remove_fraudulent  # noqa: E402
 
@@ -228,8 +230,8 @@ class VoteAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)  # a plain delete would leave vote_count behind
         return actions
 
