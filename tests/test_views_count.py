@@ -217,3 +217,18 @@ def test_flush_drops_views_of_deleted_articles(make_article):
     gone.delete()
     assert services.views_flush().views == 1
     assert view_count(kept) == 1
+
+
+def test_two_flushes_reading_the_same_buffer_take_it_once(make_article):
+    """The claim step, with the interleaving a race produces: both flushes read 5 before either takes it."""
+    article = make_article()
+    for _ in range(5):
+        services.views_buffer_add(article_id=article.pk)
+    key = services._counter_key(services._hour_index(timezone.now()), article.pk)
+
+    first = services._claim(key, 5)
+    services.views_buffer_add(article_id=article.pk)  # a view lands between the two flushes
+    second = services._claim(key, 5)  # stale read: only the one new view is there to take
+
+    assert (first, second) == (5, 1)
+    assert cache.get(key) == 0
