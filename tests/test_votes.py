@@ -239,3 +239,9 @@ def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(make_articl
         for n in (1, 2, 2)
     ]
     assert behind_proxy == [200, 200, 429]
+
+
+@pytest.mark.parametrize("path", ["vote", "seen"])
+def test_absurd_article_ids_are_404_not_500(reader, path):
+    response = reader.post(f"/news/{'9' * 30}/{path}/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 404 and response.json()["error"]
