@@ -157,13 +157,7 @@ def _buffer_incr(hour: int, article_id: int, delta: int) -> None:
     key = _counter_key(hour, article_id)
     for _ in range(5):
         if cache.add(key, delta, timeout=ttl):
-            seq_key = f"views:{hour}:seq"
-            cache.add(seq_key, 0, timeout=ttl)
-            try:
-                slot = cache.incr(seq_key)
-            except ValueError:
-                continue
-            cache.set(f"views:{hour}:j:{slot}", article_id, timeout=ttl)
+            _journal_append(hour, article_id)
             return
         try:
             cache.incr(key, delta)
@@ -171,6 +165,21 @@ def _buffer_incr(hour: int, article_id: int, delta: int) -> None:
         except ValueError:  # expired between add and incr; go round again
             continue
     raise RuntimeError(f"Could not buffer {delta} view(s) for article {article_id}")
+
+
+def _journal_append(hour: int, article_id: int) -> None:
+    """Note that `article_id` has a counter for `hour`, so flushes find it."""
+    ttl = settings.VIEW_BUFFER_TTL_SECONDS
+    seq_key = f"views:{hour}:seq"
+    for _ in range(5):
+        cache.add(seq_key, 0, timeout=ttl)
+        try:
+            slot = cache.incr(seq_key)
+        except ValueError:  # expired between add and incr
+            continue
+        cache.set(f"views:{hour}:j:{slot}", article_id, timeout=ttl)
+        return
+    logger.error("Could not journal buffered views of article %s for hour %s", article_id, hour)
 
 
 def views_buffer_add(*, article_id: int, now: datetime.datetime | None = None) -> None:
@@ -212,6 +221,7 @@ def _claim(key: str, seen: int) -> int:
 def _give_back(key: str, amount: int) -> None:
     hour, article_id = int(key.split(":")[1]), int(key.split(":")[3])
     _buffer_incr(hour, article_id, amount)
+    cache.delete(f"views:{hour}:closed")  # the hour has views to flush again
 
 
 @dataclass
@@ -232,6 +242,7 @@ def views_flush(*, now: datetime.datetime | None = None, lookback_hours: int | N
     closed = cache.get_many([f"views:{h}:closed" for h in hours])
 
     claims: dict[str, int] = {}
+    closable: dict[int, int] = {}  # hours long over whose journal this flush drained completely
     for hour in hours:
         seq = seqs.get(f"views:{hour}:seq")
         if not seq or closed.get(f"views:{hour}:closed") == seq:
@@ -246,12 +257,17 @@ def views_flush(*, now: datetime.datetime | None = None, lookback_hours: int | N
                 if taken:
                     claims[key] = claims.get(key, 0) + taken
         if complete and hour < current - 1:
-            # An hour long over whose journal we fully drained: skip it from now on (until a late view reopens seq).
-            cache.set(f"views:{hour}:closed", seq, timeout=ttl)
+            closable[hour] = seq
 
     result = FlushResult()
-    if not claims:
-        return result
+    if claims:
+        _write_claims(claims, result)
+    # Only after the claims are safely in the database: skip these hours from now on.
+    cache.set_many({f"views:{hour}:closed": seq for hour, seq in closable.items()}, timeout=ttl)
+    return result
+
+
+def _write_claims(claims: dict[str, int], result: FlushResult) -> None:
     per_article: dict[int, int] = defaultdict(int)
     rows = []
     for key, views in claims.items():
@@ -272,7 +288,6 @@ def views_flush(*, now: datetime.datetime | None = None, lookback_hours: int | N
     result.articles = len(existing)
     result.views = sum(per_article[a] for a in existing)
     result.hours = {int(key.split(":")[1]) for key in claims}
-    return result
 
 
 def views_flush_if_due() -> FlushResult | None:

@@ -163,10 +163,11 @@ def test_beacon_flushes_when_the_buffer_is_due(make_article):
     assert view_count(article) == 2
 
 
-def test_failed_flush_keeps_every_buffered_view(make_article, monkeypatch):
+@pytest.mark.parametrize("hours_ago", [0, 5], ids=["this-hour", "hour-long-over"])
+def test_failed_flush_keeps_every_buffered_view(make_article, monkeypatch, hours_ago):
     article = make_article()
     for _ in range(5):
-        services.views_buffer_add(article_id=article.pk)
+        services.views_buffer_add(article_id=article.pk, now=timezone.now() - timezone.timedelta(hours=hours_ago))
 
     def broken(rows):
         raise RuntimeError("database went away")
