@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles import selectors
 from articles.models import Article, Category, PopularityBucket
 from articles.services import day_start, hour_start
 
@@ -65,26 +65,30 @@ def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]
             f"{settings.POPULARITY_VIEW_WEIGHT}:{settings.POPULARITY_VOTE_WEIGHT}",
         ]
     )
-    candidates = cache.get(key)
-    if candidates is None:
-        candidates = _candidates(window, half_life, category_ids, limit + CANDIDATE_MARGIN, exclude=())
-        cache.set(key, candidates, settings.POPULARITY_CACHE_SECONDS)
-    ids = [pk for pk in candidates["ids"] if pk not in exclude]
-    if len(ids) < limit and not candidates["complete"]:
-        ids = _candidates(window, half_life, category_ids, limit, exclude=exclude)["ids"]
-    ids = ids[:limit]
+    cached = cache.get(key)
+    if cached is None:
+        size = limit + CANDIDATE_MARGIN
+        articles = list(_ranking(window, half_life, category_ids, exclude=())[:size])
+        cache.set(
+            key, {"ids": [a.pk for a in articles], "complete": len(articles) < size}, settings.POPULARITY_CACHE_SECONDS
+        )
+        return [a for a in articles if a.pk not in exclude][:limit]
+    ids = [pk for pk in cached["ids"] if pk not in exclude][:limit]
+    if len(ids) < limit and not cached["complete"]:
+        return list(_ranking(window, half_life, category_ids, exclude=exclude)[:limit])
     # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
-    found = Article.objects.published().filter(exclude_from_ranking=False).select_related("category").in_bulk(ids)
+    found = _rankable(None).select_related("category").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
 def _section_ids(category: Category | None) -> list[int] | None:
-    """The section and every section below it (from the cached category tree)."""
+    """The section and every section below it (from the cached category tree: no query)."""
     if category is None:
         return None
-    tree = selectors.category_tree()
+    from articles import selectors  # here, not at the top: the reader selectors import this module
+
     ids = {category.pk}
-    for node in tree.values():
+    for node in selectors.category_tree().values():
         if any(ancestor.pk == category.pk for ancestor in node.path()):
             ids.add(node.pk)
     return sorted(ids)
@@ -95,50 +99,54 @@ def _rankable(category_ids: list[int] | None):
     return articles.filter(category_id__in=category_ids) if category_ids is not None else articles
 
 
-def _candidates(window, half_life, category_ids, size: int, *, exclude) -> dict:
+def _ranking(window, half_life, category_ids, *, exclude):
+    """One query: pinned first, then activity in the window (from buckets), then newcomers by all-time score.
+
+    Candidates are articles with buckets in the window, articles published in it, and pinned ones, so the
+    cost follows the window's activity. Newcomers without recorded activity yet (a fresh site, a story
+    published a minute ago) fill the list after the articles that had some, best all-time score first.
+    """
     now = timezone.now()
-    rankable = _rankable(category_ids)
-    pinned = list(
-        rankable.filter(ranking_pinned_until__gt=now)
-        .exclude(pk__in=exclude)
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)[:size]
-    )
     weights = {"views": settings.POPULARITY_VIEW_WEIGHT, "votes": settings.POPULARITY_VOTE_WEIGHT}
+    pinned = Q(ranking_pinned_until__gt=now)
+    articles = (
+        _rankable(category_ids)
+        .exclude(pk__in=exclude)
+        .select_related("category")
+        .annotate(
+            is_pinned=Case(When(pinned, then=Value(1)), default=Value(0)),
+            all_time_score=ExpressionWrapper(
+                F("view_count") * Value(weights["views"]) + F("vote_count") * Value(weights["votes"]),
+                output_field=FloatField(),
+            ),
+        )
+    )
     if window is None:
-        scored = (
-            rankable.exclude(pk__in=[*exclude, *pinned])
-            .annotate(
-                score=ExpressionWrapper(
-                    F("view_count") * Value(weights["views"]) + F("vote_count") * Value(weights["votes"]),
-                    output_field=FloatField(),
-                ),
-            )
-            .order_by("-score", "-published_at", "-pk")
-            .values_list("pk", flat=True)[:size]
-        )
-    else:
-        since = now - window
-        points = ExpressionWrapper(
-            F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()
-        )
-        if half_life is not None:
-            points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
-        scored = (
-            PopularityBucket.objects.filter(
-                Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=hour_start(since))
-                | Q(granularity=PopularityBucket.Granularity.DAY, period_start__gte=day_start(since)),
-                article__in=rankable,
-            )
-            .exclude(article_id__in=[*exclude, *pinned])
-            .values("article_id")
-            .annotate(score=Sum(points, output_field=FloatField()))
-            .filter(score__gt=0)
-            .order_by("-score", "-article__published_at", "-article_id")
-            .values_list("article_id", flat=True)[:size]
-        )
-    scored = list(scored)
-    return {"ids": [*pinned, *scored], "complete": len(scored) < size}
+        return articles.order_by("-is_pinned", "-all_time_score", "-published_at", "-pk")
+
+    since = now - window
+    in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=hour_start(since)) | Q(
+        granularity=PopularityBucket.Granularity.DAY, period_start__gte=day_start(since)
+    )
+    points = ExpressionWrapper(
+        F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()
+    )
+    if half_life is not None:
+        points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
+    window_score = (
+        PopularityBucket.objects.filter(in_window, article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(score=Sum(points))
+        .values("score")
+    )
+    newcomer = Q(published_at__gte=since)
+    return (
+        articles.filter(Q(pk__in=PopularityBucket.objects.filter(in_window).values("article_id")) | newcomer | pinned)
+        .annotate(window_score=Coalesce(Subquery(window_score, output_field=FloatField()), Value(0.0)))
+        .filter(Q(window_score__gt=0) | newcomer | pinned)
+        .order_by("-is_pinned", "-window_score", "-all_time_score", "-published_at", "-pk")
+    )
 
 
 def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:
