@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
@@ -148,5 +149,7 @@ def view_beacon(request, pk: int):
             "votes": counts["vote_count"],
             "voted": services.vote_has(article_id=pk, voter_key=voter_key),
             "counted": counted,
+            # A page from a shared cache carries someone else's CSRF token: the script swaps in this reader's.
+            "csrf": get_token(request),
         }
     )

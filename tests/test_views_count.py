@@ -1,6 +1,7 @@
 """The view beacon: who counts, once per window, no row write per view, buffered flushes that never lose a view."""
 
 import io
+import re
 import time
 
 import pytest
@@ -34,6 +35,13 @@ def no_auto_flush():
     cache.set("views:flush-due", 1, timeout=3600)
 
 
+def live(response) -> dict:
+    """The beacon's counts, without the per-reader CSRF token."""
+    body = response.json()
+    assert len(body.pop("csrf")) == 64
+    return body
+
+
 def view_count(article) -> int:
     return Article.objects.values_list("view_count", flat=True).get(pk=article.pk)
 
@@ -42,9 +50,10 @@ def test_beacon_counts_once_per_reader_per_window_and_returns_live_counts(make_a
     article = make_article()
     Article.objects.filter(pk=article.pk).update(view_count=100, vote_count=7)
 
-    first = reader(1).post(beacon_url(article)).json()
-    again = reader(1).post(beacon_url(article)).json()
-    other = reader(2).post(beacon_url(article)).json()
+    client = reader(1)
+    first = live(client.post(beacon_url(article)))
+    again = live(client.post(beacon_url(article)))
+    other = live(reader(2).post(beacon_url(article)))
 
     assert first == {"views": 101, "votes": 7, "voted": False, "counted": True}
     assert again == {"views": 101, "votes": 7, "voted": False, "counted": False}
@@ -134,7 +143,7 @@ def test_beacon_reports_that_this_reader_voted(make_article, no_auto_flush):
     article = make_article()
     client = reader()
     client.post(f"/news/{article.pk}/vote/", HTTP_ACCEPT="application/json")
-    assert client.post(beacon_url(article)).json() == {"views": 1, "votes": 1, "voted": True, "counted": True}
+    assert live(client.post(beacon_url(article))) == {"views": 1, "votes": 1, "voted": True, "counted": True}
 
 
 def test_beacon_status_rules(make_article):
@@ -233,3 +242,19 @@ def test_two_flushes_reading_the_same_buffer_take_it_once(make_article):
 
     assert (first, second) == (5, 1)
     assert cache.get(key) == 0
+
+
+def test_beacon_hands_a_reader_of_a_cached_page_a_working_csrf_token(make_article):
+    article = make_article()
+    cached_html = Client().get(article.get_absolute_url()).content.decode()  # rendered for someone else
+    stale_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached_html).group(1)
+    newcomer = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER_UA)
+
+    refused = newcomer.post(f"/news/{article.pk}/vote/", {"csrfmiddlewaretoken": stale_token})
+    token = newcomer.post(beacon_url(article)).json()["csrf"]
+    accepted = newcomer.post(
+        f"/news/{article.pk}/vote/", {"csrfmiddlewaretoken": token}, HTTP_ACCEPT="application/json"
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200 and accepted.json()["votes"] == 1

@@ -62,6 +62,8 @@
         .then((response) => (response.ok ? response.json() : null))
         .then((data) => {
           if (!data) return;
+          const token = form.querySelector("input[name=csrfmiddlewaretoken]");
+          if (token && data.csrf) token.value = data.csrf;
           for (const element of document.querySelectorAll("[data-live-views]")) {
             element.textContent = String(data.views);
           }
