@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Sum
-from django.db.models.functions import TruncDay
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDay
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 UTC = datetime.UTC
 TOTAL_PERIOD_START = datetime.datetime(1970, 1, 1, tzinfo=UTC)
 FOLD_BATCH_SIZE = 5000
+RECONCILE_CHUNK = 500
 
 
 # --- time helpers ---------------------------------------------------------------------------------
@@ -369,14 +370,49 @@ class CountDrift:
 def counts_reconcile(*, article_ids: Iterable[int] | None = None, views: bool = True) -> list[CountDrift]:
     """Recompute `vote_count` from vote rows and `view_count` from buckets; return the drift repaired.
 
-    One small transaction per article with the article row locked first: a vote or flush in flight either
-    committed before (and is counted) or waits and applies its +1 on top of the corrected value.
+    Articles are screened in chunks with one read-only query each (a statement sees one consistent snapshot,
+    so a vote's row and its +1 are seen together); only suspects are then fixed, one small transaction per
+    article with its row locked first: a vote or flush in flight either committed before (and is counted) or
+    waits and applies its change on top of the corrected value.
     """
     ids = Article.objects.order_by("pk").values_list("pk", flat=True)
     if article_ids is not None:
         ids = ids.filter(pk__in=list(article_ids))
     drifts: list[CountDrift] = []
-    for article_id in ids.iterator(chunk_size=500):
+    chunk: list[int] = []
+    for article_id in ids.iterator(chunk_size=RECONCILE_CHUNK):
+        chunk.append(article_id)
+        if len(chunk) == RECONCILE_CHUNK:
+            drifts += _reconcile_chunk(chunk, views=views)
+            chunk = []
+    if chunk:
+        drifts += _reconcile_chunk(chunk, views=views)
+    return drifts
+
+
+def _vote_rows(outer: str = "pk"):
+    rows = Vote.objects.filter(article_id=OuterRef(outer)).order_by().values("article_id").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
+def _bucket_views(outer: str = "pk"):
+    sums = (
+        PopularityBucket.objects.filter(article_id=OuterRef(outer))
+        .order_by()
+        .values("article_id")
+        .annotate(n=Sum("views"))
+    )
+    return Coalesce(Subquery(sums.values("n")), 0)
+
+
+def _reconcile_chunk(chunk: list[int], *, views: bool) -> list[CountDrift]:
+    screened = Article.objects.filter(pk__in=chunk).annotate(rows=_vote_rows())
+    drifted = ~Q(vote_count=F("rows"))
+    if views:
+        screened = screened.annotate(bucket_views=_bucket_views())
+        drifted |= ~Q(view_count=F("bucket_views"))
+    drifts = []
+    for article_id in screened.filter(drifted).values_list("pk", flat=True):
         with transaction.atomic():
             row = Article.objects.select_for_update().filter(pk=article_id).values("vote_count", "view_count").first()
             if row is None:

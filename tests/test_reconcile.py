@@ -55,3 +55,12 @@ def test_counts_folded_past_retention_still_reconcile(make_article):
     services.popularity_rollup()
     services.popularity_prune()
     assert run().strip() == "No drift: all counters agree."
+
+
+def test_screening_costs_one_query_per_chunk_when_nothing_drifted(make_article, django_assert_num_queries):
+    for n in range(30):
+        article = make_article()
+        services.vote_add(article=article, voter_key=f"a:{n}")
+        services.views_record(article_id=article.pk, views=n)
+    with django_assert_num_queries(2):  # the id list, one screening query for the chunk
+        assert services.counts_reconcile() == []

@@ -57,3 +57,15 @@ def test_plain_bulk_delete_is_not_offered(make_article, editor_client):
     services.vote_add(article=make_article(), voter_key="a:x")
     page = editor_client.get("/admin/articles/vote/").content.decode()
     assert 'value="delete_selected"' not in page and 'value="remove_fraudulent_votes"' in page
+
+
+def test_an_articles_votes_have_a_stable_admin_address(make_article, editor_client):
+    article, other = make_article(), make_article()
+    services.vote_add(article=article, voter_key="a:mine")
+    services.vote_add(article=other, voter_key="a:theirs")
+
+    response = editor_client.get("/admin/articles/vote/", {"article__id__exact": article.pk})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "a:mine" in page and "a:theirs" not in page
