@@ -234,7 +234,7 @@ TRUSTED_PROXIES = env_list(
 )  # addresses/networks of our own load balancers; X-Forwarded-For only from them
 BOT_USER_AGENT_PATTERN = os.environ.get(
     "BOT_USER_AGENT_PATTERN",
-    r"bot\b|bot/|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
+    r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|httpclient|facebookexternalhit|embedly|preview|lighthouse|pingdom|uptime",
 )
 # The local-memory cache (embedded default) evicts at 300 keys; the view buffer needs more room than that.

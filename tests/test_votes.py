@@ -191,6 +191,8 @@ def test_unknown_action_is_400_with_a_message(make_article, reader):
         "curl/8.5.0",
         "python-requests/2.32.3",
         "Mozilla/5.0 (compatible; AhrefsBot/7.0)",
+        "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "Mozilla/5.0 (compatible; Bytespider; spider-feedback@bytedance.com)",
     ],
 )
 def test_known_bots_are_refused_politely(make_article, user_agent):
@@ -245,3 +247,18 @@ def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(make_articl
 def test_absurd_article_ids_are_404_not_500(reader, path):
     response = reader.post(f"/news/{'9' * 30}/{path}/", HTTP_ACCEPT="application/json")
     assert response.status_code == 404 and response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Safari/604.1",
+        BROWSER_UA,
+    ],
+    ids=["cubot-phone", "iphone", "chrome"],
+)
+def test_people_on_ordinary_browsers_are_not_taken_for_bots(make_article, user_agent):
+    article = make_article()
+    response = Client(HTTP_USER_AGENT=user_agent).post(vote_url(article), **JSON)
+    assert response.status_code == 200 and response.json()["votes"] == 1
