@@ -83,3 +83,23 @@ def test_vote_on_an_article_unpublished_meanwhile_says_so(page, make_article):
 
     expect(page.locator(".vote-message")).to_have_text("This article isn't available for voting.")
     expect(vote_button(page)).to_have_text("veryGood! (0)")
+
+
+def test_beacon_counts_the_view_and_shows_it_in_the_live_views_element(page, make_article):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(view_count=99)
+    # The article template marks its view count with data-live-views (the reader pages' markup).
+    html = page.request.get(article.get_absolute_url()).text()
+    html = html.replace('<p class="views">99 views</p>', '<p class="views"><span data-live-views>99</span> views</p>')
+    assert "data-live-views" in html
+    page.route(article.get_absolute_url(), lambda route: route.fulfill(body=html, content_type="text/html"))
+
+    with page.expect_response(lambda r: "/seen/" in r.url) as beacon:
+        page.goto(article.get_absolute_url())
+
+    assert beacon.value.json()["counted"] is True
+    expect(page.locator("[data-live-views]")).to_have_text("100")
+    with page.expect_response(lambda r: "/seen/" in r.url) as again:
+        page.reload()
+    assert again.value.json()["counted"] is False  # same reader within 30 minutes
+    expect(page.locator("[data-live-views]")).to_have_text("100")
