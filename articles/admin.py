@@ -193,3 +193,49 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     raw_id_fields = ["article"]
+
+
+# --- votes (appended by the votes work; removal goes through the service so counters follow) ------------------
+# Imported here, not at the top, so this block merges cleanly next to edits of ArticleAdmin.
+from django.contrib.admin.options import ActionLocation  # noqa: E402
+
+from articles.models import Vote  # noqa: E402
+from articles.services import votes_remove_fraudulent  # noqa: E402
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Who voted for what. Filter by article to review its votes; deleting removes a vote and its count."""
+
+    list_display = ["article", "voter_key", "created_at"]
+    list_select_related = ["article"]
+    list_filter = ["created_at"]
+    search_fields = ["=article__id", "article__title", "=voter_key"]
+    search_help_text = "Article id or title, or an exact voter key (u:<user id> / a:<cookie id>)."
+    raw_id_fields = ["article"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["article", "voter_key", "created_at"]
+    list_per_page = 100
+    actions = ["remove_fraudulent_votes"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # a plain delete would leave vote_count behind
+        return actions
+
+    @admin.action(description="Remove selected votes as fraudulent (vote counts follow)", permissions=["delete"])
+    def remove_fraudulent_votes(self, request, queryset):
+        removed = votes_remove_fraudulent(votes=list(queryset))
+        self.message_user(request, f"Removed {removed} vote(s); the articles' counts were lowered to match.")
+
+    def delete_model(self, request, obj: Vote) -> None:
+        votes_remove_fraudulent(votes=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        votes_remove_fraudulent(votes=list(queryset))

@@ -134,6 +134,12 @@ class Article(models.Model):
     exclude_from_ranking = models.BooleanField(
         default=False, help_text="Keep this article out of the popularity ranking (e.g. notices, corrections)."
     )
+    ranking_pinned_until = models.DateTimeField(
+        "pinned in ranking until",
+        null=True,
+        blank=True,
+        help_text="Show this article at the top of the Ranking until this time. Empty: ranked by popularity.",
+    )
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
 
@@ -246,3 +252,32 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_key} → {self.article_id}"
+
+
+class PopularityBucket(models.Model):
+    """Views and net votes of one article in one period. Storage grows with articles x periods, never with hits.
+
+    Hourly buckets are written by the view flush and by votes; after two days they roll up into daily ones;
+    buckets past retention fold into one `total` bucket per article, so the sum over an article's buckets
+    always equals its all-time counts (what `reconcile_counts` checks `view_count` against).
+    """
+
+    class Granularity(models.TextChoices):
+        HOUR = "hour", "Hour"
+        DAY = "day", "Day"
+        TOTAL = "total", "Total before retention"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="popularity_buckets")
+    granularity = models.CharField(max_length=5, choices=Granularity, default=Granularity.HOUR)
+    period_start = models.DateTimeField(help_text="Start of the hour or day (UTC) this bucket covers.")
+    views = models.PositiveBigIntegerField(default=0)
+    votes = models.BigIntegerField(default=0, help_text="Votes cast minus votes withdrawn in this period.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "granularity", "period_start"], name="popularity_bucket_unique"),
+        ]
+        indexes = [models.Index(fields=["period_start", "article"], name="popularity_bucket_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.granularity} {self.period_start:%Y-%m-%d %H:%M}: {self.views}v {self.votes}+"

@@ -1,9 +1,25 @@
-from collections.abc import Iterable
-from datetime import timedelta
+"""Rankings from popularity buckets: one bounded aggregate query, cached for about a minute.
 
+The cost depends on the number of articles with buckets in the window (at most 48 hourly + one daily bucket
+per day each), never on how many votes or views there were.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Category
+from articles.models import Article, Category, PopularityBucket
+from articles.services import day_start, hour_start
+
+# Cache this many more candidates than asked for, so excluding the current article and its Related list
+# (≤ 11 ids) is done in Python from the cached list instead of by a new query per page.
+CANDIDATE_MARGIN = 24
+TRENDING_BANDS = 24  # the decay is applied in this many steps across the window
 
 
 def rank_popular_articles(
@@ -13,19 +29,131 @@ def rank_popular_articles(
     category: Category | None = None,
     exclude_ids: Iterable[int] = (),
 ) -> list[Article]:
-    """Most popular published articles first (ties: newest first), never those excluded from ranking.
+    """Most popular published articles over a trailing window (None: all time); pinned ones first.
 
-    `window` keeps articles published within that trailing period (None: all time); `category` includes
-    its sub-sections. Ranks by the denormalised vote count until popularity buckets exist. One query.
+    Score = views * POPULARITY_VIEW_WEIGHT + net votes * POPULARITY_VOTE_WEIGHT; ties go to the newest.
+    Articles excluded from ranking, unpublished ones and `exclude_ids` never appear.
     """
-    from articles.selectors import category_descendant_ids
+    return _ranked(window=window, half_life=None, limit=limit, category=category, exclude_ids=exclude_ids)
 
-    articles = Article.objects.published().filter(exclude_from_ranking=False).select_related("category")
-    if window is not None:
-        articles = articles.filter(published_at__gte=timezone.now() - window)
-    if category is not None:
-        articles = articles.filter(category_id__in=category_descendant_ids(category.pk))
-    exclude_ids = list(exclude_ids)
-    if exclude_ids:
-        articles = articles.exclude(pk__in=exclude_ids)
-    return list(articles.order_by("-vote_count", "-published_at", "-id")[:limit])
+
+def rank_trending_articles(
+    *,
+    window: timedelta = timedelta(days=3),
+    half_life: timedelta | None = None,
+    limit: int = 8,
+    category: Category | None = None,
+    exclude_ids: Iterable[int] = (),
+) -> list[Article]:
+    """Like `rank_popular_articles`, but a view or vote counts half as much every `half_life` ago (time decay)."""
+    half_life = half_life or timedelta(hours=settings.POPULARITY_TRENDING_HALF_LIFE_HOURS)
+    return _ranked(window=window, half_life=half_life, limit=limit, category=category, exclude_ids=exclude_ids)
+
+
+def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]:
+    if limit <= 0:
+        return []
+    exclude = {int(pk) for pk in exclude_ids}
+    category_ids = _section_ids(category)
+    key = ":".join(
+        [
+            "popularity:v1",
+            str(int(window.total_seconds()) if window else "all"),
+            str(int(half_life.total_seconds()) if half_life else "-"),
+            str(category.pk if category else "-"),
+            str(limit),
+            f"{settings.POPULARITY_VIEW_WEIGHT}:{settings.POPULARITY_VOTE_WEIGHT}",
+        ]
+    )
+    cached = cache.get(key)
+    if cached is None:
+        size = limit + CANDIDATE_MARGIN
+        articles = list(_ranking(window, half_life, category_ids, exclude=())[:size])
+        cache.set(
+            key, {"ids": [a.pk for a in articles], "complete": len(articles) < size}, settings.POPULARITY_CACHE_SECONDS
+        )
+        return [a for a in articles if a.pk not in exclude][:limit]
+    ids = [pk for pk in cached["ids"] if pk not in exclude][:limit]
+    if len(ids) < limit and not cached["complete"]:
+        return list(_ranking(window, half_life, category_ids, exclude=exclude)[:limit])
+    # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
+    found = _rankable(None).select_related("category").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _section_ids(category: Category | None) -> list[int] | None:
+    """The section and every section below it (from the cached category tree: no query)."""
+    if category is None:
+        return None
+    from articles import selectors  # here, not at the top: the reader selectors import this module
+
+    ids = {category.pk}
+    for node in selectors.category_tree().values():
+        if any(ancestor.pk == category.pk for ancestor in node.path()):
+            ids.add(node.pk)
+    return sorted(ids)
+
+
+def _rankable(category_ids: list[int] | None):
+    articles = Article.objects.published().filter(exclude_from_ranking=False)
+    return articles.filter(category_id__in=category_ids) if category_ids is not None else articles
+
+
+def _ranking(window, half_life, category_ids, *, exclude):
+    """One query: pinned first, then activity in the window (from buckets), then newcomers by all-time score.
+
+    Candidates are articles with buckets in the window, articles published in it, and pinned ones, so the
+    cost follows the window's activity. Newcomers without recorded activity yet (a fresh site, a story
+    published a minute ago) fill the list after the articles that had some, best all-time score first.
+    """
+    now = timezone.now()
+    weights = {"views": settings.POPULARITY_VIEW_WEIGHT, "votes": settings.POPULARITY_VOTE_WEIGHT}
+    pinned = Q(ranking_pinned_until__gt=now)
+    articles = (
+        _rankable(category_ids)
+        .exclude(pk__in=exclude)
+        .select_related("category")
+        .annotate(
+            is_pinned=Case(When(pinned, then=Value(1)), default=Value(0)),
+            all_time_score=ExpressionWrapper(
+                F("view_count") * Value(weights["views"]) + F("vote_count") * Value(weights["votes"]),
+                output_field=FloatField(),
+            ),
+        )
+    )
+    if window is None:
+        return articles.order_by("-is_pinned", "-all_time_score", "-published_at", "-pk")
+
+    since = now - window
+    in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=hour_start(since)) | Q(
+        granularity=PopularityBucket.Granularity.DAY, period_start__gte=day_start(since)
+    )
+    points = ExpressionWrapper(
+        F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()
+    )
+    if half_life is not None:
+        points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
+    window_score = (
+        PopularityBucket.objects.filter(in_window, article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(score=Sum(points))
+        .values("score")
+    )
+    newcomer = Q(published_at__gte=since)
+    return (
+        articles.filter(Q(pk__in=PopularityBucket.objects.filter(in_window).values("article_id")) | newcomer | pinned)
+        .annotate(window_score=Coalesce(Subquery(window_score, output_field=FloatField()), Value(0.0)))
+        .filter(Q(window_score__gt=0) | newcomer | pinned)
+        .order_by("-is_pinned", "-window_score", "-all_time_score", "-published_at", "-pk")
+    )
+
+
+def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:
+    """A step approximation of 0.5 ** (age / half_life): portable SQL, no vendor date arithmetic."""
+    band = window / TRENDING_BANDS
+    whens = []
+    for n in range(TRENDING_BANDS):
+        middle_age = band * (n + 0.5)
+        whens.append(When(period_start__gte=now - band * (n + 1), then=Value(0.5 ** (middle_age / half_life))))
+    return Case(*whens, default=Value(0.5 ** (window / half_life)), output_field=FloatField())

@@ -18,4 +18,5 @@ urlpatterns = [
     path("feed/", views.public_cache(feeds.LatestArticlesFeed()), name="feed"),
     path("atom/", views.public_cache(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("news/<int:pk>/vote/", vote_views.vote, name="vote"),
+    path("news/<int:pk>/seen/", vote_views.view_beacon, name="view_beacon"),
 ]

@@ -219,3 +219,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Votes, view counting and popularity (articles/services.py, articles/popularity.py) -----------------------
+# See docs/votes-and-popularity.md. Every value can be set from the environment.
+# Ranking score = views * POPULARITY_VIEW_WEIGHT + net votes * POPULARITY_VOTE_WEIGHT.
+POPULARITY_VIEW_WEIGHT = float(os.environ.get("POPULARITY_VIEW_WEIGHT", "1"))
+POPULARITY_VOTE_WEIGHT = float(os.environ.get("POPULARITY_VOTE_WEIGHT", "10"))
+POPULARITY_TRENDING_HALF_LIFE_HOURS = float(os.environ.get("POPULARITY_TRENDING_HALF_LIFE_HOURS", "24"))
+POPULARITY_CACHE_SECONDS = int(os.environ.get("POPULARITY_CACHE_SECONDS", "60"))
+POPULARITY_HOURLY_DAYS = int(os.environ.get("POPULARITY_HOURLY_DAYS", "2"))  # then hourly buckets roll up into days
+POPULARITY_RETENTION_DAYS = int(os.environ.get("POPULARITY_RETENTION_DAYS", "180"))
+# Views: once per reader per article per window; buffered in the cache and flushed into buckets in batches.
+VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", str(30 * 60)))
+VIEW_FLUSH_INTERVAL_SECONDS = int(os.environ.get("VIEW_FLUSH_INTERVAL_SECONDS", "60"))
+VIEW_BUFFER_LOOKBACK_HOURS = int(os.environ.get("VIEW_BUFFER_LOOKBACK_HOURS", "48"))
+VIEW_BUFFER_TTL_SECONDS = int(os.environ.get("VIEW_BUFFER_TTL_SECONDS", str(72 * 3600)))
+# Abuse limits (per client = salted hash of address + User-Agent) and who counts as a bot.
+VOTE_RATE_LIMIT = int(os.environ.get("VOTE_RATE_LIMIT", "30"))
+VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", "600"))
+BEACON_RATE_LIMIT = int(os.environ.get("BEACON_RATE_LIMIT", "300"))
+BEACON_RATE_WINDOW_SECONDS = int(os.environ.get("BEACON_RATE_WINDOW_SECONDS", "600"))
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES"
+)  # addresses/networks of our own load balancers; X-Forwarded-For only from them
+BOT_USER_AGENT_PATTERN = os.environ.get(
+    "BOT_USER_AGENT_PATTERN",
+    r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
+    r"go-http-client|java/|okhttp|libwww|httpclient|facebookexternalhit|embedly|preview|lighthouse|pingdom|uptime",
+)
+# The local-memory cache (embedded default) evicts at 300 keys; the view buffer needs more room than that.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from articles import services
+
+
+class Command(BaseCommand):
+    help = "Move buffered views from the cache into popularity buckets and view_count. Schedule every minute."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--lookback-hours",
+            type=int,
+            default=None,
+            help="How many past hours of buffers to sweep (default: VIEW_BUFFER_LOOKBACK_HOURS).",
+        )
+
+    def handle(self, *args, lookback_hours=None, **options):
+        result = services.views_flush(lookback_hours=lookback_hours)
+        self.stdout.write(f"Flushed {result.views} view(s) for {result.articles} article(s).")

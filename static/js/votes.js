@@ -1,0 +1,86 @@
+// veryGood! button and view beacon. Without this script the form still posts and the server redirects back.
+(() => {
+  "use strict";
+  if (window.newsroomVotesReady) return; // the include may bring this script twice: wire the page once
+  window.newsroomVotesReady = true;
+
+  const FALLBACK = {
+    403: "Your session has expired. Reload the page and try again.",
+    404: "This article isn't available for voting.",
+    429: "Too many votes from this connection. Please wait a few minutes.",
+  };
+  const GENERIC = "Your vote could not be recorded. Please try again.";
+
+  function setup(form) {
+    const button = form.querySelector(".vote-button");
+    const count = form.querySelector(".vote-count");
+    const action = form.querySelector("input[name=action]");
+    const message = form.querySelector(".vote-message");
+    if (!button || !count || !action) return;
+    let acted = false;
+    let busy = false;
+
+    function show(votes, voted) {
+      if (Number.isInteger(votes)) count.textContent = String(votes);
+      if (typeof voted === "boolean") {
+        button.setAttribute("aria-pressed", String(voted));
+        action.value = voted ? "undo" : "vote";
+      }
+    }
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      acted = true;
+      if (message) message.textContent = "";
+      const body = new FormData(form);
+      const before = Number.parseInt(count.textContent, 10) || 0;
+      const wasPressed = button.getAttribute("aria-pressed") === "true";
+      // Show the press at once; the committed count from the server replaces it.
+      show(Math.max(0, before + (wasPressed ? -1 : 1)), !wasPressed);
+      try {
+        const response = await fetch(form.getAttribute("action"), {
+          method: "POST",
+          body,
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok) throw new Error(data.error || FALLBACK[response.status] || GENERIC);
+        show(data.votes, data.voted);
+      } catch (error) {
+        show(before, wasPressed);
+        if (message) message.textContent = error instanceof TypeError ? GENERIC : error.message;
+      } finally {
+        busy = false;
+      }
+    });
+
+    function beacon() {
+      const url = form.dataset.beaconUrl;
+      if (!url) return;
+      fetch(url, { method: "POST", credentials: "same-origin", keepalive: true, headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((data) => {
+          if (!data) return;
+          const token = form.querySelector("input[name=csrfmiddlewaretoken]");
+          if (token && data.csrf) token.value = data.csrf;
+          for (const element of document.querySelectorAll("[data-live-views]")) {
+            element.textContent = String(data.views);
+          }
+          if (!acted) show(data.votes, data.voted);
+        })
+        .catch(() => {});
+    }
+
+    // A prerendered page is not read yet: count it when (and if) the reader actually opens it.
+    if (document.prerendering) {
+      document.addEventListener("prerenderingchange", beacon, { once: true });
+    } else {
+      beacon();
+    }
+  }
+
+  document.querySelectorAll("form.vote").forEach(setup);
+})();

@@ -1,0 +1,105 @@
+"""The JavaScript path in real Chromium: vote in place, reload keeps it, a second press undoes it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article, Vote
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def vote_button(page):
+    return page.locator("button.vote-button")
+
+
+def test_vote_in_place_reload_keeps_it_second_press_undoes(page, make_article, screenshot):
+    article = make_article(title="Story readers like")
+    Article.objects.filter(pk=article.pk).update(vote_count=41)
+    page.goto(article.get_absolute_url())
+    button = vote_button(page)
+    expect(button).to_have_text("veryGood! (41)")
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")) as vote:
+        page.get_by_role("button", name="veryGood! (41)").click()
+
+    assert vote.value.status == 200
+    expect(button).to_have_text("veryGood! (42)")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert page.url.endswith(article.get_absolute_url())  # updated in place, no navigation
+    assert Vote.objects.filter(article=article).count() == 1
+    assert Article.objects.get(pk=article.pk).vote_count == 42
+    screenshot(page, "vote-pressed")
+
+    with page.expect_response(lambda r: "/seen/" in r.url):
+        page.reload()
+    expect(button).to_have_text("veryGood! (42)")
+    expect(button).to_have_attribute("aria-pressed", "true")  # the beacon says this reader voted
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")) as undo:
+        button.click()
+
+    assert undo.value.json() == {"votes": 41, "voted": False, "changed": True}
+    expect(button).to_have_text("veryGood! (41)")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert not Vote.objects.filter(article=article).exists()
+    assert Article.objects.get(pk=article.pk).vote_count == 41
+
+
+def test_beacon_refreshes_counts_on_a_stale_page(page, make_article):
+    article = make_article()
+    page.goto(article.get_absolute_url())
+    expect(vote_button(page)).to_have_text("veryGood! (0)")
+    Article.objects.filter(pk=article.pk).update(vote_count=7)  # votes arrived; a cached page would still say 0
+    # Serve the old HTML, as a page cache would; the beacon still brings the live count.
+    html = page.content()
+    page.route(article.get_absolute_url(), lambda route: route.fulfill(body=html, content_type="text/html"))
+    with page.expect_response(lambda r: "/seen/" in r.url):
+        page.reload()
+    expect(vote_button(page)).to_have_text("veryGood! (7)")
+
+
+def test_rate_limited_vote_shows_a_short_message_and_keeps_the_count(page, make_article, settings):
+    settings.VOTE_RATE_LIMIT = 0
+    article = make_article()
+    page.goto(article.get_absolute_url())
+
+    vote_button(page).click()
+
+    expect(page.locator(".vote-message")).to_have_text(
+        "Too many votes from this connection. Please wait a few minutes and try again."
+    )
+    expect(vote_button(page)).to_have_text("veryGood! (0)")
+    expect(vote_button(page)).to_have_attribute("aria-pressed", "false")
+    assert not Vote.objects.exists()
+
+
+def test_vote_on_an_article_unpublished_meanwhile_says_so(page, make_article):
+    article = make_article()
+    page.goto(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    vote_button(page).click()
+
+    expect(page.locator(".vote-message")).to_have_text("This article isn't available for voting.")
+    expect(vote_button(page)).to_have_text("veryGood! (0)")
+
+
+def test_beacon_counts_the_view_and_shows_it_in_the_live_views_element(page, make_article):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(view_count=99)
+    # The article template marks its view count with data-live-views (the reader pages' markup).
+    html = page.request.get(article.get_absolute_url()).text()
+    html = html.replace('<p class="views">99 views</p>', '<p class="views"><span data-live-views>99</span> views</p>')
+    assert "data-live-views" in html
+    page.route(article.get_absolute_url(), lambda route: route.fulfill(body=html, content_type="text/html"))
+
+    with page.expect_response(lambda r: "/seen/" in r.url) as beacon:
+        page.goto(article.get_absolute_url())
+
+    assert beacon.value.json()["counted"] is True
+    expect(page.locator("[data-live-views]")).to_have_text("100")
+    with page.expect_response(lambda r: "/seen/" in r.url) as again:
+        page.reload()
+    assert again.value.json()["counted"] is False  # same reader within 30 minutes
+    expect(page.locator("[data-live-views]")).to_have_text("100")
