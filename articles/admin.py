@@ -75,7 +75,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ["status", "published_at", "reader_link"]}),
         (
             "Placement",
-            {"fields": ["is_editors_pick", "editors_pick_order", "exclude_from_ranking"], "classes": ["collapse"]},
+            {
+                "fields": ["is_editors_pick", "editors_pick_order", "exclude_from_ranking", "ranking_pinned_until"],
+                "classes": ["collapse"],
+            },
         ),
         ("Counters", {"fields": ["vote_count", "view_count", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -135,6 +138,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "is_editors_pick",
                 "editors_pick_order",
                 "exclude_from_ranking",
+                "ranking_pinned_until",
             ]
         return fields
 

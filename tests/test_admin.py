@@ -126,12 +126,14 @@ def test_writer_cannot_publish_own_draft_through_a_crafted_change_post(client, w
     draft = make_article(status=Article.Status.DRAFT, author=writer, slug="mine")
     data = article_form(draft.category, slug="mine", status="published", is_editors_pick="on")
     data["published_at_0"], data["published_at_1"] = "2020-01-01", "10:00:00"
+    data["ranking_pinned_until_0"], data["ranking_pinned_until_1"] = "2099-01-01", "10:00:00"
 
     response = client.post(f"{LIST_URL}{draft.pk}/change/", data)
 
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and not draft.is_editors_pick
+    assert draft.ranking_pinned_until is None
     assert draft.title == "Harbour reopens after storm"  # the writer's own edit did land
 
 
@@ -222,3 +224,15 @@ def test_staff_preview_of_draft_is_noindex_and_never_cached(client, editor, make
     assert '<meta name="robots" content="noindex' in response.content.decode()
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert client.get("/preview/999999/").status_code == 404
+
+
+def test_editor_pins_an_article_to_the_top_of_the_ranking(client, editor, make_article):
+    client.force_login(editor)
+    article = make_article(title="Pinned explainer", slug="pinned")
+    data = article_form(article.category, title="Pinned explainer", slug="pinned")
+    data["ranking_pinned_until_0"], data["ranking_pinned_until_1"] = "2099-01-01", "10:00:00"
+
+    assert client.post(f"{LIST_URL}{article.pk}/change/", data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.ranking_pinned_until.year == 2099

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.reader_builders import build_newsroom
@@ -93,9 +94,9 @@ def test_vote_button_is_keyboard_operable(page, newsroom):
     page.goto(newsroom.articles[0].get_absolute_url())
     button = page.get_by_role("button", name=re.compile(r"^veryGood! \(\d+\)$"))
     button.focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_role("button", name="veryGood! (42)").is_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="veryGood! (42)")).to_be_visible()
+    expect(page.get_by_role("button", name="veryGood! (42)")).to_have_attribute("aria-pressed", "true")
 
 
 @pytest.mark.parametrize("path", ["/", "/section/world/", "/news/story-00/", "/search/?q=story", "/no-such-page/"])
