@@ -190,9 +190,8 @@ def views_buffer_add(*, article_id: int, now: datetime.datetime | None = None) -
 
 def view_register(*, article_id: int, reader_key: str, now: datetime.datetime | None = None) -> bool:
     """Count a reader's view unless they were counted for this article within `VIEW_DEDUPE_SECONDS`."""
-    reader = salted_hmac("articles.reader", reader_key, algorithm="sha256").hexdigest()[
-        :32
-    ]  # no raw ids or fingerprints as keys
+    # No raw ids or fingerprints as cache keys.
+    reader = salted_hmac("articles.reader", reader_key, algorithm="sha256").hexdigest()[:32]
     if not cache.add(f"views:seen:{article_id}:{reader}", 1, timeout=settings.VIEW_DEDUPE_SECONDS):
         return False
     views_buffer_add(article_id=article_id, now=now)
