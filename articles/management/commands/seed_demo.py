@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
@@ -62,11 +62,11 @@ class Command(BaseCommand):
     def handle(self, *args, articles: int, seed: int, images: int, batch_size: int, if_empty: bool, **options):
         if articles < 0 or images < 1 or batch_size < 1:
             raise CommandError("--articles must be >= 0, --images and --batch-size >= 1.")
+        self.verbosity = options.get("verbosity", 1)
         existing = Article.objects.count()
         if if_empty and existing:
-            self.stdout.write(f"Demo content skipped: the database already has {existing} articles (--if-empty).")
+            self.report(f"Demo content skipped: the database already has {existing} articles (--if-empty).")
             return
-        self.verbosity = options.get("verbosity", 1)
         started = time.monotonic()
         sections = self.seed_sections()
         tags = self.seed_tags()
@@ -74,7 +74,11 @@ class Command(BaseCommand):
         self.seed_articles(
             count=articles, seed=seed, sections=sections, tags=tags, stored_images=stored_images, batch_size=batch_size
         )
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready in {time.monotonic() - started:.1f} s."))
+        self.report(self.style.SUCCESS(f"Demo content ready in {time.monotonic() - started:.1f} s."))
+
+    def report(self, message: str) -> None:
+        if self.verbosity >= 1:
+            self.stdout.write(message)
 
     # Sections and tags --------------------------------------------------------------------------------
 
@@ -98,7 +102,7 @@ class Command(BaseCommand):
                 )
                 created += made
                 sections.append(Section(child, region, region if region in demo.PLACES else None))
-        self.stdout.write(f"Sections: {created} created, {len(sections) - created} already there.")
+        self.report(f"Sections: {created} created, {len(sections) - created} already there.")
         return sections
 
     def seed_tags(self) -> dict[str, Tag]:
@@ -107,7 +111,7 @@ class Command(BaseCommand):
         missing = [Tag(name=name.replace("-", " "), slug=slug) for name, slug in wanted.items() if slug not in found]
         Tag.objects.bulk_create(missing)
         found.update({t.slug: t for t in Tag.objects.filter(slug__in=[t.slug for t in missing])})
-        self.stdout.write(f"Tags: {len(missing)} created, {len(wanted) - len(missing)} already there.")
+        self.report(f"Tags: {len(missing)} created, {len(wanted) - len(missing)} already there.")
         return {name: found[slug] for name, slug in wanted.items()}
 
     # Hero images ----------------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ class Command(BaseCommand):
             with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
                 width, height = image.size
             stored.append(StoredImage(name, width, height, generated.alt, generated.caption))
-        self.stdout.write(
+        self.report(
             f"Hero images: {created} created, {count - created} already there ({renditions} renditions written)."
         )
         return stored
@@ -156,12 +160,26 @@ class Command(BaseCommand):
                     self.insert_batch(new, tags=tags, totals=totals, now=now)
                 progress.update(len(planned))
                 reset_queries()  # with DEBUG on, Django keeps every (large) INSERT in memory otherwise
-        self.stdout.write(
+        self.report(
             f"Articles: {totals['created']} created ({totals['published']} published, {totals['scheduled']} "
             f"scheduled, {totals['drafts']} drafts, {totals['picks']} editors' picks), "
             f"{totals['skipped']} skipped (already there)."
         )
-        self.stdout.write(f"Votes: {totals['votes']} created.")
+        self.report(f"Votes: {totals['votes']} created.")
+        if totals["created"]:
+            self.refresh_statistics()
+
+    def refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE the bulk-loaded tables, as autovacuum would later. With no statistics it plans the
+        listing pages for a near-empty table (30 ms instead of 0.2 ms for the home page at 10,000 articles);
+        VACUUM also marks pages all-visible so counts use index-only scans (it cannot run in a transaction).
+        Not on SQLite: there, ANALYZE made the home page query slower (category scan + sort, 2.2 → 3.9 ms)."""
+        if connection.vendor != "postgresql":
+            return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        with connection.cursor() as cursor:
+            for model in (Article, TaggedArticle, Vote, Tag, Category):
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     def plan_article(self, index, *, seed, now, sections, stored_images) -> tuple[Article, list[str], int]:
         """An unsaved Article plus its tag names and vote count, all determined by (seed, index)."""
