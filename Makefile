@@ -10,13 +10,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEV_ENV := DEBUG=1
+PORT ?= 8000
 
 .PHONY: help python venv run serve seed test lint format check bench screenshots clean
 
 help:
-	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/"
+	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/ (PORT=… to change)"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
+	@echo "make bench  - seed a throwaway database, serve it with gunicorn, write bench/results.{json,md}"
 	@echo "make screenshots - refresh docs/screenshots/article-{desktop,phone}.png with headless Chromium"
 
 python:
@@ -46,7 +48,7 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
 	$(DEV_ENV) $(PY) manage.py create_dev_editor
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed-test node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -62,6 +64,10 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(PY) manage.py check
+
+# Not part of the tests: see docs/benchmark.md. BENCH_ARTICLES, BENCH_SECONDS, DATABASE_URL tune it.
+bench: $(BIN)/.installed-runtime
+	$(PY) bench/run.py
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff format .

@@ -6,8 +6,10 @@ from django.views.decorators.cache import cache_control
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
+from newsroom.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
