@@ -64,6 +64,7 @@ def home(request):
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
+        "total": selectors.latest_articles().count(),
         "section_blocks": selectors.section_blocks(),
         "widgets": widgets,
         "canonical_url": selectors.absolute_url(request, reverse("articles:home")),
@@ -124,6 +125,16 @@ def category_detail(request, slug: str):
         **listing_seo(request, page),
     }
     return render(request, "articles/category_detail.html", context)
+
+
+@require_safe
+@public_cache
+def latest(request):
+    """Every published article, newest first: the paginated archive behind the front page."""
+    page = paginate(request, selectors.latest_articles())
+    breadcrumb = [selectors.Crumb("Home", reverse("articles:home")), selectors.Crumb("Latest", request.path)]
+    context = {"breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
+    return render(request, "articles/latest.html", context)
 
 
 @require_safe

@@ -276,7 +276,8 @@ def cold_caches():
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/", 6),
+        ("/", 7),
+        ("/latest/?page=2", 4),
         ("/news/story-05/", 8),
         ("/news/few-related/", 9),  # fewer than 10 share a tag: the same-section fill is one more query
         ("/section/world/", 5),
@@ -315,3 +316,21 @@ def test_head_requests_work_and_other_methods_are_refused(client):
     assert client.head(url).status_code == 200
     assert client.head("/").status_code == 200
     assert client.post("/search/", {"q": "x"}).status_code == 405
+
+
+def test_latest_archive_lists_every_published_story_with_total_and_pages(client):
+    room = build_newsroom(count=25)
+    Article.objects.create(title="Hidden draft", slug="hidden-draft", body="<p>x</p>", category=room.sports)
+    published = Article.objects.published().count()
+
+    home = client.get("/").content.decode()
+    first = client.get("/latest/").content.decode()
+    second = client.get("/latest/?page=2")
+
+    assert f"total {published}" in home and 'href="/latest/"' in home
+    assert f"total {published}" in first and "Hidden draft" not in first
+    assert 'aria-label="Breadcrumb"' in first and 'href="/"' in first
+    assert second.status_code == 200 and second.context["page"].number == 2
+    assert len(second.context["page"].object_list) == published - 20
+    assert client.get("/latest/?page=999").context["page"].number == 2
+    assert client.get("/latest/?page=abc").status_code == 404

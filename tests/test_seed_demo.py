@@ -1,15 +1,17 @@
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from PIL import Image
 
 from articles import images
-from articles.models import Article, Category, TaggedArticle, Vote
+from articles.models import Article, Category, PopularityBucket, TaggedArticle, Vote
+from articles.popularity import rank_popular_articles
 from articles.sanitize import sanitize_html
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,19 @@ def test_vote_count_equals_vote_rows_for_every_article():
     counts = Article.objects.annotate(rows=Count("votes")).values_list("vote_count", "rows")
     assert all(vote_count == rows for vote_count, rows in counts)
     assert sum(rows for _, rows in counts) == Vote.objects.count() > 0
+
+
+def test_popularity_buckets_add_up_to_the_counters_and_feed_the_ranking():
+    seed()
+
+    out = io.StringIO()
+    call_command("reconcile_counts", stdout=out)
+    assert "No drift" in out.getvalue()
+    totals = PopularityBucket.objects.aggregate(views=Sum("views"), votes=Sum("votes"))
+    assert totals["views"] == Article.objects.aggregate(n=Sum("view_count"))["n"] > 0
+    assert totals["votes"] == Vote.objects.count()
+    week = rank_popular_articles(window=timedelta(days=7), limit=8)
+    assert week and all(a.is_published for a in week)
 
 
 def test_mix_of_published_scheduled_drafts_and_picks():

@@ -99,7 +99,9 @@ def test_vote_button_is_keyboard_operable(page, newsroom):
     expect(page.get_by_role("button", name="veryGood! (42)")).to_have_attribute("aria-pressed", "true")
 
 
-@pytest.mark.parametrize("path", ["/", "/section/world/", "/news/story-00/", "/search/?q=story", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/latest/", "/section/world/", "/news/story-00/", "/search/?q=story", "/no-such-page/"]
+)
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
 def test_no_accessibility_violations(request, newsroom, axe_violations, path, viewport):
     browser_page = request.getfixturevalue(viewport)

@@ -4,7 +4,9 @@ Idempotent: every article's slug comes from the seed and its index, so a second 
 there and creates only what is missing (`--articles 200` after the default adds the next 80). Articles are
 written with `bulk_create` in batches (one transaction per batch), which skips `Article.save()`: bodies are
 built from safe markup and still go through `sanitize_html`, and `vote_count` is set to exactly the number of
-Vote rows created with the article in the same transaction.
+Vote rows created with the article in the same transaction. Views and votes are also written into popularity
+buckets spread over the days since publication, so the buckets add up to the counters (what
+`reconcile_counts` checks) and the Ranking windows have real data.
 """
 
 import random
@@ -23,8 +25,8 @@ from PIL import Image
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo, images
-from articles.models import Article, Category, TaggedArticle, Vote
+from articles import demo, images, services
+from articles.models import Article, Category, PopularityBucket, TaggedArticle, Vote
 from articles.sanitize import sanitize_html
 
 IMAGE_DIR = "heroes/demo"
@@ -178,7 +180,7 @@ class Command(BaseCommand):
             return
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            for model in (Article, TaggedArticle, Vote, Tag, Category):
+            for model in (Article, TaggedArticle, Vote, Tag, Category, PopularityBucket):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     def plan_article(self, index, *, seed, now, sections, stored_images) -> tuple[Article, list[str], int]:
@@ -211,6 +213,31 @@ class Command(BaseCommand):
         )
         return article, text.tags, schedule.vote_count
 
+    @staticmethod
+    def plan_buckets(article: Article, now) -> list[PopularityBucket]:
+        """Split an article's views and votes over up to three periods since it was published: hourly
+        buckets for the last two days, daily ones before (as the roll-up would have left them)."""
+        if not (article.view_count or article.vote_count) or article.published_at is None:
+            return []
+        start = min(article.published_at, now)
+        age_hours = int((now - start).total_seconds() // 3600)
+        periods = sorted({start + timezone.timedelta(hours=age_hours * i // 3) for i in range(3)})
+        buckets = []
+        for i, moment in enumerate(periods):
+            share_views = article.view_count // len(periods) + (article.view_count % len(periods) if i == 0 else 0)
+            share_votes = article.vote_count // len(periods) + (article.vote_count % len(periods) if i == 0 else 0)
+            recent = now - moment < timezone.timedelta(days=2)
+            buckets.append(
+                PopularityBucket(
+                    article=article,
+                    granularity=PopularityBucket.Granularity.HOUR if recent else PopularityBucket.Granularity.DAY,
+                    period_start=services.hour_start(moment) if recent else services.day_start(moment),
+                    views=share_views,
+                    votes=share_votes,
+                )
+            )
+        return buckets
+
     @transaction.atomic
     def insert_batch(self, new, *, tags, totals, now) -> None:
         """Articles, their tags and their votes in one transaction, so vote_count always equals the Vote rows."""
@@ -224,6 +251,9 @@ class Command(BaseCommand):
             Vote(article=article, voter_key=f"a:demo-{voter:05d}")
             for article, (_, _, votes) in zip(created, new, strict=True)
             for voter in range(votes)
+        )
+        PopularityBucket.objects.bulk_create(
+            bucket for article in created for bucket in self.plan_buckets(article, now)
         )
         for article, _, votes in new:
             totals["created"] += 1
