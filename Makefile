@@ -47,7 +47,7 @@ venv: $(BIN)/.installed-runtime
 run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
-	$(DEV_ENV) $(PY) manage.py create_dev_editor
+	$(DEV_ENV) $(PY) manage.py create_dev_editor --port $(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed-test node_modules/.installed

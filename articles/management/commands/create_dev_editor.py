@@ -11,8 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
+        parser.add_argument("--port", default="8000", help="The port `make run` serves on, for the printed link.")
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, port: str, **options):
         if not settings.DEBUG:
             raise CommandError("create_dev_editor is for development (DEBUG=1). Use createsuperuser in production.")
         User = get_user_model()
@@ -28,4 +29,4 @@ class Command(BaseCommand):
         user.save(update_fields=["last_name"])
         user.groups.add(Group.objects.get(name="Editors"))
         self.stdout.write(self.style.SUCCESS("Editor account created — shown only this once:"))
-        self.stdout.write(f"  username: {username}\n  password: {password}\n  log in at http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  username: {username}\n  password: {password}\n  log in at http://127.0.0.1:{port}/admin/")
