@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import reduce
-from operator import or_
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -11,6 +9,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,16 +108,30 @@ def _newest_first(article: Article) -> tuple:
     return (-article.published_at.timestamp(), -article.pk)
 
 
-def _union_of_slices(slices: list[QuerySet]) -> list[Article]:
-    """Rows of several sliced Article querysets in one query, each slice using its own index.
+def union_all_in(slices: list[QuerySet]):
+    """A right-hand side for `__in` taking the rows of several sliced one-column querysets, each slice using
+    its own index.
 
-    PostgreSQL: UNION ALL of the slices. SQLite cannot slice inside a UNION, so an OR of IN-subqueries
-    (fine at SQLite's scale; on PostgreSQL it would scan the table).
+    PostgreSQL: UNION ALL of the slices. SQLite refuses a sliced query directly inside a UNION but takes one
+    wrapped in `SELECT * FROM (…)`. (An OR of IN-subqueries, the obvious alternative, makes SQLite walk the
+    whole article index: 22 ms at 10,000 articles, ten times that at 100,000.)
     """
     if connection.features.supports_slicing_ordering_in_compound:
+        return slices[0].union(*slices[1:], all=True) if len(slices) > 1 else slices[0]
+    parts, params = [], []
+    for piece in slices:
+        sql, piece_params = piece.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql})")  # noqa: S608 — SQL compiled by the ORM, values are parameters
+        params.extend(piece_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 — the same ORM-compiled SQL
+
+
+def _union_of_slices(slices: list[QuerySet]) -> list[Article]:
+    """Rows of several sliced Article querysets in one query."""
+    if connection.features.supports_slicing_ordering_in_compound:
         return list(slices[0].union(*slices[1:], all=True)) if len(slices) > 1 else list(slices[0])
-    matching = reduce(or_, (Q(pk__in=s.values("pk")) for s in slices))
-    return list(Article.objects.filter(matching).select_related("category"))
+    ids = union_all_in([piece.values("pk") for piece in slices])
+    return list(Article.objects.filter(pk__in=ids).select_related("category"))
 
 
 def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Article]:
@@ -162,14 +175,10 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
         .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
         for tag_id in tag_ids
     ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        # PostgreSQL: one semi-join against the union of the per-tag slices (index lookups only).
-        candidates = Q(content_object_id__in=per_tag[0].union(*per_tag[1:], all=True))
-    else:
-        # SQLite cannot slice inside a UNION; an OR of IN-subqueries gives the same rows.
-        candidates = reduce(or_, (Q(content_object_id__in=ids) for ids in per_tag))
+    # One semi-join against the union of the per-tag slices (index lookups only).
+    candidates = union_all_in(per_tag)
     return list(
-        TaggedArticle.objects.filter(candidates, tag_id__in=tag_ids)
+        TaggedArticle.objects.filter(content_object_id__in=candidates, tag_id__in=tag_ids)
         .values("content_object_id")
         .annotate(shared=Count("id"), newest=Max("content_object__published_at"))
         .order_by("-shared", "-newest", "-content_object_id")
