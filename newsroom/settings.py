@@ -195,6 +195,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # the vote script reads the token from the form, not the cookie
 LOGIN_URL = "admin:login"
 # Admin sign-in throttling: failures counted per client and per account for this long.

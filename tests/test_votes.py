@@ -65,7 +65,12 @@ def test_missing_or_bad_csrf_token_is_403_and_a_good_one_counts(make_article):
     article = make_article()
     client = Client(enforce_csrf_checks=True, HTTP_USER_AGENT=BROWSER_UA)
 
-    assert client.post(vote_url(article)).status_code == 403
+    refused = client.post(vote_url(article))
+    assert refused.status_code == 403
+    assert "security token was missing or has expired" in refused.content.decode()
+    assert "<h1>Please reload the page</h1>" in refused.content.decode()  # in the site's layout
+    as_json = client.post(vote_url(article), HTTP_ACCEPT="application/json")
+    assert as_json.status_code == 403 and "reload the page" in as_json.json()["error"]
     page = client.get(article.get_absolute_url())
     token = page.context["csrf_token"]
     assert client.post(vote_url(article), {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
