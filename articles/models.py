@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -142,6 +143,8 @@ class Article(models.Model):
     )
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    # PostgreSQL: kept current by a database trigger (title > summary > body) and GIN-indexed; unused on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -263,15 +263,11 @@ def search_articles(query: str):
     if not query:
         return articles.none()
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
-        )
+        # `search_document` is the stored, GIN-indexed weighted vector (migration 0005 keeps it current).
         search_query = SearchQuery(query, search_type="websearch", config="english")
         return (
-            articles.annotate(document=vector, rank=SearchRank(vector, search_query))
-            .filter(document=search_query)
+            articles.filter(search_document=search_query)
+            .annotate(rank=SearchRank(F("search_document"), search_query))
             .order_by("-rank", "-published_at", "-id")
         )
     for word in query.split()[:10]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
     "articles",
 ]
