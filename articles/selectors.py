@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
+from uuid import uuid4
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.contrib.sites.shortcuts import get_current_site
@@ -16,6 +17,9 @@ from django.utils import timezone
 from articles.models import Article, Category, TaggedArticle
 from articles.popularity import rank_popular_articles
 
+CONTENT_VERSION_KEY = "articles:content-version"
+# Widgets may lag a popularity change by this long; any edit to content drops them at once.
+WIDGETS_CACHE_SECONDS = 60
 CATEGORY_TREE_KEY = "articles:category-tree:v1"
 
 RELATED_LIMIT = 10
@@ -193,7 +197,31 @@ class Widgets:
     recommendation: list[Article] = field(default_factory=list)
 
 
+def content_version() -> str:
+    """A token that changes whenever an article, its tags or a section changes (see `articles.signals`)."""
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, uuid4().hex, None)
+        version = cache.get(CONTENT_VERSION_KEY)
+    return version
+
+
+def content_changed() -> None:
+    """Drop every cached widget at once: the next page view computes them afresh."""
+    cache.set(CONTENT_VERSION_KEY, uuid4().hex, None)
+
+
 def reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
+    """The three widgets for a page, cached briefly and dropped whenever content changes."""
+    key = f"articles:widgets:{content_version()}:{article.pk if article else 'front'}"
+    widgets = cache.get(key)
+    if widgets is None:
+        widgets = compute_reader_widgets(article=article, tag_ids=tag_ids)
+        cache.set(key, widgets, WIDGETS_CACHE_SECONDS)
+    return widgets
+
+
+def compute_reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
     """Related (article pages only), Ranking and Recommendation, with no article twice and never `article`.
 
     Related is the most specific, so it picks first; Ranking then skips those; Recommendation skips both.

@@ -180,3 +180,25 @@ def test_related_candidates_are_cached_but_unpublished_stories_drop_out_at_once(
         related = selectors.related_articles(article=current, tag_ids=ids)
 
     assert related == []
+
+
+def test_cached_widgets_are_dropped_when_an_editor_changes_content(
+    client, make_article, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    current = make_article(title="Current", tags=["harbour"])
+    neighbour = make_article(title="Harbour neighbour", tags=["harbour"])
+    url = current.get_absolute_url()
+    assert "Harbour neighbour" in client.get(url).content.decode()
+    with django_assert_max_num_queries(2):  # widgets come from the cache: the article and its tags only
+        client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        neighbour.status = Article.Status.DRAFT
+        neighbour.save()
+
+    assert "Harbour neighbour" not in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Fresh harbour story", tags=["harbour"])
+
+    assert "Fresh harbour story" in client.get(url).content.decode()
