@@ -69,6 +69,10 @@ class TaggedArticle(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def for_listing(self) -> "ArticleQuerySet":
+        """What lists and widgets show: the section alongside, and never the (large) body."""
+        return self.select_related("category").defer("body")
+
     def published(self) -> "ArticleQuerySet":
         """What readers may see: status published and a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -78,6 +82,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.DRAFT)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search document is for the database's full-text index only; Python never needs to load it.
+        return super().get_queryset().defer("search_document")
 
 
 class Article(models.Model):
@@ -146,7 +156,7 @@ class Article(models.Model):
     # PostgreSQL: kept current by a database trigger (title > summary > body) and GIN-indexed; unused on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]

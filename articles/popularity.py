@@ -77,7 +77,7 @@ def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]
     if len(ids) < limit and not cached["complete"]:
         return list(_ranking(window, half_life, category_ids, exclude=exclude)[:limit])
     # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
-    found = _rankable(None).select_related("category").in_bulk(ids)
+    found = _rankable(None).for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -112,7 +112,7 @@ def _ranking(window, half_life, category_ids, *, exclude):
     articles = (
         _rankable(category_ids)
         .exclude(pk__in=exclude)
-        .select_related("category")
+        .for_listing()
         .annotate(
             is_pinned=Case(When(pinned, then=Value(1)), default=Value(0)),
             all_time_score=ExpressionWrapper(

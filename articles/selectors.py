@@ -87,7 +87,7 @@ def breadcrumb_for_category(category_id: int) -> list[Crumb]:
 
 
 def latest_articles(*, category: Category | None = None):
-    articles = Article.objects.published().select_related("category")
+    articles = Article.objects.published().for_listing()
     if category is not None:
         articles = articles.filter(category_id__in=category_descendant_ids(category.pk))
     return articles
@@ -135,7 +135,7 @@ def _union_of_slices(slices: list[QuerySet]) -> list[Article]:
     if connection.features.supports_slicing_ordering_in_compound:
         return list(slices[0].union(*slices[1:], all=True)) if len(slices) > 1 else list(slices[0])
     ids = union_all_in([piece.values("pk") for piece in slices])
-    return list(Article.objects.filter(pk__in=ids).select_related("category"))
+    return list(Article.objects.filter(pk__in=ids).for_listing())
 
 
 def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELATED_LIMIT) -> list[Article]:
@@ -156,12 +156,12 @@ def related_articles(*, article: Article, tag_ids: list[int], limit: int = RELAT
         ranked_ids = _most_shared_tags(article=article, tag_ids=tag_ids, limit=limit)
         cache.set(key, ranked_ids, RELATED_CACHE_SECONDS)
     rank = {pk: i for i, pk in enumerate(ranked_ids)}
-    related = sorted(published.filter(pk__in=ranked_ids).select_related("category"), key=lambda a: rank[a.pk])
+    related = sorted(published.filter(pk__in=ranked_ids).for_listing(), key=lambda a: rank[a.pk])
     if len(related) < limit:
         fill = (
             published.filter(category_id=article.category_id)
             .exclude(pk__in=[article.pk, *ranked_ids])
-            .select_related("category")
+            .for_listing()
             .order_by("-published_at", "-id")
         )
         related += list(fill[: limit - len(related)])
@@ -252,7 +252,7 @@ def recommended_articles(
 ) -> list[Article]:
     """Editors' picks in their order, then popular and then recent articles from other sections. One query."""
     same_section = category_descendant_ids(section_id) if section_id else set()
-    visible = Article.objects.published().exclude(pk__in=exclude_ids).select_related("category")
+    visible = Article.objects.published().exclude(pk__in=exclude_ids).for_listing()
     picks_and_recent = _union_of_slices(
         [
             visible.filter(is_editors_pick=True).order_by("editors_pick_order", "-published_at", "-id")[:limit],
@@ -287,7 +287,7 @@ def search_articles(query: str):
     PostgreSQL: full-text search weighted title > summary > body, ranked. Elsewhere (SQLite): every word
     must appear in the title, summary or body, newest first.
     """
-    articles = Article.objects.published().select_related("category")
+    articles = Article.objects.published().for_listing()
     if not query:
         return articles.none()
     if connection.vendor == "postgresql":
