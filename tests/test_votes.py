@@ -267,3 +267,10 @@ def test_people_on_ordinary_browsers_are_not_taken_for_bots(make_article, user_a
     article = make_article()
     response = Client(HTTP_USER_AGENT=user_agent).post(vote_url(article), **JSON)
     assert response.status_code == 200 and response.json()["votes"] == 1
+
+
+def test_article_page_shows_the_vote_button_with_the_exact_count(make_article, client):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(vote_count=6215)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'veryGood! (<span class="vote-count">6215</span>)' in page
