@@ -77,3 +77,21 @@ def test_replica_urls_configure_replicas_and_the_router():
     assert result.stdout.strip() == (
         "['default', 'replica_0', 'replica_1'] ['newsroom.db_router.PrimaryReplicaRouter'] r1.internal"
     ), result.stderr
+
+
+def test_manage_py_in_an_unconfigured_checkout_runs_in_development_mode_only():
+    env = {**base_env(), "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    bare = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert bare.returncode == 0, bare.stderr
+
+    configured = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "SECRET_KEY": "k3Y-9xQ_" * 8},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert configured.returncode != 0 and "ALLOWED_HOSTS" in configured.stderr
