@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, Category, PopularityBucket
+from articles.sections import category_descendant_ids
 from articles.services import day_start, hour_start
 
 # Cache this many more candidates than asked for, so excluding the current article and its Related list
@@ -82,16 +83,7 @@ def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]
 
 
 def _section_ids(category: Category | None) -> list[int] | None:
-    """The section and every section below it (from the cached category tree: no query)."""
-    if category is None:
-        return None
-    from articles import selectors  # here, not at the top: the reader selectors import this module
-
-    ids = {category.pk}
-    for node in selectors.category_tree().values():
-        if any(ancestor.pk == category.pk for ancestor in node.path()):
-            ids.add(node.pk)
-    return sorted(ids)
+    return sorted(category_descendant_ids(category.pk)) if category is not None else None
 
 
 def _rankable(category_ids: list[int] | None):

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from articles.models import Article, Category, TaggedArticle
 from articles.popularity import rank_popular_articles
+from articles.sections import category_descendant_ids, category_path, category_tree
 
 CONTENT_VERSION_KEY = "articles:content-version"
 # Widgets may lag a popularity change by this long; any edit to content drops them at once.
 WIDGETS_CACHE_SECONDS = 60
-CATEGORY_TREE_KEY = "articles:category-tree:v1"
 
 RELATED_LIMIT = 10
 RANKING_LIMIT = 8
@@ -44,32 +44,8 @@ def absolute_url(request, path: str) -> str:
     return f"{request.scheme}://{get_current_site(request).domain}{path}"
 
 
-def category_tree() -> dict[int, Category]:
-    """Every category by id, with `parent` already attached: one cached query for all breadcrumbs."""
-    tree = cache.get(CATEGORY_TREE_KEY)
-    if tree is None:
-        categories = list(Category.objects.all())
-        tree = {c.pk: c for c in categories}
-        for c in categories:
-            # Attach parents from the same list so walking the path never queries.
-            c.parent = tree.get(c.parent_id)
-        cache.set(CATEGORY_TREE_KEY, tree, 300)
-    return tree
-
-
-def category_path(category_id: int) -> list[Category]:
-    category = category_tree().get(category_id)
-    return category.path() if category else []
-
-
 def category_by_slug(slug: str) -> Category | None:
     return next((c for c in category_tree().values() if c.slug == slug), None)
-
-
-def category_descendant_ids(category_id: int) -> set[int]:
-    """The category and every section below it (from the cached tree: no query)."""
-    tree = category_tree()
-    return {c.pk for c in tree.values() if any(a.pk == category_id for a in c.path())} | {category_id}
 
 
 def top_section_id(category_id: int) -> int | None:

@@ -4,7 +4,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Category, TaggedArticle
-from articles.selectors import CATEGORY_TREE_KEY, content_changed
+from articles.sections import CATEGORY_TREE_KEY
+from articles.selectors import content_changed
 from articles.tasks import make_hero_renditions
 
 
