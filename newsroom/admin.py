@@ -1,26 +1,26 @@
 """The admin site, with sign-in attempts throttled per client and per account."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.template.response import TemplateResponse
+from django.utils.crypto import salted_hmac
+
+from articles import clients
 
 LOCKOUT_MESSAGE = "Too many failed sign-in attempts. Please wait {minutes} minutes and try again."
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _keys(request, username: str) -> tuple[str, str]:
-    """Cache keys for this client and for this account; hashed so no raw IP or name is stored."""
-    salt = settings.SECRET_KEY[:16]
-    ip = hashlib.sha256(f"{salt}|{_client_ip(request)}".encode()).hexdigest()[:32]
-    account = hashlib.sha256(f"{salt}|{username.strip().lower()}".encode()).hexdigest()[:32]
+    """Cache keys for this client and for this account; keyed hashes, so no raw address or name is stored.
+
+    The address is the real client's behind our trusted proxies (`TRUSTED_PROXIES`), so one proxy's address
+    never becomes everyone's shared budget.
+    """
+    ip = salted_hmac("newsroom.login.client", clients.client_ip(request), algorithm="sha256").hexdigest()[:32]
+    account = salted_hmac("newsroom.login.account", username.strip().lower(), algorithm="sha256").hexdigest()[:32]
     return f"login-fail:ip:{ip}", f"login-fail:user:{account}"
 
 

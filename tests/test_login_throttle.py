@@ -44,3 +44,17 @@ def test_admin_login_page_has_csrf_and_csp(client):
     assert response.status_code == 200
     assert "csrfmiddlewaretoken" in response.content.decode()
     assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+
+
+def test_clients_behind_our_proxy_are_counted_separately(client, settings):
+    settings.LOGIN_FAILURES_PER_CLIENT = 3
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    for n in range(3):
+        client.post(LOGIN, {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+
+    guesser = client.post(LOGIN, {"username": "x", "password": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    neighbour = client.post(LOGIN, {"username": "y", "password": "x"}, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+
+    assert guesser.status_code == 429
+    assert neighbour.status_code == 200  # the normal sign-in form, not paused
