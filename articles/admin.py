@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Category, SlugRedirect
+from articles.models import Article, Category, SlugRedirect, Vote
+from articles.services import votes_remove_fraudulent
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -199,12 +201,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     raw_id_fields = ["article"]
 
 
-# --- votes (appended by the votes work; removal goes through the service so counters follow) ------------------
-# Imported here, not at the top, so this block merges cleanly next to edits of ArticleAdmin.
-from django.contrib.admin.options import ActionLocation  # noqa: E402
-
-from articles.models import Vote  # noqa: E402
-from articles.services import votes_remove_fraudulent  # noqa: E402
+# --- votes: removal goes through the service, so the articles' counters follow ---------------------------------
 
 
 @admin.register(Vote)
