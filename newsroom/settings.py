@@ -242,9 +242,8 @@ VOTE_RATE_LIMIT = int(os.environ.get("VOTE_RATE_LIMIT", "30"))
 VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", "600"))
 BEACON_RATE_LIMIT = int(os.environ.get("BEACON_RATE_LIMIT", "300"))
 BEACON_RATE_WINDOW_SECONDS = int(os.environ.get("BEACON_RATE_WINDOW_SECONDS", "600"))
-TRUSTED_PROXIES = env_list(
-    "TRUSTED_PROXIES"
-)  # addresses/networks of our own load balancers; X-Forwarded-For only from them
+# Addresses/networks of our own load balancers: X-Forwarded-For is believed only from them.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 BOT_USER_AGENT_PATTERN = os.environ.get(
     "BOT_USER_AGENT_PATTERN",
     r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
