@@ -1,22 +1,21 @@
+"""The editors' desk: sections, articles (with bulk actions through the publishing services), redirects, votes."""
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles import publishing
+from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Category, SlugRedirect, Vote
-from articles.services import votes_remove_fraudulent
-
-PUBLISH_PERMISSION = "articles.publish_article"
+from articles.models import Article, Section, SlugRedirect, Vote
+from articles.publishing import can_publish
 
 
-def can_publish(user) -> bool:
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position"]
     list_editable = ["position"]
     list_select_related = ["parent"]
@@ -48,7 +47,7 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
-        "category",
+        "section",
         "publication_status",
         "published_at",
         "vote_count",
@@ -57,13 +56,13 @@ class ArticleAdmin(admin.ModelAdmin):
         "author",
     ]
     list_display_links = ["title"]
-    list_filter = [PublicationStatusFilter, "status", "category", "tags", "author", "published_at", "is_editors_pick"]
-    list_select_related = ["category", "author"]
+    list_filter = [PublicationStatusFilter, "status", "section", "tags", "author", "published_at", "is_editors_pick"]
+    list_select_related = ["section", "author"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["section"]
     raw_id_fields = ["author"]
     readonly_fields = ["hero_preview", "reader_link", "vote_count", "view_count", "created_at", "updated_at"]
     actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick"]
@@ -72,7 +71,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_caption", "hero_credit"]}),
-        ("Section and tags", {"fields": ["category", "tags"]}),
+        ("Section and tags", {"fields": ["section", "tags"]}),
         ("Byline", {"fields": ["byline", "dateline", "author"]}),
         ("Publishing", {"fields": ["status", "published_at", "reader_link"]}),
         (
@@ -145,53 +144,69 @@ class ArticleAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        if obj.author_id is None:
-            obj.author = request.user
-        if not obj.byline and request.user.get_full_name():
-            obj.byline = f"By {request.user.get_full_name()}"
-        if not can_publish(request.user):
-            # Defence in depth: the fields are read-only for writers, but a crafted POST must not publish.
-            obj.status = Article.Status.DRAFT
-        super().save_model(request, obj, form, change)
+        if change:
+            publishing.article_update(article=obj, by=request.user)
+        else:
+            publishing.article_create(article=obj, by=request.user)
 
-    # --- bulk actions -----------------------------------------------------------------------------
+    # --- bulk actions: each article through its service, each change in its history ------------------
 
-    def _bulk(self, request, queryset, message: str, **changes) -> int:
-        count = 0
+    def _bulk(self, request, queryset, service, *, logged: str, done: str, **options) -> None:
+        changed, refused = 0, []
         for article in queryset:
-            for field, value in changes.items():
-                setattr(article, field, value)
-            article.save()
-            self.log_change(request, article, message)
-            count += 1
-        return count
+            try:
+                service(article=article, by=request.user, **options)
+            except ValidationError as error:
+                refused.append(f"“{article.title}”: {' '.join(error.messages)}")
+                continue
+            self.log_change(request, article, logged)
+            changed += 1
+        self.message_user(request, done.format(count=changed), messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not changed — " + "; ".join(refused), messages.ERROR)
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        queryset = queryset.filter(Q(status=Article.Status.DRAFT) | Q(published_at__gt=now))
-        count = self._bulk(request, queryset, "Published now.", status=Article.Status.PUBLISHED, published_at=now)
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+        queryset = queryset.filter(Q(status=Article.Status.DRAFT) | Q(published_at__gt=timezone.now()))
+        self._bulk(
+            request,
+            queryset,
+            publishing.article_publish,
+            logged="Published now.",
+            done="Published {count} article(s).",
+        )
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        queryset = queryset.filter(status=Article.Status.PUBLISHED)
-        count = self._bulk(request, queryset, "Unpublished.", status=Article.Status.DRAFT)
-        self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+        self._bulk(
+            request,
+            queryset.filter(status=Article.Status.PUBLISHED),
+            publishing.article_unpublish,
+            logged="Unpublished.",
+            done="Unpublished {count} article(s).",
+        )
 
     @admin.action(description="Mark as editors' pick", permissions=["publish"])
     def mark_editors_pick(self, request, queryset):
-        count = self._bulk(
-            request, queryset.filter(is_editors_pick=False), "Marked as editors' pick.", is_editors_pick=True
+        self._bulk(
+            request,
+            queryset.filter(is_editors_pick=False),
+            publishing.article_set_editors_pick,
+            picked=True,
+            logged="Marked as editors' pick.",
+            done="Marked {count} article(s) as editors' pick.",
         )
-        self.message_user(request, f"Marked {count} article(s) as editors' pick.", messages.SUCCESS)
 
     @admin.action(description="Remove from editors' picks", permissions=["publish"])
     def unmark_editors_pick(self, request, queryset):
-        count = self._bulk(
-            request, queryset.filter(is_editors_pick=True), "Removed from editors' picks.", is_editors_pick=False
+        self._bulk(
+            request,
+            queryset.filter(is_editors_pick=True),
+            publishing.article_set_editors_pick,
+            picked=False,
+            logged="Removed from editors' picks.",
+            done="Removed {count} article(s) from editors' picks.",
         )
-        self.message_user(request, f"Removed {count} article(s) from editors' picks.", messages.SUCCESS)
 
 
 @admin.register(SlugRedirect)

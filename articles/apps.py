@@ -9,7 +9,8 @@ class ArticlesConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from articles import signals  # noqa: F401
+        from articles import signals
 
+        signals.connect()
         # Pillow refuses (rather than decodes) anything past twice this: decompression bombs.
-        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_MAX_IMAGE_PIXELS

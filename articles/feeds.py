@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
-from articles import selectors
-from articles.models import Article, Category
+from articles import listings, sections
+from articles.models import Article, Section
+from articles.seo import absolute_url
 
 FEED_SIZE = 30
 
@@ -19,7 +20,7 @@ FEED_SIZE = 30
 @dataclass
 class FeedSource:
     request: HttpRequest
-    category: Category | None = None
+    section: Section | None = None
     tag: Tag | None = None
 
 
@@ -39,13 +40,13 @@ class LatestArticlesFeed(Feed):
         return "The newest articles."
 
     def items(self, obj: FeedSource) -> list[Article]:
-        articles = selectors.latest_articles(category=obj.category)
+        articles = listings.latest_articles(section=obj.section)
         if obj.tag is not None:
             articles = articles.filter(tags=obj.tag)
         items = list(articles.prefetch_related("tags")[:FEED_SIZE])
         for item in items:
             # Enclosures must be absolute URLs; the feed framework only makes links absolute.
-            item.hero_absolute_url = selectors.absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""
+            item.hero_absolute_url = absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""
         return items
 
     def item_title(self, item: Article) -> str:
@@ -64,7 +65,7 @@ class LatestArticlesFeed(Feed):
         return item.byline
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.category.name, *(tag.name for tag in item.tags.all())]
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
 
     def item_enclosure_url(self, item: Article) -> str | None:
         return item.hero_absolute_url or None
@@ -86,19 +87,19 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class SectionFeed(LatestArticlesFeed):
     def get_object(self, request, slug: str | None = None) -> FeedSource:
-        category = selectors.category_by_slug(slug or "")
-        if category is None:
-            raise Category.DoesNotExist
-        return FeedSource(request=request, category=category)
+        section = sections.section_by_slug(slug or "")
+        if section is None:
+            raise Section.DoesNotExist
+        return FeedSource(request=request, section=section)
 
     def title(self, obj: FeedSource) -> str:
-        return f"{obj.category.name}: latest news"
+        return f"{obj.section.name}: latest news"
 
     def link(self, obj: FeedSource) -> str:
-        return obj.category.get_absolute_url()
+        return obj.section.get_absolute_url()
 
     def description(self, obj: FeedSource) -> str:
-        return obj.category.description or f"The newest articles in {obj.category.name}."
+        return obj.section.description or f"The newest articles in {obj.section.name}."
 
 
 class SectionAtomFeed(SectionFeed):

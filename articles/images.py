@@ -32,7 +32,7 @@ def check_image(file) -> None:
                         params={"format": image.format},
                     )
                 width, height = image.size
-                if width * height > settings.MAX_IMAGE_PIXELS:
+                if width * height > settings.NEWSROOM_MAX_IMAGE_PIXELS:
                     raise _too_large(width, height)
                 image.load()  # decodes every pixel: catches truncated and corrupt files
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -54,7 +54,7 @@ def _too_large(width, height) -> ValidationError:
     return ValidationError(
         "This image is too large%(size)s. The limit is %(limit)s megapixels.",
         code="image_too_large",
-        params={"size": size, "limit": settings.MAX_IMAGE_PIXELS // 1_000_000},
+        params={"size": size, "limit": settings.NEWSROOM_MAX_IMAGE_PIXELS // 1_000_000},
     )
 
 
@@ -82,8 +82,8 @@ def rendition_name(original: str, width: int, ext: str) -> str:
 
 def rendition_widths(original_width: int | None) -> list[int]:
     """Widths worth making for an original: never upscale, always at least the smallest one."""
-    widths = [w for w in settings.HERO_RENDITION_WIDTHS if original_width and w <= original_width]
-    return widths or [min(settings.HERO_RENDITION_WIDTHS)]
+    widths = [w for w in settings.NEWSROOM_HERO_RENDITION_WIDTHS if original_width and w <= original_width]
+    return widths or [min(settings.NEWSROOM_HERO_RENDITION_WIDTHS)]
 
 
 def make_renditions(original: str) -> list[str]:

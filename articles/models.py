@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,7 +14,7 @@ from articles import images
 from articles.sanitize import sanitize_html
 
 
-class Category(models.Model):
+class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in the section's URL.")
     parent = models.ForeignKey(
@@ -27,18 +30,17 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=F("id")), name="category_not_own_parent"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="section_not_own_parent"),
         ]
 
     def __str__(self) -> str:
         return " > ".join(c.name for c in self.path())
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
-    def path(self) -> list["Category"]:
+    def path(self) -> list["Section"]:
         """Ancestors from the top section down to this one (walks `parent`: one query per level)."""
         chain, node, seen = [], self, set()
         while node is not None and node.pk not in seen:
@@ -48,8 +50,6 @@ class Category(models.Model):
         return list(reversed(chain))
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         node, seen = self.parent, set()
         while node is not None and node.pk not in seen:
             if self.pk is not None and node.pk == self.pk:
@@ -71,7 +71,7 @@ class TaggedArticle(TaggedItemBase):
 class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """What lists and widgets show: the section alongside, and never the (large) body."""
-        return self.select_related("category").defer("body")
+        return self.select_related("section").defer("body")
 
     def published(self) -> "ArticleQuerySet":
         """What readers may see: status published and a publish time that has come."""
@@ -82,6 +82,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.DRAFT)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk inserts skip `save()`; the sanitiser, the last line of defence, must not be skipped with it.
+        objs = list(objs)
+        for article in objs:
+            article.body = sanitize_html(article.body)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -127,7 +134,7 @@ class Article(models.Model):
     )
     byline = models.CharField(max_length=200, blank=True, help_text='Shown to readers, e.g. "By Jane Doe".')
     dateline = models.CharField(max_length=120, blank=True, help_text='e.g. "SEOUL, South Korea (AP)".')
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
@@ -169,7 +176,7 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
-            models.Index(fields=["category", "status", "-published_at"], name="article_cat_pub_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
             models.Index(fields=["editors_pick_order"], condition=Q(is_editors_pick=True), name="article_picks_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
@@ -178,15 +185,9 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        # The last line of defence: whatever path writes an article, readers never get unsanitised HTML.
+        # Everything else a save means (publish stamps, images, slug redirects) is in `articles.publishing`.
         self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        hero = self.hero_image
-        if hero and not hero._committed:
-            name, content, _, _ = images.reencode(hero.file, hero.name)
-            hero.save(name, content, save=False)
-            self._hero_changed = True  # the post_save signal queues renditions for the new file
-        self._remember_old_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -223,20 +224,10 @@ class Article(models.Model):
         return images.srcset(self.hero_image.name, self.hero_width, "jpg") if self.hero_image else ""
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()  # "publish" with no time means now
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
-
-    def _remember_old_slug(self) -> None:
-        if self.pk is None:
-            return
-        old = Article.objects.filter(pk=self.pk).values("slug", "status").first()
-        if old and old["slug"] != self.slug and old["status"] == self.Status.PUBLISHED:
-            SlugRedirect.objects.update_or_create(old_slug=old["slug"], defaults={"article_id": self.pk})
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()  # the slug is live again: no redirect loop
 
 
 class SlugRedirect(models.Model):
@@ -280,6 +271,9 @@ class PopularityBucket(models.Model):
         DAY = "day", "Day"
         TOTAL = "total", "Total before retention"
 
+    # The period of every `total` bucket: before any hour or day a bucket can cover.
+    TOTAL_PERIOD_START = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="popularity_buckets")
     granularity = models.CharField(max_length=5, choices=Granularity, default=Granularity.HOUR)
     period_start = models.DateTimeField(help_text="Start of the hour or day (UTC) this bucket covers.")
@@ -294,3 +288,13 @@ class PopularityBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.granularity} {self.period_start:%Y-%m-%d %H:%M}: {self.views}v {self.votes}+"
+
+    @staticmethod
+    def hour_of(moment: datetime.datetime) -> datetime.datetime:
+        """Start of the UTC hour `moment` falls in: the period of its hourly bucket."""
+        return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+
+    @staticmethod
+    def day_of(moment: datetime.datetime) -> datetime.datetime:
+        """Start of the UTC day `moment` falls in: the period of its daily bucket."""
+        return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)

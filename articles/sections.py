@@ -1,34 +1,64 @@
-"""The section tree, cached: breadcrumbs, menus and "this section and everything below it" without queries.
+"""The section tree, cached: menus, breadcrumbs and "this section and everything below it" without queries."""
 
-Kept apart from the selectors so that the ranking (which the selectors use) can filter by section too.
-"""
+from typing import NamedTuple
 
-from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from articles.models import Category
+from articles.models import Section
+from newsroom.cache import SECTION_TREE_KEY, get_or_build
 
-CATEGORY_TREE_KEY = "articles:category-tree:v1"
+SECTION_TREE_SECONDS = 300  # a safety net: every change to a section drops the tree after commit
 
 
-def category_tree() -> dict[int, Category]:
-    """Every category by id, with `parent` already attached: one cached query for all breadcrumbs."""
-    tree = cache.get(CATEGORY_TREE_KEY)
-    if tree is None:
-        categories = list(Category.objects.all())
-        tree = {c.pk: c for c in categories}
-        for c in categories:
-            # Attach parents from the same list so walking the path never queries.
-            c.parent = tree.get(c.parent_id)
-        cache.set(CATEGORY_TREE_KEY, tree, 300)
+class Crumb(NamedTuple):
+    name: str
+    url: str
+
+
+def _build_tree() -> dict[int, Section]:
+    sections = list(Section.objects.all())
+    tree = {s.pk: s for s in sections}
+    for s in sections:
+        # Attach parents from the same list so walking a path never queries.
+        s.parent = tree.get(s.parent_id)
     return tree
 
 
-def category_path(category_id: int) -> list[Category]:
-    category = category_tree().get(category_id)
-    return category.path() if category else []
+def section_tree() -> dict[int, Section]:
+    """Every section by id, with `parent` already attached: one cached query for all menus and breadcrumbs."""
+    return get_or_build(SECTION_TREE_KEY, _build_tree, SECTION_TREE_SECONDS)
 
 
-def category_descendant_ids(category_id: int) -> set[int]:
-    """The category and every section below it (from the cached tree: no query)."""
-    tree = category_tree()
-    return {c.pk for c in tree.values() if any(a.pk == category_id for a in c.path())} | {category_id}
+def section_path(section_id: int) -> list[Section]:
+    section = section_tree().get(section_id)
+    return section.path() if section else []
+
+
+def section_descendant_ids(section_id: int) -> set[int]:
+    """The section and every section below it."""
+    tree = section_tree()
+    return {s.pk for s in tree.values() if any(a.pk == section_id for a in s.path())} | {section_id}
+
+
+def section_by_slug(slug: str) -> Section | None:
+    return next((s for s in section_tree().values() if s.slug == slug), None)
+
+
+def main_sections() -> list[Section]:
+    """The top-level sections, in menu order (the site header)."""
+    return [s for s in section_tree().values() if s.parent_id is None]
+
+
+def top_section_id(section_id: int) -> int | None:
+    path = section_path(section_id)
+    return path[0].pk if path else None
+
+
+def home_crumb() -> Crumb:
+    return Crumb(_("Home"), reverse("articles:home"))
+
+
+def breadcrumb_for_section(section_id: int) -> list[Crumb]:
+    """Home, then every section from the top down to this one."""
+    return [home_crumb(), *(Crumb(s.name, s.get_absolute_url()) for s in section_path(section_id))]

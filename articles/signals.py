@@ -1,29 +1,27 @@
-from django.core.cache import cache
-from django.db import transaction
+"""Cached pages forget changed content: the one side effect wired to model signals, so that every path that
+writes an article, its tags or a section (services, admin deletes, taggit, the shell) triggers it.
+
+Connected in `ArticlesConfig.ready()`; both purges run after commit.
+"""
+
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from articles.models import Article, Category, TaggedArticle
-from articles.sections import CATEGORY_TREE_KEY
-from articles.selectors import content_changed
-from articles.tasks import make_hero_renditions
+from articles.models import Article, Section, TaggedArticle
+from newsroom.cache import content_changed_on_commit, section_tree_purge_on_commit
 
 
-@receiver(post_save, sender=Article, dispatch_uid="article_hero_renditions")
-def queue_hero_renditions(sender, instance: Article, **kwargs) -> None:
-    if getattr(instance, "_hero_changed", False):
-        name = instance.hero_image.name
-        transaction.on_commit(lambda: make_hero_renditions.enqueue(name))
+def purge_section_tree(sender, **kwargs) -> None:
+    section_tree_purge_on_commit()
 
 
-@receiver([post_save, post_delete], sender=Category, dispatch_uid="category_tree_purge")
-def purge_category_tree(sender, **kwargs) -> None:
-    cache.delete(CATEGORY_TREE_KEY)
-    content_changed()
-
-
-@receiver([post_save, post_delete], sender=Article, dispatch_uid="article_widgets_purge")
-@receiver([post_save, post_delete], sender=TaggedArticle, dispatch_uid="tagging_widgets_purge")
 def purge_widgets(sender, **kwargs) -> None:
-    # After commit: a page rendered meanwhile must not cache widgets from the old rows under the new version.
-    transaction.on_commit(content_changed)
+    content_changed_on_commit()
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(purge_section_tree, sender=Section, dispatch_uid=f"section_tree_purge_{signal is post_save}")
+        for model in (Article, TaggedArticle):
+            signal.connect(
+                purge_widgets, sender=model, dispatch_uid=f"widgets_purge_{model.__name__}_{signal is post_save}"
+            )

@@ -4,8 +4,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from articles import selectors
-from articles.models import Article, Category
+from articles import sections
+from articles.models import Article, Section
 
 
 class HomeSitemap(Sitemap):
@@ -23,24 +23,24 @@ class SectionSitemap(Sitemap):
     changefreq = "hourly"
     priority = 0.8
 
-    def items(self) -> list[Category]:
+    def items(self) -> list[Section]:
         """Every section, with `lastmod` = its newest article change (sub-sections included). One query."""
-        tree = selectors.category_tree()
+        tree = sections.section_tree()
         changed = dict(
             Article.objects.published()
             .order_by()
-            .values("category_id")
+            .values("section_id")
             .annotate(last=Max("updated_at"))
-            .values_list("category_id", "last")
+            .values_list("section_id", "last")
         )
-        sections = []
-        for category in sorted(tree.values(), key=lambda c: c.pk):
-            times = [changed[pk] for pk in selectors.category_descendant_ids(category.pk) if pk in changed]
-            category.sitemap_lastmod = max(times, default=None)
-            sections.append(category)
-        return sections
+        listed = []
+        for section in sorted(tree.values(), key=lambda s: s.pk):
+            times = [changed[pk] for pk in sections.section_descendant_ids(section.pk) if pk in changed]
+            section.sitemap_lastmod = max(times, default=None)
+            listed.append(section)
+        return listed
 
-    def lastmod(self, item: Category):
+    def lastmod(self, item: Section):
         return item.sitemap_lastmod
 
 

@@ -131,9 +131,9 @@ def count_queries() -> dict:
 
     from articles.models import Article
 
-    article = Article.objects.published().exclude(hero_image="").select_related("category").first()
+    article = Article.objects.published().exclude(hero_image="").select_related("section").first()
     tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
-    section = article.category
+    section = article.section
     while section.parent_id:
         section = section.parent
     search = None

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -105,8 +114,8 @@ if DATABASE_URL:
         # Django's own psycopg connection pool; it requires persistent connections off.
         _db["CONN_MAX_AGE"] = 0
         _db.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DB_POOL_MAX", "20")),
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 20),
             "timeout": 10,
         }
 else:
@@ -129,18 +138,28 @@ if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Django's built-in Redis backend when REDIS_URL is set, local memory otherwise.
+# Cache: Django's built-in Redis backend when REDIS_URL is set, local memory otherwise. Every key the
+# project uses is in newsroom/cache.py.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": CACHE_KEY_PREFIX,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # The default 300 keys are too few for the view buffer.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,10 +191,10 @@ STORAGES = {
 }
 
 # Uploads: Pillow checks every image; anything above this many pixels is refused as a likely bomb.
-MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
+NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-HERO_RENDITION_WIDTHS = (320, 640, 1280)
+NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -200,9 +219,9 @@ CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # the vote script reads the token from the form, not the cookie
 LOGIN_URL = "admin:login"
 # Admin sign-in throttling: failures counted per client and per account for this long.
-LOGIN_FAILURES_PER_CLIENT = int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "20"))
-LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+NEWSROOM_LOGIN_FAILURES_PER_CLIENT = env_int("NEWSROOM_LOGIN_FAILURES_PER_CLIENT", 20)
+NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 5)
+NEWSROOM_LOGIN_LOCKOUT_SECONDS = env_int("NEWSROOM_LOGIN_LOCKOUT_SECONDS", 900)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -210,7 +229,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -223,32 +242,31 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Votes, view counting and popularity (articles/services.py, articles/popularity.py) -----------------------
-# See docs/votes-and-popularity.md. Every value can be set from the environment.
-# Ranking score = views * POPULARITY_VIEW_WEIGHT + net votes * POPULARITY_VOTE_WEIGHT.
-POPULARITY_VIEW_WEIGHT = float(os.environ.get("POPULARITY_VIEW_WEIGHT", "1"))
-POPULARITY_VOTE_WEIGHT = float(os.environ.get("POPULARITY_VOTE_WEIGHT", "10"))
-POPULARITY_TRENDING_HALF_LIFE_HOURS = float(os.environ.get("POPULARITY_TRENDING_HALF_LIFE_HOURS", "24"))
-POPULARITY_CACHE_SECONDS = int(os.environ.get("POPULARITY_CACHE_SECONDS", "60"))
-POPULARITY_HOURLY_DAYS = int(os.environ.get("POPULARITY_HOURLY_DAYS", "2"))  # then hourly buckets roll up into days
-POPULARITY_RETENTION_DAYS = int(os.environ.get("POPULARITY_RETENTION_DAYS", "180"))
+# --- Votes, view counting and popularity (articles/engagement/) ------------------------------------------------
+# See docs/votes-and-popularity.md. Every value can be set from the environment under the same name.
+# The vote button's label, on every article page and in every vote message (translatable).
+NEWSROOM_VOTE_LABEL = os.environ.get("NEWSROOM_VOTE_LABEL") or _("veryGood!")
+# Ranking score = views * NEWSROOM_POPULARITY_VIEW_WEIGHT + net votes * NEWSROOM_POPULARITY_VOTE_WEIGHT.
+NEWSROOM_POPULARITY_VIEW_WEIGHT = env_float("NEWSROOM_POPULARITY_VIEW_WEIGHT", 1)
+NEWSROOM_POPULARITY_VOTE_WEIGHT = env_float("NEWSROOM_POPULARITY_VOTE_WEIGHT", 10)
+NEWSROOM_POPULARITY_TRENDING_HALF_LIFE_HOURS = env_float("NEWSROOM_POPULARITY_TRENDING_HALF_LIFE_HOURS", 24)
+NEWSROOM_POPULARITY_CACHE_SECONDS = env_int("NEWSROOM_POPULARITY_CACHE_SECONDS", 60)
+NEWSROOM_POPULARITY_HOURLY_DAYS = env_int("NEWSROOM_POPULARITY_HOURLY_DAYS", 2)  # then hourly buckets roll up into days
+NEWSROOM_POPULARITY_RETENTION_DAYS = env_int("NEWSROOM_POPULARITY_RETENTION_DAYS", 180)
 # Views: once per reader per article per window; buffered in the cache and flushed into buckets in batches.
-VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", str(30 * 60)))
-VIEW_FLUSH_INTERVAL_SECONDS = int(os.environ.get("VIEW_FLUSH_INTERVAL_SECONDS", "60"))
-VIEW_BUFFER_LOOKBACK_HOURS = int(os.environ.get("VIEW_BUFFER_LOOKBACK_HOURS", "48"))
-VIEW_BUFFER_TTL_SECONDS = int(os.environ.get("VIEW_BUFFER_TTL_SECONDS", str(72 * 3600)))
+NEWSROOM_VIEW_DEDUPE_SECONDS = env_int("NEWSROOM_VIEW_DEDUPE_SECONDS", 30 * 60)
+NEWSROOM_VIEW_FLUSH_INTERVAL_SECONDS = env_int("NEWSROOM_VIEW_FLUSH_INTERVAL_SECONDS", 60)
+NEWSROOM_VIEW_BUFFER_LOOKBACK_HOURS = env_int("NEWSROOM_VIEW_BUFFER_LOOKBACK_HOURS", 48)
+NEWSROOM_VIEW_BUFFER_TTL_SECONDS = env_int("NEWSROOM_VIEW_BUFFER_TTL_SECONDS", 72 * 3600)
 # Abuse limits (per client = salted hash of address + User-Agent) and who counts as a bot.
-VOTE_RATE_LIMIT = int(os.environ.get("VOTE_RATE_LIMIT", "30"))
-VOTE_RATE_WINDOW_SECONDS = int(os.environ.get("VOTE_RATE_WINDOW_SECONDS", "600"))
-BEACON_RATE_LIMIT = int(os.environ.get("BEACON_RATE_LIMIT", "300"))
-BEACON_RATE_WINDOW_SECONDS = int(os.environ.get("BEACON_RATE_WINDOW_SECONDS", "600"))
+NEWSROOM_VOTE_RATE_LIMIT = env_int("NEWSROOM_VOTE_RATE_LIMIT", 30)
+NEWSROOM_VOTE_RATE_WINDOW_SECONDS = env_int("NEWSROOM_VOTE_RATE_WINDOW_SECONDS", 600)
+NEWSROOM_BEACON_RATE_LIMIT = env_int("NEWSROOM_BEACON_RATE_LIMIT", 300)
+NEWSROOM_BEACON_RATE_WINDOW_SECONDS = env_int("NEWSROOM_BEACON_RATE_WINDOW_SECONDS", 600)
 # Addresses/networks of our own load balancers: X-Forwarded-For is believed only from them.
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-BOT_USER_AGENT_PATTERN = os.environ.get(
-    "BOT_USER_AGENT_PATTERN",
+NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES")
+NEWSROOM_BOT_USER_AGENT_PATTERN = os.environ.get(
+    "NEWSROOM_BOT_USER_AGENT_PATTERN",
     r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|httpclient|facebookexternalhit|embedly|preview|lighthouse|pingdom|uptime",
 )
-# The local-memory cache (embedded default) evicts at 300 keys; the view buffer needs more room than that.
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

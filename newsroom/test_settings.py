@@ -5,9 +5,9 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-" + "x7Q2k" * 12)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["CACHE_KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 
 from newsroom.settings import *  # noqa: F403
-from newsroom.settings import CACHES
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
@@ -20,7 +20,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 # Serve static files straight from the finders: no collectstatic needed before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,11 +1,10 @@
-import io
-
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from PIL import Image
 
-from articles.models import Article, Category
+from articles.models import Article, Section
+from articles.publishing import article_create
+from tests.builders import record_views, record_votes
 
 
 @pytest.fixture(autouse=True)
@@ -15,25 +14,13 @@ def _clear_cache():
     cache.clear()
 
 
-def png_bytes(width: int = 64, height: int = 48, color=(200, 30, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes(width: int = 64, height: int = 48, exif: bytes | None = None) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 120, 200)).save(buffer, "JPEG", **({"exif": exif} if exif else {}))
-    return buffer.getvalue()
+@pytest.fixture
+def section(db) -> Section:
+    return Section.objects.create(name="World", slug="world")
 
 
 @pytest.fixture
-def category(db) -> Category:
-    return Category.objects.create(name="World", slug="world")
-
-
-@pytest.fixture
-def make_article(db, category):
+def make_article(db, section):
     counter = iter(range(1, 10_000))
 
     def make(**fields) -> Article:
@@ -41,14 +28,20 @@ def make_article(db, category):
         fields.setdefault("title", f"Article {n}")
         fields.setdefault("slug", f"article-{n}")
         fields.setdefault("body", f"<p>Body of article {n}.</p>")
-        fields.setdefault("category", category)
+        fields.setdefault("section", section)
         fields.setdefault("status", Article.Status.PUBLISHED)
         if fields["status"] == Article.Status.PUBLISHED:
             fields.setdefault("published_at", timezone.now() - timezone.timedelta(hours=n))
         tags = fields.pop("tags", [])
-        article = Article.objects.create(**fields)
+        votes, views = fields.pop("vote_count", 0), fields.pop("view_count", 0)
+        article = article_create(article=Article(**fields))
         if tags:
             article.tags.add(*tags)
+        # Counters only ever move through the services, so reconciliation would find nothing to fix.
+        record_votes(article, votes)
+        if views:
+            record_views(article, views)
+        article.refresh_from_db()
         return article
 
     return make

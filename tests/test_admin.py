@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import png_bytes
+from tests.builders import article_form, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,33 +33,11 @@ def writer(db) -> User:
     return staff("wanda", "Writers")
 
 
-def article_form(category, **overrides) -> dict:
-    data = {
-        "title": "Harbour reopens after storm",
-        "slug": "harbour-reopens-after-storm",
-        "summary": "Ships return to the bay.",
-        "body": "<p>The harbour reopened on Tuesday.</p>",
-        "hero_alt": "",
-        "hero_caption": "",
-        "hero_credit": "",
-        "category": category.pk,
-        "tags": "weather, shipping",
-        "byline": "By Test Writer",
-        "dateline": "BUSAN, South Korea (AP)",
-        "status": "published",
-        "published_at_0": "",
-        "published_at_1": "",
-        "editors_pick_order": "0",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_editor_publishes_an_article_with_image_and_tags_and_readers_see_it(client, editor, category):
+def test_editor_publishes_an_article_with_image_and_tags_and_readers_see_it(client, editor, section):
     client.force_login(editor)
     image = SimpleUploadedFile("harbour.png", png_bytes(800, 500), content_type="image/png")
 
-    response = client.post(ADD_URL, article_form(category, hero_image=image, hero_alt="Ships in a harbour"))
+    response = client.post(ADD_URL, article_form(section, hero_image=image, hero_alt="Ships in a harbour"))
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     article = Article.objects.get(slug="harbour-reopens-after-storm")
@@ -73,10 +51,10 @@ def test_editor_publishes_an_article_with_image_and_tags_and_readers_see_it(clie
     assert LogEntry.objects.filter(object_id=str(article.pk), user=editor).exists()
 
 
-def test_image_without_alt_text_is_a_form_error(client, editor, category):
+def test_image_without_alt_text_is_a_form_error(client, editor, section):
     client.force_login(editor)
     image = SimpleUploadedFile("harbour.png", png_bytes(), content_type="image/png")
-    response = client.post(ADD_URL, article_form(category, hero_image=image))
+    response = client.post(ADD_URL, article_form(section, hero_image=image))
     assert response.status_code == 200
     assert "Describe the image" in response.content.decode()
     assert not Article.objects.exists()
@@ -92,7 +70,7 @@ def test_admin_list_filters_search_and_history_pages_load(client, editor, make_a
         "?publication=draft",
         "?q=Findable",
         f"?tags__id__exact={article.tags.get().pk}",
-        f"?category__id__exact={article.category_id}",
+        f"?section__id__exact={article.section_id}",
     ]:
         response = client.get(LIST_URL + query)
         assert response.status_code == 200, query
@@ -112,9 +90,9 @@ def test_change_form_offers_view_on_site_for_live_and_preview_for_drafts(client,
 # --- roles --------------------------------------------------------------------------------------------
 
 
-def test_writer_creates_a_draft_even_when_the_post_asks_to_publish(client, writer, category):
+def test_writer_creates_a_draft_even_when_the_post_asks_to_publish(client, writer, section):
     client.force_login(writer)
-    response = client.post(ADD_URL, article_form(category))
+    response = client.post(ADD_URL, article_form(section))
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT and article.author == writer
@@ -124,7 +102,7 @@ def test_writer_creates_a_draft_even_when_the_post_asks_to_publish(client, write
 def test_writer_cannot_publish_own_draft_through_a_crafted_change_post(client, writer, make_article):
     client.force_login(writer)
     draft = make_article(status=Article.Status.DRAFT, author=writer, slug="mine")
-    data = article_form(draft.category, slug="mine", status="published", is_editors_pick="on")
+    data = article_form(draft.section, slug="mine", status="published", is_editors_pick="on")
     data["published_at_0"], data["published_at_1"] = "2020-01-01", "10:00:00"
     data["ranking_pinned_until_0"], data["ranking_pinned_until_1"] = "2099-01-01", "10:00:00"
 
@@ -140,7 +118,7 @@ def test_writer_cannot_publish_own_draft_through_a_crafted_change_post(client, w
 def test_writer_cannot_edit_or_delete_others_work(client, writer, editor, make_article):
     client.force_login(writer)
     others_draft = make_article(status=Article.Status.DRAFT, author=editor, title="Editor's draft")
-    data = article_form(others_draft.category, slug=others_draft.slug, title="Hijacked")
+    data = article_form(others_draft.section, slug=others_draft.slug, title="Hijacked")
 
     assert client.post(f"{LIST_URL}{others_draft.pk}/change/", data).status_code == 403
     assert client.post(f"{LIST_URL}{others_draft.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -151,7 +129,7 @@ def test_writer_cannot_edit_or_delete_others_work(client, writer, editor, make_a
 def test_writer_cannot_edit_own_article_once_published(client, writer, make_article):
     client.force_login(writer)
     published = make_article(author=writer, title="Live now")
-    data = article_form(published.category, slug=published.slug, title="Sneaky edit")
+    data = article_form(published.section, slug=published.slug, title="Sneaky edit")
     assert client.post(f"{LIST_URL}{published.pk}/change/", data).status_code == 403
     published.refresh_from_db()
     assert published.title == "Live now"
@@ -178,9 +156,9 @@ def test_writer_may_delete_own_draft(client, writer, make_article):
     assert not Article.objects.filter(pk=draft.pk).exists()
 
 
-def test_writer_cannot_manage_categories(client, writer):
+def test_writer_cannot_manage_sections(client, writer):
     client.force_login(writer)
-    response = client.post("/admin/articles/category/add/", {"name": "Rogue", "slug": "rogue", "position": 0})
+    response = client.post("/admin/articles/section/add/", {"name": "Rogue", "slug": "rogue", "position": 0})
     assert response.status_code == 403
 
 
@@ -229,7 +207,7 @@ def test_staff_preview_of_draft_is_noindex_and_never_cached(client, editor, make
 def test_editor_pins_an_article_to_the_top_of_the_ranking(client, editor, make_article):
     client.force_login(editor)
     article = make_article(title="Pinned explainer", slug="pinned")
-    data = article_form(article.category, title="Pinned explainer", slug="pinned")
+    data = article_form(article.section, title="Pinned explainer", slug="pinned")
     data["ranking_pinned_until_0"], data["ranking_pinned_until_1"] = "2099-01-01", "10:00:00"
 
     assert client.post(f"{LIST_URL}{article.pk}/change/", data).status_code == 302

@@ -12,9 +12,10 @@ from django.db import connection, connections
 from django.http import HttpResponse
 from django.test import Client
 
-from articles import services
+from articles.engagement import reconcile, view_counts, votes
+from articles.engagement.voters import VOTER_COOKIE, VOTER_COOKIE_SALT
 from articles.models import Article, PopularityBucket, Vote
-from articles.vote_views import VOTER_COOKIE, VOTER_COOKIE_SALT
+from tests.builders import record_view
 
 pytestmark = [
     pytest.mark.postgres,
@@ -77,7 +78,7 @@ def run_requests(article, jobs: list[tuple[str, str]]) -> list[tuple[str, str, i
 
 
 def test_concurrent_votes_repeats_and_undos_stay_exact(make_article, settings):
-    settings.VOTE_RATE_LIMIT = 10_000
+    settings.NEWSROOM_VOTE_RATE_LIMIT = 10_000
     article = make_article()
     voters = [f"voter{n:03d}" for n in range(240)]
     repeaters = voters[::3]  # 80 voters send the same vote three times, racing themselves
@@ -108,7 +109,7 @@ def test_concurrent_votes_repeats_and_undos_stay_exact(make_article, settings):
     assert article.vote_count == Vote.objects.filter(article=article).count() == 240 - 100 + 40
     assert set(Vote.objects.values_list("voter_key", flat=True)) == {f"a:{v}" for v in voters[100:] + newcomers}
     assert sum(PopularityBucket.objects.filter(article=article).values_list("votes", flat=True)) == 180
-    assert services.counts_reconcile() == []
+    assert reconcile.counts_reconcile() == []
 
 
 def test_reconcile_under_voting_traffic_introduces_no_drift(make_article):
@@ -119,16 +120,16 @@ def test_reconcile_under_voting_traffic_introduces_no_drift(make_article):
         def work():
             for i in range(12):
                 article = articles[(n + i) % len(articles)]
-                services.vote_add(article=article, voter_key=f"a:t{n}-{i % 8}")  # repeats mixed in
+                votes.vote_add(article=article, voter_key=f"a:t{n}-{i % 8}")  # repeats mixed in
                 if i % 5 == 4:
-                    services.vote_remove(article=article, voter_key=f"a:t{n}-{i % 8}")
+                    votes.vote_remove(article=article, voter_key=f"a:t{n}-{i % 8}")
                 connection.close()  # back to the pool between "requests", as a web worker would
 
         return work
 
     def reconciler():
         while not stop.is_set():
-            services.counts_reconcile()
+            reconcile.counts_reconcile()
             connection.close()
 
     voters = [voter(n) for n in range(THREADS - 1)]
@@ -154,7 +155,7 @@ def test_reconcile_under_voting_traffic_introduces_no_drift(make_article):
 
     for article in Article.objects.all():
         assert article.vote_count == Vote.objects.filter(article=article).count()
-    assert services.counts_reconcile(views=False) == []
+    assert reconcile.counts_reconcile(views=False) == []
 
 
 def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article):
@@ -168,7 +169,7 @@ def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article)
         def work():
             try:
                 for i in range(per_producer):
-                    services.views_buffer_add(article_id=articles[(n + i) % 3].pk)
+                    record_view(articles[(n + i) % 3])
             finally:
                 produced.wait()
 
@@ -177,7 +178,7 @@ def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article)
     def flush():
         # Keep flushing while views pour in, so flushes race each other and the increments.
         while not done.is_set():
-            services.views_flush(lookback_hours=1)
+            view_counts.view_counts_flush(lookback_hours=1)
             connection.close()
 
     def watch():
@@ -185,7 +186,7 @@ def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article)
         done.set()
 
     run_threads([produce(n) for n in range(producers)] + [flush for _ in range(flushers - 1)] + [watch])
-    services.views_flush()
+    view_counts.view_counts_flush()
 
     expected = Counter()
     for n in range(producers):
@@ -196,5 +197,5 @@ def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article)
         buckets = PopularityBucket.objects.filter(article=article).values_list("views", flat=True)
         assert article.view_count == sum(buckets) == expected[article.pk]
     assert sum(expected.values()) == producers * per_producer
-    assert services.views_pending(article_id=articles[0].pk) == 0
-    assert services.views_flush().views == 0
+    assert view_counts.view_counts_pending(article_id=articles[0].pk) == 0
+    assert view_counts.view_counts_flush().views == 0

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.reader_builders import build_newsroom, use_public_domain
+from tests.builders import build_newsroom, use_public_domain
 
 pytestmark = pytest.mark.django_db
 

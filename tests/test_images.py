@@ -10,8 +10,7 @@ from PIL import Image
 
 from articles.images import rendition_name
 from articles.models import Article
-from tests.conftest import jpeg_bytes, png_bytes
-from tests.test_admin import article_form
+from tests.builders import article_form, jpeg_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +37,9 @@ def bilevel_png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload(editor_client, category, content: bytes, name: str, **overrides):
+def upload(editor_client, section, content: bytes, name: str, **overrides):
     image = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    data = article_form(category, hero_image=image, hero_alt="A picture", **overrides)
+    data = article_form(section, hero_image=image, hero_alt="A picture", **overrides)
     return editor_client.post("/admin/articles/article/add/", data)
 
 
@@ -54,8 +53,8 @@ def upload(editor_client, category, content: bytes, name: str, **overrides):
     ],
     ids=["not-an-image", "truncated", "over-pixel-limit", "decompression-bomb"],
 )
-def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, category, content, name, message):
-    response = upload(editor_client, category, content, name)
+def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, section, content, name, message):
+    response = upload(editor_client, section, content, name)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -63,12 +62,12 @@ def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, catego
     assert not default_storage.exists(f"heroes/{name}")
 
 
-def test_bad_upload_on_an_existing_article_keeps_what_was_stored(editor_client, category):
-    upload(editor_client, category, png_bytes(640, 400), "first.png")
+def test_bad_upload_on_an_existing_article_keeps_what_was_stored(editor_client, section):
+    upload(editor_client, section, png_bytes(640, 400), "first.png")
     article = Article.objects.get()
     original_name = article.hero_image.name
 
-    data = article_form(category, hero_image=SimpleUploadedFile("x.jpg", b"garbage"), hero_alt="A picture")
+    data = article_form(section, hero_image=SimpleUploadedFile("x.jpg", b"garbage"), hero_alt="A picture")
     response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
     assert response.status_code == 200 and "Upload a valid image" in response.content.decode()
@@ -77,10 +76,10 @@ def test_bad_upload_on_an_existing_article_keeps_what_was_stored(editor_client, 
 
 
 def test_upload_is_reencoded_without_exif_or_gps_and_renditions_are_made(
-    editor_client, category, client, django_capture_on_commit_callbacks
+    editor_client, section, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(editor_client, category, gps_jpeg(), "spy.jpg")
+        response = upload(editor_client, section, gps_jpeg(), "spy.jpg")
     assert response.status_code == 302
     article = Article.objects.get()
 
@@ -97,9 +96,9 @@ def test_upload_is_reencoded_without_exif_or_gps_and_renditions_are_made(
     assert "-320.webp 320w" in page and "-1280.jpg 1280w" in page
 
 
-def test_small_originals_are_not_upscaled(editor_client, category, django_capture_on_commit_callbacks):
+def test_small_originals_are_not_upscaled(editor_client, section, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        upload(editor_client, category, png_bytes(500, 250), "small.png")
+        upload(editor_client, section, png_bytes(500, 250), "small.png")
     article = Article.objects.get()
     assert default_storage.exists(rendition_name(article.hero_image.name, 320, "webp"))
     assert not default_storage.exists(rendition_name(article.hero_image.name, 640, "webp"))

@@ -11,7 +11,7 @@ def editor(db):
 
 
 def test_account_is_paused_after_repeated_failures_even_with_the_right_password(client, editor, settings):
-    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+    for _ in range(settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT):
         response = client.post(LOGIN, {"username": "eddie", "password": "wrong"})
         assert response.status_code == 200  # the normal "please enter a correct username" form
 
@@ -23,14 +23,14 @@ def test_account_is_paused_after_repeated_failures_even_with_the_right_password(
 
 
 def test_one_client_guessing_many_accounts_is_paused(client, settings):
-    settings.LOGIN_FAILURES_PER_CLIENT = 3
+    settings.NEWSROOM_LOGIN_FAILURES_PER_CLIENT = 3
     for n in range(3):
         client.post(LOGIN, {"username": f"user{n}", "password": "x"})
     assert client.post(LOGIN, {"username": "someone-else", "password": "x"}).status_code == 429
 
 
 def test_successful_sign_in_below_the_limit_works_and_resets_the_account_count(client, editor, settings):
-    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT - 1):
         client.post(LOGIN, {"username": "eddie", "password": "wrong"})
     response = client.post(LOGIN, {"username": "eddie", "password": "right-password-123", "next": "/admin/"})
     assert response.status_code == 302
@@ -47,8 +47,8 @@ def test_admin_login_page_has_csrf_and_csp(client):
 
 
 def test_clients_behind_our_proxy_are_counted_separately(client, settings):
-    settings.LOGIN_FAILURES_PER_CLIENT = 3
-    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.NEWSROOM_LOGIN_FAILURES_PER_CLIENT = 3
+    settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
     proxy = {"REMOTE_ADDR": "10.0.0.5"}
     for n in range(3):
         client.post(LOGIN, {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)

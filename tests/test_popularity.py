@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, Category, PopularityBucket
-from articles.popularity import rank_popular_articles, rank_trending_articles
+from articles.engagement import votes
+from articles.engagement.buckets import popularity_prune, popularity_rollup, view_counts_record
+from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
+from articles.models import Article, PopularityBucket, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ DAY = timedelta(days=1)
 
 
 def views(article, count: int, *, ago: timedelta = timedelta(0)) -> None:
-    services.views_record(article_id=article.pk, views=count, at=timezone.now() - ago)
+    view_counts_record(article_id=article.pk, views=count, at=timezone.now() - ago)
 
 
 def titles(articles) -> list[str]:
@@ -35,7 +36,7 @@ def spread(make_article):
     views(weekly, 50, ago=3 * DAY)
     views(monthly, 200, ago=20 * DAY)
     views(old, 1000, ago=90 * DAY)
-    services.popularity_rollup()
+    popularity_rollup()
     return fresh, weekly, monthly, old
 
 
@@ -50,20 +51,20 @@ def test_votes_and_views_are_weighted_by_settings(make_article, settings):
     read, liked = make_article(title="Read a lot"), make_article(title="Liked")
     views(read, 40)
     for n in range(5):
-        services.vote_add(article=liked, voter_key=f"a:{n}")
+        votes.vote_add(article=liked, voter_key=f"a:{n}")
 
-    settings.POPULARITY_VOTE_WEIGHT = 10  # 5 votes = 50 > 40 views
+    settings.NEWSROOM_POPULARITY_VOTE_WEIGHT = 10  # 5 votes = 50 > 40 views
     assert titles(rank_popular_articles(window=DAY)) == ["Liked", "Read a lot"]
     cache.clear()
-    settings.POPULARITY_VOTE_WEIGHT = 5  # 25 < 40
+    settings.NEWSROOM_POPULARITY_VOTE_WEIGHT = 5  # 25 < 40
     assert titles(rank_popular_articles(window=DAY)) == ["Read a lot", "Liked"]
 
 
 def test_withdrawn_votes_no_longer_count(make_article):
     a, b = make_article(title="A"), make_article(title="B", published_at=timezone.now() - 30 * DAY)
     views(a, 3)
-    services.vote_add(article=b, voter_key="a:x")
-    services.vote_remove(article=b, voter_key="a:x")
+    votes.vote_add(article=b, voter_key="a:x")
+    votes.vote_remove(article=b, voter_key="a:x")
     assert titles(rank_popular_articles(window=DAY)) == ["A"]
 
 
@@ -104,17 +105,17 @@ def test_pinned_articles_come_first_until_the_pin_expires(make_article):
     assert titles(rank_popular_articles(window=DAY)) == ["Popular", "Pin expired"]
 
 
-def test_limit_and_section_with_its_subsections(make_article, category):
-    sport = Category.objects.create(name="Sport", slug="sport")
-    football = Category.objects.create(name="Football", slug="football", parent=sport)
-    in_sport = make_article(title="Sport story", category=sport)
-    in_football = make_article(title="Football story", category=football)
-    elsewhere = make_article(title="World story", category=category)
+def test_limit_and_section_with_its_subsections(make_article, section):
+    sport = Section.objects.create(name="Sport", slug="sport")
+    football = Section.objects.create(name="Football", slug="football", parent=sport)
+    in_sport = make_article(title="Sport story", section=sport)
+    in_football = make_article(title="Football story", section=football)
+    elsewhere = make_article(title="World story", section=section)
     for n, article in enumerate([in_sport, in_football, elsewhere]):
         views(article, 10 * (n + 1))
 
-    assert titles(rank_popular_articles(window=DAY, category=sport)) == ["Football story", "Sport story"]
-    assert titles(rank_popular_articles(window=DAY, category=football)) == ["Football story"]
+    assert titles(rank_popular_articles(window=DAY, section=sport)) == ["Football story", "Sport story"]
+    assert titles(rank_popular_articles(window=DAY, section=football)) == ["Football story"]
     assert titles(rank_popular_articles(window=DAY, limit=2)) == ["World story", "Football story"]
     assert rank_popular_articles(window=DAY, limit=0) == []
 
@@ -162,8 +163,8 @@ def test_cost_does_not_grow_with_votes_or_views(make_article, window, django_ass
         for hours in range(0, 24 * 5, 7):
             views(article, n + 1, ago=timedelta(hours=hours))
         for voter in range(n):
-            services.vote_add(article=article, voter_key=f"a:{voter}")
-    services.popularity_rollup()
+            votes.vote_add(article=article, voter_key=f"a:{voter}")
+    popularity_rollup()
     with django_assert_num_queries(1):  # one query: pins, window scores from buckets, the articles themselves
         first = rank_popular_articles(window=window)
     for article in articles:
@@ -178,20 +179,20 @@ def test_rollup_turns_old_hours_into_days_and_keeps_sums(make_article):
     now = timezone.now()
     for hours in range(0, 24 * 5):
         views(article, 1, ago=timedelta(hours=hours))
-    services.vote_add(article=article, voter_key="a:1")
+    votes.vote_add(article=article, voter_key="a:1")
     before = PopularityBucket.objects.filter(article=article)
     total_before = sum(before.values_list("views", flat=True))
 
-    rolled = services.popularity_rollup(now=now)
-    again = services.popularity_rollup(now=now)
+    rolled = popularity_rollup(now=now)
+    again = popularity_rollup(now=now)
 
     buckets = PopularityBucket.objects.filter(article=article)
-    cutoff = services.day_start(now - timedelta(days=2))
+    cutoff = PopularityBucket.day_of(now - timedelta(days=2))
     assert rolled > 0 and again == 0
     assert not buckets.filter(granularity="hour", period_start__lt=cutoff).exists()
     assert buckets.filter(granularity="hour", period_start__gte=cutoff).exists()
     days = list(buckets.filter(granularity="day").values_list("period_start", "views"))
-    assert all(start == services.day_start(start) for start, _ in days)
+    assert all(start == PopularityBucket.day_of(start) for start, _ in days)
     assert all(count <= 24 for _, count in days) and len(days) >= 3
     assert sum(buckets.values_list("views", flat=True)) == total_before == 120
     assert sum(buckets.values_list("votes", flat=True)) == 1
@@ -203,9 +204,9 @@ def test_rollup_adds_late_hours_to_an_existing_day(make_article):
     article = make_article()
     now = timezone.now()
     views(article, 4, ago=5 * DAY)
-    services.popularity_rollup(now=now)
+    popularity_rollup(now=now)
     views(article, 3, ago=5 * DAY)  # a late flush lands in an hour that was already rolled up
-    services.popularity_rollup(now=now)
+    popularity_rollup(now=now)
     day = PopularityBucket.objects.get(article=article, granularity="day")
     assert day.views == 7 and not PopularityBucket.objects.filter(granularity="hour").exists()
 
@@ -215,15 +216,15 @@ def test_retention_folds_old_buckets_into_the_total(make_article):
     views(article, 7, ago=200 * DAY)
     views(article, 5, ago=100 * DAY)
     views(article, 3, ago=timedelta(hours=2))
-    services.popularity_rollup()
+    popularity_rollup()
 
-    pruned = services.popularity_prune(retention_days=180)
+    pruned = popularity_prune(retention_days=180)
 
     buckets = PopularityBucket.objects.filter(article=article)
     assert pruned == 1
     assert buckets.get(granularity="total").views == 7
     assert sorted(buckets.exclude(granularity="total").values_list("views", flat=True)) == [3, 5]
-    services.popularity_prune(retention_days=30)
+    popularity_prune(retention_days=30)
     assert buckets.get(granularity="total").views == 12
     assert sum(buckets.values_list("views", flat=True)) == 15
     article.refresh_from_db()

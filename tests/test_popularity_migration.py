@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from articles import services
+from articles.engagement import reconcile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,4 +33,4 @@ def test_existing_counters_become_total_buckets_and_reconcile_finds_no_drift():
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert buckets == [(counted.pk, "total", 1234)]
-    assert services.counts_reconcile() == []
+    assert reconcile.counts_reconcile() == []

@@ -4,8 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from articles import services
+from articles.engagement import buckets, reconcile, votes
 from articles.models import Article, Vote
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,9 @@ def run(*args) -> str:
 def test_repairs_broken_vote_and_view_counters(make_article):
     healthy, broken = make_article(), make_article()
     for article in (healthy, broken):
-        services.vote_add(article=article, voter_key="a:one")
-        services.vote_add(article=article, voter_key="a:two")
-        services.views_record(article_id=article.pk, views=12)
+        votes.vote_add(article=article, voter_key="a:one")
+        votes.vote_add(article=article, voter_key="a:two")
+        buckets.view_counts_record(article_id=article.pk, views=12)
     Article.objects.filter(pk=broken.pk).update(vote_count=999, view_count=5)  # drift, e.g. a manual edit
     Vote.objects.create(article=healthy, voter_key="a:three")  # a row written behind the service's back
 
@@ -48,19 +49,17 @@ def test_can_limit_to_articles_and_skip_views(make_article):
 
 def test_counts_folded_past_retention_still_reconcile(make_article):
     article = make_article()
-    services.views_record(
-        article_id=article.pk, views=30, at=article.published_at - services.datetime.timedelta(days=400)
-    )
-    services.views_record(article_id=article.pk, views=2)
-    services.popularity_rollup()
-    services.popularity_prune()
+    buckets.view_counts_record(article_id=article.pk, views=30, at=article.published_at - timezone.timedelta(days=400))
+    buckets.view_counts_record(article_id=article.pk, views=2)
+    buckets.popularity_rollup()
+    buckets.popularity_prune()
     assert run().strip() == "No drift: all counters agree."
 
 
 def test_screening_costs_one_query_per_chunk_when_nothing_drifted(make_article, django_assert_num_queries):
     for n in range(30):
         article = make_article()
-        services.vote_add(article=article, voter_key=f"a:{n}")
-        services.views_record(article_id=article.pk, views=n)
+        votes.vote_add(article=article, voter_key=f"a:{n}")
+        buckets.view_counts_record(article_id=article.pk, views=n)
     with django_assert_num_queries(2):  # the id list, one screening query for the chunk
-        assert services.counts_reconcile() == []
+        assert reconcile.counts_reconcile() == []

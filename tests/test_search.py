@@ -5,9 +5,9 @@ import re
 import pytest
 from django.db import connection
 
-from articles import selectors
+from articles import search
 from articles.models import Article
-from tests.reader_builders import build_newsroom
+from tests.builders import build_newsroom
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_empty_and_overlong_queries(client, make_article):
 
     long = client.get("/search/", {"q": "budget " + "y" * 5000})
     assert long.status_code == 200
-    assert f"shortened to its first {selectors.SEARCH_MAX_LENGTH} characters" in long.content.decode()
+    assert f"shortened to its first {search.SEARCH_MAX_LENGTH} characters" in long.content.decode()
 
 
 @pytest.mark.parametrize("query", ["'; DROP TABLE articles_article; --", "a & | ! (", '"unclosed', "<script>", "\x00"])
@@ -104,9 +104,9 @@ def test_edited_articles_are_found_by_their_new_words_and_not_the_old(client, ma
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored search document is PostgreSQL's")
-def test_postgres_keeps_a_stored_search_document_for_bulk_inserts_too(category):
+def test_postgres_keeps_a_stored_search_document_for_bulk_inserts_too(section):
     Article.objects.bulk_create(
-        [Article(title="Bulk glacier", slug="bulk", body="<p>x</p>", category=category, status="draft")]
+        [Article(title="Bulk glacier", slug="bulk", body="<p>x</p>", section=section, status="draft")]
     )
     document = Article.objects.values_list("search_document", flat=True).get(slug="bulk")
     assert "glacier" in document and "'bulk':1A" in document

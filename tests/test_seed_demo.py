@@ -10,8 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import images
-from articles.models import Article, Category, PopularityBucket, TaggedArticle, Vote
-from articles.popularity import rank_popular_articles
+from articles.engagement.ranking import rank_popular_articles
+from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 from articles.sanitize import sanitize_html
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,9 @@ def test_seed_creates_sections_tags_articles_and_votes():
 
     assert Article.objects.count() == ARTICLES
     assert f"Articles: {ARTICLES} created" in output
-    asia = Category.objects.get(slug="asia")
+    asia = Section.objects.get(slug="asia")
     assert [c.name for c in asia.path()] == ["World", "Asia"]
-    assert Category.objects.filter(parent__isnull=True).count() >= 6
+    assert Section.objects.filter(parent__isnull=True).count() >= 6
     # every article has tags, through our own TaggedArticle model
     assert not Article.objects.annotate(n=Count("tagged_items")).filter(n=0).exists()
     assert TaggedArticle.objects.count() >= 2 * ARTICLES
@@ -94,11 +94,11 @@ def test_readers_see_published_articles_but_not_drafts_or_scheduled(client):
 
 def test_second_run_creates_nothing_and_says_so():
     seed()
-    before = (Article.objects.count(), Vote.objects.count(), TaggedArticle.objects.count(), Category.objects.count())
+    before = (Article.objects.count(), Vote.objects.count(), TaggedArticle.objects.count(), Section.objects.count())
 
     output = seed()
 
-    after = (Article.objects.count(), Vote.objects.count(), TaggedArticle.objects.count(), Category.objects.count())
+    after = (Article.objects.count(), Vote.objects.count(), TaggedArticle.objects.count(), Section.objects.count())
     assert after == before
     assert f"Articles: 0 created (0 published, 0 scheduled, 0 drafts, 0 editors' picks), {ARTICLES} skipped" in output
     assert "Sections: 0 created" in output and "Tags: 0 created" in output and "Votes: 0 created" in output

@@ -1,6 +1,7 @@
 import pytest
 
 from articles.models import Article
+from articles.publishing import article_update
 
 pytestmark = pytest.mark.django_db
 
@@ -8,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_renamed_published_article_redirects_permanently(make_article, client):
     article = make_article(slug="old-name")
     article.slug = "new-name"
-    article.save()
+    article_update(article=article)
 
     response = client.get("/news/old-name/")
 
@@ -21,12 +22,12 @@ def test_redirect_chain_collapses_and_reusing_a_slug_removes_the_redirect(make_a
     article = make_article(slug="a")
     for slug in ["b", "c"]:
         article.slug = slug
-        article.save()
+        article_update(article=article)
     assert client.get("/news/a/")["Location"] == "/news/c/"
     assert client.get("/news/b/")["Location"] == "/news/c/"
 
     article.slug = "a"
-    article.save()
+    article_update(article=article)
 
     assert client.get("/news/a/").status_code == 200
     assert client.get("/news/c/")["Location"] == "/news/a/"
@@ -35,7 +36,7 @@ def test_redirect_chain_collapses_and_reusing_a_slug_removes_the_redirect(make_a
 def test_renaming_a_draft_leaves_no_redirect(make_article, client):
     article = make_article(slug="draft-old", status=Article.Status.DRAFT)
     article.slug = "draft-new"
-    article.save()
+    article_update(article=article)
     assert client.get("/news/draft-old/").status_code == 404
 
 
@@ -43,5 +44,5 @@ def test_old_slug_of_an_unpublished_article_is_404(make_article, client):
     article = make_article(slug="gone-old")
     article.slug = "gone-new"
     article.status = Article.Status.DRAFT
-    article.save()
+    article_update(article=article)
     assert client.get("/news/gone-old/").status_code == 404

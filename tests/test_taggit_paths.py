@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from taggit.models import Tag
 
 from articles.models import Article, TaggedArticle
-from tests.test_admin import article_form
+from tests.builders import article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +27,13 @@ def test_add_set_remove_names_and_filter_through_our_through_model(make_article)
     assert not TaggedArticle.objects.filter(tag__name="trade").exists()  # the real FK cascades
 
 
-def test_tags_are_edited_as_text_in_the_admin_form(client, category):
+def test_tags_are_edited_as_text_in_the_admin_form(client, section):
     client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
-    client.post("/admin/articles/article/add/", article_form(category, tags='budget, "New York", trade'))
+    client.post("/admin/articles/article/add/", article_form(section, tags='budget, "New York", trade'))
     article = Article.objects.get()
     assert sorted(article.tags.names()) == ["New York", "budget", "trade"]
 
-    client.post(f"/admin/articles/article/{article.pk}/change/", article_form(category, tags="trade"))
+    client.post(f"/admin/articles/article/{article.pk}/change/", article_form(section, tags="trade"))
     assert list(article.tags.names()) == ["trade"]
     change_page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert 'value="trade"' in change_page

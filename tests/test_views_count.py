@@ -13,8 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import services
+from articles.engagement import view_counts
 from articles.models import Article, PopularityBucket
+from newsroom.cache import view_counter_key
+from tests.builders import record_view
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,7 @@ def test_beacon_counts_once_per_reader_per_window_and_returns_live_counts(make_a
     assert other["views"] == 102 and other["counted"] is True
     assert view_count(article) == 100  # still buffered: nothing written to the article row yet
 
-    result = services.views_flush()
+    result = view_counts.view_counts_flush()
 
     assert (result.views, result.articles) == (2, 1)
     assert view_count(article) == 102
@@ -69,7 +71,7 @@ def test_beacon_counts_once_per_reader_per_window_and_returns_live_counts(make_a
 
 
 def test_beacon_counts_again_after_the_window(make_article, no_auto_flush, settings):
-    settings.VIEW_DEDUPE_SECONDS = 1
+    settings.NEWSROOM_VIEW_DEDUPE_SECONDS = 1
     article = make_article()
     client = reader()
 
@@ -77,7 +79,7 @@ def test_beacon_counts_again_after_the_window(make_article, no_auto_flush, setti
     assert client.post(beacon_url(article)).json()["counted"] is False
     time.sleep(1.2)
     assert client.post(beacon_url(article)).json()["counted"] is True
-    services.views_flush()
+    view_counts.view_counts_flush()
     assert view_count(article) == 2
 
 
@@ -107,7 +109,7 @@ def test_bots_and_prefetches_are_not_counted(make_article, headers, no_auto_flus
     article = make_article()
     response = Client(**headers).post(beacon_url(article))
     assert response.status_code == 200 and response.json()["counted"] is False
-    services.views_flush()
+    view_counts.view_counts_flush()
     assert view_count(article) == 0
 
 
@@ -121,7 +123,7 @@ def test_staff_are_not_counted_but_signed_in_readers_are(make_article, no_auto_f
 
     assert editor.post(beacon_url(article)).json()["counted"] is False
     assert member.post(beacon_url(article)).json()["counted"] is True
-    services.views_flush()
+    view_counts.view_counts_flush()
     assert view_count(article) == 1
 
 
@@ -176,28 +178,28 @@ def test_beacon_flushes_when_the_buffer_is_due(make_article):
 def test_failed_flush_keeps_every_buffered_view(make_article, monkeypatch, hours_ago):
     article = make_article()
     for _ in range(5):
-        services.views_buffer_add(article_id=article.pk, now=timezone.now() - timezone.timedelta(hours=hours_ago))
+        record_view(article, now=timezone.now() - timezone.timedelta(hours=hours_ago))
 
     def broken(rows):
         raise RuntimeError("database went away")
 
-    real = services._bucket_upsert
-    monkeypatch.setattr(services, "_bucket_upsert", broken)
+    real = view_counts.buckets_add
+    monkeypatch.setattr(view_counts, "buckets_add", broken)
     with pytest.raises(RuntimeError):
-        services.views_flush()
+        view_counts.view_counts_flush()
     assert view_count(article) == 0  # the article update rolled back with the failed bucket write
-    services.views_buffer_add(article_id=article.pk)  # traffic continues meanwhile
-    monkeypatch.setattr(services, "_bucket_upsert", real)
+    record_view(article)  # traffic continues meanwhile
+    monkeypatch.setattr(view_counts, "buckets_add", real)
 
-    result = services.views_flush()
+    result = view_counts.view_counts_flush()
 
     assert result.views == 6 and view_count(article) == 6
-    assert services.views_flush().views == 0  # nothing counted twice
+    assert view_counts.view_counts_flush().views == 0  # nothing counted twice
 
 
 def test_failed_flush_inside_beacon_is_not_a_500(make_article, monkeypatch):
     article = make_article()
-    monkeypatch.setattr(services, "_bucket_upsert", lambda rows: 1 / 0)
+    monkeypatch.setattr(view_counts, "buckets_add", lambda rows: 1 / 0)
     response = reader().post(beacon_url(article))
     assert response.status_code == 200 and response.json()["views"] == 1  # still buffered, still shown
 
@@ -207,25 +209,25 @@ def test_flush_spreads_views_over_their_hours(make_article):
     now = timezone.now()
     for hours_ago, views in [(0, 3), (5, 2), (30, 1)]:
         for _ in range(views):
-            services.views_buffer_add(article_id=article.pk, now=now - timezone.timedelta(hours=hours_ago))
+            record_view(article, now=now - timezone.timedelta(hours=hours_ago))
 
-    services.views_flush(now=now)
+    view_counts.view_counts_flush(now=now)
 
     buckets = {b.period_start: b.views for b in PopularityBucket.objects.filter(article=article, granularity="hour")}
     assert buckets == {
-        services.hour_start(now): 3,
-        services.hour_start(now - timezone.timedelta(hours=5)): 2,
-        services.hour_start(now - timezone.timedelta(hours=30)): 1,
+        PopularityBucket.hour_of(now): 3,
+        PopularityBucket.hour_of(now - timezone.timedelta(hours=5)): 2,
+        PopularityBucket.hour_of(now - timezone.timedelta(hours=30)): 1,
     }
     assert view_count(article) == 6
 
 
 def test_flush_drops_views_of_deleted_articles(make_article):
     kept, gone = make_article(), make_article()
-    services.views_buffer_add(article_id=kept.pk)
-    services.views_buffer_add(article_id=gone.pk)
+    record_view(kept)
+    record_view(gone)
     gone.delete()
-    assert services.views_flush().views == 1
+    assert view_counts.view_counts_flush().views == 1
     assert view_count(kept) == 1
 
 
@@ -233,15 +235,15 @@ def test_two_flushes_reading_the_same_buffer_take_it_once(make_article):
     """The claim step, with the interleaving a race produces: both flushes read 5 before either takes it."""
     article = make_article()
     for _ in range(5):
-        services.views_buffer_add(article_id=article.pk)
-    key = services._counter_key(services._hour_index(timezone.now()), article.pk)
+        record_view(article)
+    counter = (int(timezone.now().timestamp()) // 3600, article.pk)
 
-    first = services._claim(key, 5)
-    services.views_buffer_add(article_id=article.pk)  # a view lands between the two flushes
-    second = services._claim(key, 5)  # stale read: only the one new view is there to take
+    first = view_counts._claim(counter, 5)
+    record_view(article)  # a view lands between the two flushes
+    second = view_counts._claim(counter, 5)  # stale read: only the one new view is there to take
 
     assert (first, second) == (5, 1)
-    assert cache.get(key) == 0
+    assert cache.get(view_counter_key(*counter)) == 0
 
 
 def test_beacon_hands_a_reader_of_a_cached_page_a_working_csrf_token(make_article):

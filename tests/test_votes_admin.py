@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles import services
+from articles.engagement import votes
 from articles.models import Article, Vote
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ def editor_client(client):
 
 def test_admin_lists_an_articles_votes(make_article, editor_client):
     article, other = make_article(title="Voted story"), make_article(title="Other")
-    services.vote_add(article=article, voter_key="a:suspicious")
-    services.vote_add(article=other, voter_key="a:elsewhere")
+    votes.vote_add(article=article, voter_key="a:suspicious")
+    votes.vote_add(article=other, voter_key="a:elsewhere")
 
     page = editor_client.get("/admin/articles/vote/", {"q": str(article.pk)}).content.decode()
 
@@ -28,8 +28,8 @@ def test_admin_lists_an_articles_votes(make_article, editor_client):
 def test_removing_votes_in_admin_lowers_the_count(make_article, editor_client):
     article = make_article()
     for n in range(3):
-        services.vote_add(article=article, voter_key=f"a:bot-{n}")
-    services.vote_add(article=article, voter_key="a:real")
+        votes.vote_add(article=article, voter_key=f"a:bot-{n}")
+    votes.vote_add(article=article, voter_key="a:real")
     fraudulent = Vote.objects.filter(voter_key__startswith="a:bot-").values_list("pk", flat=True)
 
     response = editor_client.post(
@@ -45,7 +45,7 @@ def test_removing_votes_in_admin_lowers_the_count(make_article, editor_client):
 
 def test_deleting_one_vote_from_its_page_lowers_the_count(make_article, editor_client):
     article = make_article()
-    services.vote_add(article=article, voter_key="a:x")
+    votes.vote_add(article=article, voter_key="a:x")
     vote = Vote.objects.get()
 
     editor_client.post(f"/admin/articles/vote/{vote.pk}/delete/", {"post": "yes"})
@@ -54,15 +54,15 @@ def test_deleting_one_vote_from_its_page_lowers_the_count(make_article, editor_c
 
 
 def test_plain_bulk_delete_is_not_offered(make_article, editor_client):
-    services.vote_add(article=make_article(), voter_key="a:x")
+    votes.vote_add(article=make_article(), voter_key="a:x")
     page = editor_client.get("/admin/articles/vote/").content.decode()
     assert 'value="delete_selected"' not in page and 'value="remove_fraudulent_votes"' in page
 
 
 def test_an_articles_votes_have_a_stable_admin_address(make_article, editor_client):
     article, other = make_article(), make_article()
-    services.vote_add(article=article, voter_key="a:mine")
-    services.vote_add(article=other, voter_key="a:theirs")
+    votes.vote_add(article=article, voter_key="a:mine")
+    votes.vote_add(article=other, voter_key="a:theirs")
 
     response = editor_client.get("/admin/articles/vote/", {"article__id__exact": article.pk})
 

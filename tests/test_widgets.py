@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import selectors
-from articles.models import Article, Category
-from articles.popularity import rank_popular_articles
-from tests.reader_builders import build_newsroom
+from articles.engagement.ranking import rank_popular_articles
+from articles.models import Article, Section
+from articles.related import RELATED_CANDIDATES_PER_TAG, related_articles
+from articles.widgets import reader_widgets
+from tests.builders import build_newsroom, record_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +22,18 @@ def tag_ids(article: Article) -> list[int]:
     return list(article.tags.values_list("id", flat=True))
 
 
-def test_related_orders_by_shared_tags_then_newest_and_fills_from_category(make_article, category):
-    other = Category.objects.create(name="Other", slug="other")
+def test_related_orders_by_shared_tags_then_newest_and_fills_from_section(make_article, section):
+    other = Section.objects.create(name="Other", slug="other")
     now = timezone.now()
     current = make_article(title="Current", tags=["a", "b", "c"])
-    make_article(title="One tag, new", tags=["a"], category=other, published_at=now - timedelta(minutes=1))
-    make_article(title="Three tags", tags=["a", "b", "c"], category=other, published_at=now - timedelta(days=3))
-    make_article(title="Two tags, old", tags=["b", "c"], category=other, published_at=now - timedelta(days=2))
-    make_article(title="Two tags, new", tags=["a", "c"], category=other, published_at=now - timedelta(days=1))
+    make_article(title="One tag, new", tags=["a"], section=other, published_at=now - timedelta(minutes=1))
+    make_article(title="Three tags", tags=["a", "b", "c"], section=other, published_at=now - timedelta(days=3))
+    make_article(title="Two tags, old", tags=["b", "c"], section=other, published_at=now - timedelta(days=2))
+    make_article(title="Two tags, new", tags=["a", "c"], section=other, published_at=now - timedelta(days=1))
     make_article(title="Same section, no tags", published_at=now - timedelta(days=5))
-    make_article(title="Other section, no tags", category=other)
+    make_article(title="Other section, no tags", section=other)
 
-    related = selectors.related_articles(article=current, tag_ids=tag_ids(current))
+    related = related_articles(article=current, tag_ids=tag_ids(current))
 
     assert titles(related) == ["Three tags", "Two tags, new", "Two tags, old", "One tag, new", "Same section, no tags"]
 
@@ -43,25 +44,25 @@ def test_related_never_shows_itself_drafts_or_scheduled(make_article):
     make_article(title="Scheduled", tags=["x"], published_at=timezone.now() + timedelta(hours=1))
     make_article(title="Visible", tags=["x"])
 
-    assert titles(selectors.related_articles(article=current, tag_ids=tag_ids(current))) == ["Visible"]
+    assert titles(related_articles(article=current, tag_ids=tag_ids(current))) == ["Visible"]
 
 
 def test_related_stops_at_ten(make_article):
     current = make_article(tags=["x"])
     for _ in range(14):
         make_article(tags=["x"])
-    assert len(selectors.related_articles(article=current, tag_ids=tag_ids(current))) == 10
+    assert len(related_articles(article=current, tag_ids=tag_ids(current))) == 10
 
 
 def test_related_cost_is_bounded_however_many_articles_share_a_tag(make_article, django_assert_num_queries):
     current = make_article(tags=["busy", "rare"])
-    for _ in range(selectors.RELATED_CANDIDATES_PER_TAG + 10):
+    for _ in range(RELATED_CANDIDATES_PER_TAG + 10):
         make_article(tags=["busy"])
     rare = make_article(title="Rare partner", tags=["busy", "rare"], published_at=timezone.now() - timedelta(days=30))
     ids = tag_ids(current)
 
     with django_assert_num_queries(2):
-        related = selectors.related_articles(article=current, tag_ids=ids)
+        related = related_articles(article=current, tag_ids=ids)
 
     # The oldest article is past the per-tag window for "busy" but still found through "rare", and ranks first.
     assert related[0] == rare
@@ -82,48 +83,48 @@ def test_ranking_is_by_votes_then_newest_and_skips_excluded_drafts_and_old(make_
     assert titles(rank_popular_articles(limit=1)) == ["Popular"]
 
 
-def test_ranking_by_section_includes_sub_sections(make_article, category):
-    asia = Category.objects.create(name="Asia", slug="asia", parent=category)
-    elsewhere = Category.objects.create(name="Sports", slug="sports")
-    make_article(title="In Asia", category=asia, vote_count=3)
+def test_ranking_by_section_includes_sub_sections(make_article, section):
+    asia = Section.objects.create(name="Asia", slug="asia", parent=section)
+    elsewhere = Section.objects.create(name="Sports", slug="sports")
+    make_article(title="In Asia", section=asia, vote_count=3)
     make_article(title="In World", vote_count=2)
-    make_article(title="In Sports", category=elsewhere, vote_count=9)
+    make_article(title="In Sports", section=elsewhere, vote_count=9)
 
-    assert titles(rank_popular_articles(category=category)) == ["In Asia", "In World"]
+    assert titles(rank_popular_articles(section=section)) == ["In Asia", "In World"]
 
 
-def test_recommendation_puts_editors_picks_first_in_their_order(make_article, category):
-    sports = Category.objects.create(name="Sports", slug="sports")
+def test_recommendation_puts_editors_picks_first_in_their_order(make_article, section):
+    sports = Section.objects.create(name="Sports", slug="sports")
     current = make_article(title="Current")
     for n in range(12):  # enough for Related's same-section fill
         make_article(title=f"World {n}")
     for n in range(10):  # enough popular stories for Ranking
-        make_article(title=f"Popular {n}", category=sports, vote_count=50 + n)
-    make_article(title="Pick two", is_editors_pick=True, editors_pick_order=2, category=sports)
-    make_article(title="Pick one", is_editors_pick=True, editors_pick_order=1, category=sports)
-    make_article(title="Recent elsewhere", category=sports)
+        make_article(title=f"Popular {n}", section=sports, vote_count=50 + n)
+    make_article(title="Pick two", is_editors_pick=True, editors_pick_order=2, section=sports)
+    make_article(title="Pick one", is_editors_pick=True, editors_pick_order=1, section=sports)
+    make_article(title="Recent elsewhere", section=sports)
 
-    widgets = selectors.reader_widgets(article=current, tag_ids=[])
+    widgets = reader_widgets(article=current, tag_ids=[])
 
     assert titles(widgets.recommendation)[:2] == ["Pick one", "Pick two"]
     # After the picks: the popular stories Ranking had no room for, then recent ones from other sections.
     assert titles(widgets.recommendation)[2:5] == ["Popular 1", "Popular 0", "Recent elsewhere"]
 
 
-def test_recommendation_fills_from_other_sections_only(make_article, category):
-    sports = Category.objects.create(name="Sports", slug="sports")
+def test_recommendation_fills_from_other_sections_only(make_article, section):
+    sports = Section.objects.create(name="Sports", slug="sports")
     current = make_article(title="Current")
     for n in range(12):
         make_article(title=f"World {n}")
     for n in range(20):
-        make_article(title=f"Sports {n}", category=sports)
+        make_article(title=f"Sports {n}", section=sports)
     for n in range(12):  # more same-section stories: Recommendation leaves them to Related
         make_article(title=f"Old World {n}", published_at=timezone.now() - timedelta(days=3, hours=n))
 
-    widgets = selectors.reader_widgets(article=current, tag_ids=[])
+    widgets = reader_widgets(article=current, tag_ids=[])
 
     assert len(widgets.recommendation) == 8
-    assert all(a.category == sports for a in widgets.recommendation)
+    assert all(a.section == sports for a in widgets.recommendation)
 
 
 def test_no_article_twice_across_widgets_and_never_the_current_one():
@@ -132,7 +133,7 @@ def test_no_article_twice_across_widgets_and_never_the_current_one():
     room.articles[7].save()
     current = room.articles[3]
 
-    widgets = selectors.reader_widgets(article=current, tag_ids=tag_ids(current))
+    widgets = reader_widgets(article=current, tag_ids=tag_ids(current))
 
     shown = [a.pk for a in [*widgets.related, *widgets.ranking, *widgets.recommendation]]
     assert (len(widgets.related), len(widgets.ranking), len(widgets.recommendation)) == (10, 8, 8)
@@ -154,10 +155,10 @@ def test_article_page_shows_three_labelled_widgets_with_links(client):
 
 def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles():
     room = build_newsroom(count=30)
-    Article.objects.filter(pk=room.articles[0].pk).update(vote_count=500)  # top of the ranking
+    record_votes(room.articles[0], 40, prefix="fan")  # top of the ranking
     Article.objects.filter(pk=room.articles[0].pk).update(is_editors_pick=True)
 
-    widgets = selectors.reader_widgets()
+    widgets = reader_widgets()
 
     ranking, recommendation = [a.pk for a in widgets.ranking], [a.pk for a in widgets.recommendation]
     assert widgets.related == []
@@ -173,11 +174,11 @@ def test_related_candidates_are_cached_but_unpublished_stories_drop_out_at_once(
     current = make_article(tags=["x"])
     partner = make_article(title="Partner", tags=["x"])
     ids = tag_ids(current)
-    assert titles(selectors.related_articles(article=current, tag_ids=ids)) == ["Partner"]
+    assert titles(related_articles(article=current, tag_ids=ids)) == ["Partner"]
 
     Article.objects.filter(pk=partner.pk).update(status=Article.Status.DRAFT)
     with django_assert_num_queries(2):  # cached candidates: only the article fetch and the section fill
-        related = selectors.related_articles(article=current, tag_ids=ids)
+        related = related_articles(article=current, tag_ids=ids)
 
     assert related == []
 

@@ -6,8 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import seo
 from articles.models import Article
-from articles.selectors import absolute_url
 
 register = template.Library()
 
@@ -30,32 +30,13 @@ def recommendation_widget(articles: list[Article]) -> dict:
     return {"articles": articles}
 
 
-def _author(article: Article, site) -> dict:
-    name = article.byline.strip().removeprefix("By ").removeprefix("by ").strip()
-    return {"@type": "Person", "name": name} if name else {"@type": "Organization", "name": site.name}
-
-
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article: Article) -> str:
-    """A NewsArticle JSON-LD block, escaped so editor text can never close the script element."""
-    request, site = context["request"], context["site"]
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title[:110],
-        "description": article.summary,
-        "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
-        "author": [_author(article, site)],
-        "publisher": {"@type": "Organization", "name": site.name, "url": absolute_url(request, "/")},
-        "articleSection": article.category.name,
-    }
-    if article.hero_image:
-        data["image"] = [absolute_url(request, article.hero_image.url)]
+    """A NewsArticle JSON-LD data block, escaped so editor text can never close the script element."""
+    data = seo.article_json_ld(context["request"], context["site"], article)
     payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    # A data block, never executed: it needs no nonce, so the page stays the same for every reader.
     return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        context.get("csp_nonce", ""),
+        '<script type="application/ld+json">{}</script>',
         mark_safe(payload),  # noqa: S308 — escaped above, as json_script does
     )

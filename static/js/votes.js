@@ -1,8 +1,6 @@
 // veryGood! button and view beacon. Without this script the form still posts and the server redirects back.
 (() => {
   "use strict";
-  if (window.newsroomVotesReady) return; // the include may bring this script twice: wire the page once
-  window.newsroomVotesReady = true;
 
   const FALLBACK = {
     403: "Your session has expired. Reload the page and try again.",

@@ -4,12 +4,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from articles.models import Article
-from tests.conftest import png_bytes
+from tests.builders import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_editor_publishes_through_the_admin_and_readers_see_it(page, category, tmp_path, screenshot):
+def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, tmp_path, screenshot):
     editor = User.objects.create_user("eddie", password="right-password-123", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     image = tmp_path / "lighthouse.png"
@@ -28,7 +28,7 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, category, t
     page.fill("#id_body", "<p>She climbed the stairs one last time.</p>")
     page.set_input_files("#id_hero_image", str(image))
     page.fill("#id_hero_alt", "A white lighthouse")
-    page.click("#id_category + .select2 .select2-selection")  # the section picker is an autocomplete
+    page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")
     page.fill("#id_tags", "coast, people")

@@ -8,7 +8,7 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.reader_builders import build_newsroom
+from tests.builders import build_newsroom, record_views, record_votes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +28,9 @@ def newsroom():
             "officials said.</p><p>Rivers rose through the morning, and several roads near the coast were shut.</p>"
             "<h2>What happens next</h2><p>Forecasters expect the weather to calm by the weekend.</p>"
         ),
-        view_count=1532,
-        vote_count=41,
     )
+    record_views(lead, 1532)
+    record_votes(lead, 41, prefix="lead")
     cache.clear()
     return room
 

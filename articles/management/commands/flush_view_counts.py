@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import services
+from articles.engagement.view_counts import view_counts_flush
 
 
 class Command(BaseCommand):
@@ -11,9 +11,9 @@ class Command(BaseCommand):
             "--lookback-hours",
             type=int,
             default=None,
-            help="How many past hours of buffers to sweep (default: VIEW_BUFFER_LOOKBACK_HOURS).",
+            help="How many past hours of buffers to sweep (default: NEWSROOM_VIEW_BUFFER_LOOKBACK_HOURS).",
         )
 
     def handle(self, *args, lookback_hours=None, **options):
-        result = services.views_flush(lookback_hours=lookback_hours)
+        result = view_counts_flush(lookback_hours=lookback_hours)
         self.stdout.write(f"Flushed {result.views} view(s) for {result.articles} article(s).")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import services
+from articles.engagement.reconcile import counts_reconcile
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-views", action="store_true", help="Only reconcile vote_count.")
 
     def handle(self, *args, article_ids=None, skip_views=False, **options):
-        drifts = services.counts_reconcile(article_ids=article_ids, views=not skip_views)
+        drifts = counts_reconcile(article_ids=article_ids, views=not skip_views)
         for drift in drifts:
             self.stdout.write(f"article {drift.article_id}: {drift.counter} {drift.was} -> {drift.now}")
         self.stdout.write(f"Fixed {len(drifts)} drifted counter(s)." if drifts else "No drift: all counters agree.")

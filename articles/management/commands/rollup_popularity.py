@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import services
+from articles.engagement.buckets import popularity_prune, popularity_rollup
 
 
 class Command(BaseCommand):
     help = (
-        "Roll hourly popularity buckets older than POPULARITY_HOURLY_DAYS into daily ones, then fold buckets "
+        "Roll hourly popularity buckets older than NEWSROOM_POPULARITY_HOURLY_DAYS into daily ones, then fold buckets "
         "older than the retention period into each article's total. Schedule hourly (or at least daily)."
     )
 
@@ -14,13 +14,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--retention-days",
             type=int,
-            default=settings.POPULARITY_RETENTION_DAYS,
-            help="Keep hourly/daily buckets this many days (default: POPULARITY_RETENTION_DAYS).",
+            default=settings.NEWSROOM_POPULARITY_RETENTION_DAYS,
+            help="Keep hourly/daily buckets this many days (default: NEWSROOM_POPULARITY_RETENTION_DAYS).",
         )
 
     def handle(self, *args, retention_days: int, **options):
-        if retention_days < settings.POPULARITY_HOURLY_DAYS:
-            raise CommandError(f"--retention-days must be at least {settings.POPULARITY_HOURLY_DAYS}.")
-        rolled = services.popularity_rollup()
-        pruned = services.popularity_prune(retention_days=retention_days)
+        if retention_days < settings.NEWSROOM_POPULARITY_HOURLY_DAYS:
+            raise CommandError(f"--retention-days must be at least {settings.NEWSROOM_POPULARITY_HOURLY_DAYS}.")
+        rolled = popularity_rollup()
+        pruned = popularity_prune(retention_days=retention_days)
         self.stdout.write(f"Rolled {rolled} hourly bucket(s) into days; folded {pruned} expired bucket(s) into totals.")

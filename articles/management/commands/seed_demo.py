@@ -2,11 +2,10 @@
 
 Idempotent: every article's slug comes from the seed and its index, so a second run skips what is already
 there and creates only what is missing (`--articles 200` after the default adds the next 80). Articles are
-written with `bulk_create` in batches (one transaction per batch), which skips `Article.save()`: bodies are
-built from safe markup and still go through `sanitize_html`, and `vote_count` is set to exactly the number of
-Vote rows created with the article in the same transaction. Views and votes are also written into popularity
-buckets spread over the days since publication, so the buckets add up to the counters (what
-`reconcile_counts` checks) and the Ranking windows have real data.
+written with `bulk_create` in batches (one transaction per batch), which sanitises bodies as `save()` does;
+`vote_count` is set to exactly the number of Vote rows created with the article in the same transaction.
+Views and votes are also written into popularity buckets spread over the days since publication, so the
+buckets add up to the counters (what `reconcile_counts` checks) and the Ranking windows have real data.
 """
 
 import random
@@ -25,17 +24,16 @@ from PIL import Image
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo, images, services
-from articles.models import Article, Category, PopularityBucket, TaggedArticle, Vote
-from articles.sanitize import sanitize_html
+from articles import demo, images
+from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 
 IMAGE_DIR = "heroes/demo"
 HERO_CREDIT = "Illustration: Newsroom demo generator"
 
 
 @dataclass(frozen=True)
-class Section:
-    category: Category
+class DemoSection:
+    section: Section
     topic: str
     region: str | None
 
@@ -84,16 +82,16 @@ class Command(BaseCommand):
 
     # Sections and tags --------------------------------------------------------------------------------
 
-    def seed_sections(self) -> list[Section]:
+    def seed_sections(self) -> list[DemoSection]:
         sections, created = [], 0
         for position, (name, slug, topic, children) in enumerate(demo.SECTIONS):
-            parent, made = Category.objects.get_or_create(
+            parent, made = Section.objects.get_or_create(
                 slug=slug, defaults={"name": name, "position": position, "description": f"News from {name}."}
             )
             created += made
-            sections.append(Section(parent, topic, None))
+            sections.append(DemoSection(parent, topic, None))
             for child_position, (child_name, child_slug, region) in enumerate(children):
-                child, made = Category.objects.get_or_create(
+                child, made = Section.objects.get_or_create(
                     slug=child_slug,
                     defaults={
                         "name": child_name,
@@ -103,7 +101,7 @@ class Command(BaseCommand):
                     },
                 )
                 created += made
-                sections.append(Section(child, region, region if region in demo.PLACES else None))
+                sections.append(DemoSection(child, region, region if region in demo.PLACES else None))
         self.report(f"Sections: {created} created, {len(sections) - created} already there.")
         return sections
 
@@ -184,7 +182,7 @@ class Command(BaseCommand):
             return
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            for model in (Article, TaggedArticle, Vote, Tag, Category, PopularityBucket):
+            for model in (Article, TaggedArticle, Vote, Tag, Section, PopularityBucket):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     def plan_article(self, index, *, seed, now, sections, stored_images) -> tuple[Article, list[str], int]:
@@ -198,10 +196,10 @@ class Command(BaseCommand):
             title=text.title,
             slug=text.slug,
             summary=text.summary,
-            body=sanitize_html(text.body),  # bulk_create skips Article.save(), which would sanitise
+            body=text.body,  # sanitised by Article.objects.bulk_create, as by save()
             byline=text.byline,
             dateline=text.dateline,
-            category=section.category,
+            section=section.section,
             status=schedule.status,
             published_at=schedule.published_at,
             is_editors_pick=schedule.is_editors_pick,
@@ -235,7 +233,7 @@ class Command(BaseCommand):
                 PopularityBucket(
                     article=article,
                     granularity=PopularityBucket.Granularity.HOUR if recent else PopularityBucket.Granularity.DAY,
-                    period_start=services.hour_start(moment) if recent else services.day_start(moment),
+                    period_start=PopularityBucket.hour_of(moment) if recent else PopularityBucket.day_of(moment),
                     views=share_views,
                     votes=share_votes,
                 )

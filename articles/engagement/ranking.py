@@ -8,14 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Category, PopularityBucket
-from articles.sections import category_descendant_ids
-from articles.services import day_start, hour_start
+from articles.models import Article, PopularityBucket, Section
+from articles.sections import section_descendant_ids
+from newsroom.cache import get_or_build, ranking_key
 
 # Cache this many more candidates than asked for, so excluding the current article and its Related list
 # (≤ 11 ids) is done in Python from the cached list instead of by a new query per page.
@@ -27,15 +26,16 @@ def rank_popular_articles(
     *,
     window: timedelta | None = timedelta(days=7),
     limit: int = 8,
-    category: Category | None = None,
+    section: Section | None = None,
     exclude_ids: Iterable[int] = (),
 ) -> list[Article]:
     """Most popular published articles over a trailing window (None: all time); pinned ones first.
 
-    Score = views * POPULARITY_VIEW_WEIGHT + net votes * POPULARITY_VOTE_WEIGHT; ties go to the newest.
+    Score = views * NEWSROOM_POPULARITY_VIEW_WEIGHT + net votes * NEWSROOM_POPULARITY_VOTE_WEIGHT; ties go to
+    the newest.
     Articles excluded from ranking, unpublished ones and `exclude_ids` never appear.
     """
-    return _ranked(window=window, half_life=None, limit=limit, category=category, exclude_ids=exclude_ids)
+    return _ranked(window=window, half_life=None, limit=limit, section=section, exclude_ids=exclude_ids)
 
 
 def rank_trending_articles(
@@ -43,55 +43,54 @@ def rank_trending_articles(
     window: timedelta = timedelta(days=3),
     half_life: timedelta | None = None,
     limit: int = 8,
-    category: Category | None = None,
+    section: Section | None = None,
     exclude_ids: Iterable[int] = (),
 ) -> list[Article]:
     """Like `rank_popular_articles`, but a view or vote counts half as much every `half_life` ago (time decay)."""
-    half_life = half_life or timedelta(hours=settings.POPULARITY_TRENDING_HALF_LIFE_HOURS)
-    return _ranked(window=window, half_life=half_life, limit=limit, category=category, exclude_ids=exclude_ids)
+    half_life = half_life or timedelta(hours=settings.NEWSROOM_POPULARITY_TRENDING_HALF_LIFE_HOURS)
+    return _ranked(window=window, half_life=half_life, limit=limit, section=section, exclude_ids=exclude_ids)
 
 
-def _ranked(*, window, half_life, limit, category, exclude_ids) -> list[Article]:
+def _ranked(*, window, half_life, limit, section, exclude_ids) -> list[Article]:
     if limit <= 0:
         return []
     exclude = {int(pk) for pk in exclude_ids}
-    category_ids = _section_ids(category)
-    key = ":".join(
-        [
-            "popularity:v1",
-            str(int(window.total_seconds()) if window else "all"),
-            str(int(half_life.total_seconds()) if half_life else "-"),
-            str(category.pk if category else "-"),
-            str(limit),
-            f"{settings.POPULARITY_VIEW_WEIGHT}:{settings.POPULARITY_VOTE_WEIGHT}",
-        ]
+    section_ids = _section_ids(section)
+    key = ranking_key(
+        window=int(window.total_seconds()) if window else None,
+        half_life=int(half_life.total_seconds()) if half_life else None,
+        section_id=section.pk if section else None,
+        limit=limit,
+        weights=f"{settings.NEWSROOM_POPULARITY_VIEW_WEIGHT}:{settings.NEWSROOM_POPULARITY_VOTE_WEIGHT}",
     )
-    cached = cache.get(key)
-    if cached is None:
-        size = limit + CANDIDATE_MARGIN
-        articles = list(_ranking(window, half_life, category_ids, exclude=())[:size])
-        cache.set(
-            key, {"ids": [a.pk for a in articles], "complete": len(articles) < size}, settings.POPULARITY_CACHE_SECONDS
-        )
-        return [a for a in articles if a.pk not in exclude][:limit]
+    size = limit + CANDIDATE_MARGIN
+    built: list[Article] = []
+
+    def build() -> dict:
+        built.extend(_ranking(window, half_life, section_ids, exclude=())[:size])
+        return {"ids": [a.pk for a in built], "complete": len(built) < size}
+
+    cached = get_or_build(key, build, settings.NEWSROOM_POPULARITY_CACHE_SECONDS)
+    if built:  # computed just now: the articles are loaded already
+        return [a for a in built if a.pk not in exclude][:limit]
     ids = [pk for pk in cached["ids"] if pk not in exclude][:limit]
     if len(ids) < limit and not cached["complete"]:
-        return list(_ranking(window, half_life, category_ids, exclude=exclude)[:limit])
+        return list(_ranking(window, half_life, section_ids, exclude=exclude)[:limit])
     # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
     found = _rankable(None).for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
-def _section_ids(category: Category | None) -> list[int] | None:
-    return sorted(category_descendant_ids(category.pk)) if category is not None else None
+def _section_ids(section: Section | None) -> list[int] | None:
+    return sorted(section_descendant_ids(section.pk)) if section is not None else None
 
 
-def _rankable(category_ids: list[int] | None):
+def _rankable(section_ids: list[int] | None):
     articles = Article.objects.published().filter(exclude_from_ranking=False)
-    return articles.filter(category_id__in=category_ids) if category_ids is not None else articles
+    return articles.filter(section_id__in=section_ids) if section_ids is not None else articles
 
 
-def _ranking(window, half_life, category_ids, *, exclude):
+def _ranking(window, half_life, section_ids, *, exclude):
     """One query: pinned first, then activity in the window (from buckets), then newcomers by all-time score.
 
     Candidates are articles with buckets in the window, articles published in it, and pinned ones, so the
@@ -99,10 +98,10 @@ def _ranking(window, half_life, category_ids, *, exclude):
     published a minute ago) fill the list after the articles that had some, best all-time score first.
     """
     now = timezone.now()
-    weights = {"views": settings.POPULARITY_VIEW_WEIGHT, "votes": settings.POPULARITY_VOTE_WEIGHT}
+    weights = {"views": settings.NEWSROOM_POPULARITY_VIEW_WEIGHT, "votes": settings.NEWSROOM_POPULARITY_VOTE_WEIGHT}
     pinned = Q(ranking_pinned_until__gt=now)
     articles = (
-        _rankable(category_ids)
+        _rankable(section_ids)
         .exclude(pk__in=exclude)
         .for_listing()
         .annotate(
@@ -117,8 +116,8 @@ def _ranking(window, half_life, category_ids, *, exclude):
         return articles.order_by("-is_pinned", "-all_time_score", "-published_at", "-pk")
 
     since = now - window
-    in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=hour_start(since)) | Q(
-        granularity=PopularityBucket.Granularity.DAY, period_start__gte=day_start(since)
+    in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=PopularityBucket.hour_of(since)) | Q(
+        granularity=PopularityBucket.Granularity.DAY, period_start__gte=PopularityBucket.day_of(since)
     )
     points = ExpressionWrapper(
         F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()

@@ -1,16 +1,15 @@
-"""Who is asking: client address behind trusted proxies, a salted fingerprint, bots, prefetches, rate limits.
+"""Who is asking: the client's address behind trusted proxies, a salted fingerprint, bots and prefetches.
 
-Nothing here stores an address or a User-Agent: only a keyed hash of the two, in the cache, for a short time.
+Nothing here stores an address or a User-Agent: rate limits keep only a keyed hash of the two, briefly.
 """
 
 import ipaddress
 import re
-import time
 from functools import cache as memoize
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.crypto import salted_hmac
+
+from newsroom.cache import hashed
 
 PREFETCH_HEADERS = {"Sec-Purpose": ("prefetch", "prerender"), "Purpose": ("prefetch",), "X-Purpose": ("preview",)}
 
@@ -25,7 +24,7 @@ def _is_trusted_proxy(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in network for network in _trusted_networks(tuple(settings.NEWSROOM_TRUSTED_PROXIES)))
 
 
 def client_ip(request) -> str:
@@ -43,10 +42,7 @@ def client_ip(request) -> str:
 
 def client_fingerprint(request) -> str:
     """A keyed hash of address + User-Agent: enough to rate-limit a client, useless for identifying one."""
-    user_agent = request.headers.get("User-Agent", "")
-    return salted_hmac(
-        "articles.clients.fingerprint", f"{client_ip(request)}\n{user_agent}", algorithm="sha256"
-    ).hexdigest()[:32]
+    return hashed("newsroom.requester.fingerprint", f"{client_ip(request)}\n{request.headers.get('User-Agent', '')}")
 
 
 @memoize
@@ -57,7 +53,7 @@ def _bot_pattern(pattern: str) -> re.Pattern:
 def is_bot(request) -> bool:
     """Known crawlers, monitors and HTTP libraries by User-Agent (a polite refusal, not a security boundary)."""
     user_agent = request.headers.get("User-Agent", "")
-    return bool(_bot_pattern(settings.BOT_USER_AGENT_PATTERN).search(user_agent))
+    return bool(_bot_pattern(settings.NEWSROOM_BOT_USER_AGENT_PATTERN).search(user_agent))
 
 
 def is_prefetch(request) -> bool:
@@ -67,16 +63,3 @@ def is_prefetch(request) -> bool:
         if any(marker in value for marker in markers):
             return True
     return request.headers.get("X-Moz", "").lower() == "prefetch"
-
-
-def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:
-    """Count this request against the client's budget for `scope`; True once the budget is spent."""
-    slot = int(time.time()) // window_seconds
-    key = f"ratelimit:{scope}:{client_fingerprint(request)}:{slot}"
-    if cache.add(key, 1, timeout=window_seconds):
-        return limit < 1
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # the slot expired between add and incr: this is the first hit of a fresh slot
-        cache.add(key, 1, timeout=window_seconds)
-        return limit < 1

@@ -1,0 +1,112 @@
+"""HTTP endpoints: the vote form (with and without JavaScript) and the "seen" beacon (live counts)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from articles.engagement import view_counts, voters, votes
+from articles.models import Article
+from newsroom import rate_limit, requester
+
+VOTE_NEEDS_POST = gettext_lazy("Voting needs a POST request: please use the vote button on the article.")
+SEEN_NEEDS_POST = gettext_lazy("This address only accepts POST requests from the article page.")
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _refusal(request, refusal: votes.VoteRefused):
+    if _wants_json(request):
+        response = JsonResponse({"error": str(refusal.message)}, status=refusal.status)
+    else:
+        context = {"message": refusal.message, "article": refusal.article}
+        response = render(request, "articles/vote_refused.html", context, status=refusal.status)
+    for name, value in refusal.headers.items():
+        response[name] = value
+    return response
+
+
+def vote_message(outcome: votes.VoteOutcome) -> str:
+    """What a reader without JavaScript reads after pressing the button."""
+    if outcome.voted:
+        text = _("Thanks — your vote is counted.") if outcome.changed else _("You have already voted for this article.")
+    else:
+        text = _("Your vote is withdrawn.") if outcome.changed else _("You had not voted for this article.")
+    now_stands = _("%(label)s now stands at %(count)s.") % {
+        "label": settings.NEWSROOM_VOTE_LABEL,
+        "count": outcome.count,
+    }
+    return f"{text} {now_stands}"
+
+
+@never_cache
+def vote(request, pk: int):
+    """Parse, check (`check_vote`), then vote or withdraw; CSRF is checked by the middleware before this runs."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"], content=VOTE_NEEDS_POST)
+    action = request.POST.get("action") or "vote"
+    try:
+        article = votes.check_vote(request=request, article_id=pk, action=action)
+    except votes.VoteRefused as refusal:
+        return _refusal(request, refusal)
+
+    new_id = None
+    if action == "undo":
+        outcome = votes.vote_remove(article=article, voter_key=voters.existing_voter_key(request))
+    else:
+        voter_key, new_id = voters.voter_key_or_new(request)
+        outcome = votes.vote_add(article=article, voter_key=voter_key)
+
+    if _wants_json(request):
+        response = JsonResponse({"votes": outcome.count, "voted": outcome.voted, "changed": outcome.changed})
+    else:
+        messages.success(request, vote_message(outcome))
+        response = redirect(article)
+        response.status_code = 303  # See Other: the browser GETs the article with the new count
+    if new_id:
+        voters.set_voter_cookie(response, request, new_id)
+    return response
+
+
+def _counts_this_view(request) -> bool:
+    """Readers count; bots, speculative loads and staff (editors browsing signed in) never do."""
+    if requester.is_bot(request) or requester.is_prefetch(request):
+        return False
+    return not (request.user.is_authenticated and request.user.is_staff)
+
+
+@csrf_exempt  # carries no reader's authority: it can only add one deduplicated view, and returns public counts
+@never_cache
+def seen(request, pk: int):
+    """The article page's beacon: count a view (once per reader per article per window), return live counts."""
+    if request.method != "POST":
+        return JsonResponse({"error": str(SEEN_NEEDS_POST)}, status=405, headers={"Allow": "POST"})
+    counts = Article.objects.published().filter(pk=pk).values("vote_count", "view_count").first()
+    if counts is None:
+        return JsonResponse({"error": str(votes.REFUSED_MISSING)}, status=404)
+
+    voter_key = voters.existing_voter_key(request)
+    counted = False
+    if _counts_this_view(request) and not rate_limit.BEACONS.hit(request):
+        counted = view_counts.view_register(
+            article_id=pk, reader_key=voter_key or requester.client_fingerprint(request)
+        )
+        if view_counts.view_counts_flush_if_due() is not None:
+            counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
+    return JsonResponse(
+        {
+            "views": counts["view_count"] + view_counts.view_counts_pending(article_id=pk),
+            "votes": counts["vote_count"],
+            "voted": votes.vote_has(article_id=pk, voter_key=voter_key),
+            "counted": counted,
+            # A page from a shared cache carries someone else's CSRF token: the script swaps in this reader's.
+            "csrf": get_token(request),
+        }
+    )

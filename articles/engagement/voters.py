@@ -1,0 +1,39 @@
+"""Who is voting: `u:<user id>` for signed-in readers, else `a:<random id>` from a signed, HttpOnly cookie."""
+
+from django.utils.crypto import get_random_string
+
+VOTER_COOKIE = "voter"
+VOTER_COOKIE_SALT = "articles.voter"
+VOTER_COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def user_voter_key(user) -> str | None:
+    """A signed-in reader's key (their pages are never cached, so they can show their own vote)."""
+    return f"u:{user.pk}" if user.is_authenticated else None
+
+
+def existing_voter_key(request) -> str | None:
+    """The reader's key, or None for an anonymous reader who never voted (or whose cookie was tampered with)."""
+    anonymous_id = request.get_signed_cookie(VOTER_COOKIE, default=None, salt=VOTER_COOKIE_SALT)
+    return user_voter_key(request.user) or (f"a:{anonymous_id}" if anonymous_id else None)
+
+
+def voter_key_or_new(request) -> tuple[str, str | None]:
+    """The voter's key, and a new anonymous id to set as a cookie when the reader has none yet."""
+    existing = existing_voter_key(request)
+    if existing:
+        return existing, None
+    anonymous_id = get_random_string(32)
+    return f"a:{anonymous_id}", anonymous_id
+
+
+def set_voter_cookie(response, request, anonymous_id: str) -> None:
+    response.set_signed_cookie(
+        VOTER_COOKIE,
+        anonymous_id,
+        salt=VOTER_COOKIE_SALT,
+        max_age=VOTER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )

@@ -1,0 +1,101 @@
+"""Votes: `check_vote` decides whether a request may vote; `vote_add` / `vote_remove` do it, exactly.
+
+A vote is an insert-if-absent on the unique (article, voter key), then an `F()` increment of `vote_count` and
++1 in the current hour's bucket, all in one transaction; un-voting is the reverse. Each reports the count
+as committed.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.engagement.buckets import buckets_add, hour_row
+from articles.models import Article, Vote
+from newsroom import rate_limit, requester
+
+ACTIONS = ("vote", "undo")
+
+REFUSED_BOT = _("Automated clients can't vote. If you are a person, please use a regular web browser.")
+REFUSED_RATE = _("Too many votes from this connection. Please wait a few minutes and try again.")
+REFUSED_MISSING = _("This article isn't available for voting.")
+REFUSED_ACTION = _("Unknown vote action: send action=vote or action=undo.")
+
+
+@dataclass
+class VoteRefused(Exception):
+    message: str
+    status: int
+    article: Article | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    count: int  # the article's vote count as committed by this transaction
+    voted: bool  # whether this voter's vote stands afterwards
+    changed: bool  # False when the request was a repeat (idempotent no-op)
+
+
+def check_vote(*, request, article_id: int, action: str) -> Article:
+    """The published article this request may vote on; raises `VoteRefused` with the reason otherwise."""
+    if requester.is_bot(request):
+        raise VoteRefused(REFUSED_BOT, 403)
+    if rate_limit.VOTES.hit(request):
+        raise VoteRefused(REFUSED_RATE, 429, headers={"Retry-After": str(rate_limit.VOTES.window_seconds)})
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        raise VoteRefused(REFUSED_MISSING, 404)
+    if action not in ACTIONS:
+        raise VoteRefused(REFUSED_ACTION, 400, article=article)
+    return article
+
+
+def _committed_vote_count(article_id: int) -> int:
+    return Article.objects.values_list("vote_count", flat=True).get(pk=article_id)
+
+
+@transaction.atomic
+def vote_add(*, article: Article, voter_key: str) -> VoteOutcome:
+    """Record one vote by `voter_key`; a repeat is a no-op that reports the same count."""
+    now = timezone.now()
+    table = connection.ops.quote_name(Vote._meta.db_table)
+    with connection.cursor() as cursor:
+        # Insert-if-absent on the unique key: a duplicate neither errors nor counts.
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, voter_key, created_at) VALUES (%s, %s, %s) "  # noqa: S608 — table name from model meta
+            f"ON CONFLICT (article_id, voter_key) DO NOTHING RETURNING id",
+            [article.pk, voter_key, connection.ops.adapt_datetimefield_value(now)],
+        )
+        inserted = cursor.fetchone() is not None
+    if inserted:
+        Article.objects.filter(pk=article.pk).update(vote_count=F("vote_count") + 1)
+        buckets_add([hour_row(article.pk, now, votes=1)])
+    return VoteOutcome(count=_committed_vote_count(article.pk), voted=True, changed=inserted)
+
+
+@transaction.atomic
+def vote_remove(*, article: Article, voter_key: str | None) -> VoteOutcome:
+    """Withdraw `voter_key`'s vote; without one it is a no-op. The count never goes below zero."""
+    deleted = 0
+    if voter_key:
+        deleted, _ = Vote.objects.filter(article_id=article.pk, voter_key=voter_key).delete()
+    if deleted:
+        Article.objects.filter(pk=article.pk, vote_count__gt=0).update(vote_count=F("vote_count") - 1)
+        # Net votes of the current hour: the ranking window sees the withdrawal when it happens.
+        buckets_add([hour_row(article.pk, timezone.now(), votes=-1)])
+    return VoteOutcome(count=_committed_vote_count(article.pk), voted=False, changed=bool(deleted))
+
+
+def vote_has(*, article_id: int, voter_key: str | None) -> bool:
+    if not voter_key:
+        return False
+    return Vote.objects.filter(article_id=article_id, voter_key=voter_key).exists()
+
+
+def votes_remove_fraudulent(*, votes: Iterable[Vote]) -> int:
+    """Editors removing votes they judge fraudulent: each goes through `vote_remove`, so counters follow."""
+    return sum(vote_remove(article=Article(pk=vote.article_id), voter_key=vote.voter_key).changed for vote in votes)

@@ -1,0 +1,41 @@
+"""Article lists for reader pages: latest (site-wide or per section), the front page's section blocks, the
+news sitemap. Each at a fixed query cost, whatever the data size."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.sections import main_sections, section_descendant_ids
+from articles.slices import articles_of_slices, newest_first
+
+SECTION_BLOCK_SIZE = 4
+
+
+def latest_articles(*, section: Section | None = None):
+    """Published articles, newest first; within `section` and its sub-sections when given."""
+    articles = Article.objects.published().for_listing()
+    if section is not None:
+        articles = articles.filter(section_id__in=section_descendant_ids(section.pk))
+    return articles
+
+
+def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, list[Article]]]:
+    """The newest `size` articles of each main section (sub-sections included), in one query."""
+    sections = main_sections()
+    if not sections:
+        return []
+    newest = [latest_articles(section=s).order_by("-published_at", "-id")[:size] for s in sections]
+    articles = articles_of_slices(newest)
+    blocks = []
+    for section in sections:
+        ids = section_descendant_ids(section.pk)
+        items = sorted((a for a in articles if a.section_id in ids), key=newest_first)[:size]
+        if items:
+            blocks.append((section, items))
+    return blocks
+
+
+def news_sitemap_articles(*, hours: int = 48, limit: int = 1000):
+    since = timezone.now() - timedelta(hours=hours)
+    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:limit]

@@ -1,0 +1,140 @@
+"""Every cache key the project uses, how it is built, and how it is dropped.
+
+Three kinds of entries live in the cache:
+- cached reads (section tree, widgets, Related, rankings): rebuilt on a miss by the caller's builder,
+  dropped after commit when content changes (`content_changed_on_commit`, `section_tree_purge_on_commit`);
+- counters (view buffer, rate limits, sign-in failures): `counter_add`, atomic in Redis and local memory;
+- markers (a reader seen, a flush due, an hour flushed): plain `add`/`set` with a timeout.
+
+Keys that would carry a reader's id, address or name hold a keyed hash of it instead (`hashed`).
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+COUNTER_RETRIES = 5
+
+
+def hashed(purpose: str, value: str) -> str:
+    """A keyed hash (SECRET_KEY) of `value`: stable enough to count with, useless for identifying anyone."""
+    return salted_hmac(purpose, value, algorithm="sha256").hexdigest()[:32]
+
+
+def get_or_build(key: str, build: Callable[[], Any], timeout: int | None) -> Any:
+    """The cached value of `key`, or `build()`'s result, stored for `timeout` seconds."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
+@dataclass(frozen=True)
+class CounterHit:
+    value: int  # the counter after this addition
+    created: bool  # this addition started the counter
+
+
+def counter_add(key: str, delta: int = 1, *, timeout: int) -> CounterHit:
+    """Add `delta` to a counter, starting it (with `timeout`) when absent. Atomic: no increment is lost."""
+    for _ in range(COUNTER_RETRIES):
+        if cache.add(key, delta, timeout=timeout):
+            return CounterHit(delta, created=True)
+        try:
+            return CounterHit(cache.incr(key, delta), created=False)
+        except ValueError:  # expired between add and incr: go round again
+            continue
+    raise RuntimeError(f"Could not add {delta} to the counter {key}")
+
+
+# --- content: widgets, Related, section tree -------------------------------------------------------
+
+CONTENT_VERSION_KEY = "articles:content-version"
+SECTION_TREE_KEY = "articles:section-tree:v1"
+
+
+def content_version() -> str:
+    """A token that changes whenever an article, its tags or a section changes.
+
+    Reading never writes: before the first change (or after the cache lost the token) it is "0", and
+    widgets cached under it live only `WIDGETS_CACHE_SECONDS`.
+    """
+    return str(cache.get(CONTENT_VERSION_KEY, 0))
+
+
+def content_changed() -> None:
+    """Drop every cached widget and Related list at once: the next page computes them afresh."""
+    cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
+
+
+def content_changed_on_commit() -> None:
+    # After commit: a page rendered meanwhile must not cache widgets from the old rows under the new version.
+    transaction.on_commit(content_changed)
+
+
+def section_tree_purge_on_commit() -> None:
+    def purge() -> None:
+        cache.delete(SECTION_TREE_KEY)
+        content_changed()
+
+    transaction.on_commit(purge)
+
+
+def widgets_key(article_id: int | None) -> str:
+    return f"articles:widgets:{content_version()}:{article_id or 'front'}"
+
+
+def related_key(article_id: int, limit: int, tag_ids: list[int]) -> str:
+    # Retagging changes `tag_ids` and so the key; publishing elsewhere joins when the entry expires.
+    return f"articles:related:v1:{article_id}:{limit}:{','.join(map(str, tag_ids))}"
+
+
+def ranking_key(*, window: int | None, half_life: int | None, section_id: int | None, limit: int, weights: str) -> str:
+    parts = [window or "all", half_life or "-", section_id or "-", limit, weights]
+    return "popularity:v1:" + ":".join(map(str, parts))
+
+
+# --- view counting ---------------------------------------------------------------------------------
+
+VIEW_FLUSH_DUE_KEY = "views:flush-due"
+
+
+def view_seen_key(article_id: int, reader_key: str) -> str:
+    return f"views:seen:{article_id}:{hashed('articles.reader', reader_key)}"
+
+
+def view_counter_key(hour: int, article_id: int) -> str:
+    return f"views:{hour}:a:{article_id}"
+
+
+def view_journal_length_key(hour: int) -> str:
+    return f"views:{hour}:seq"
+
+
+def view_journal_entry_key(hour: int, slot: int) -> str:
+    return f"views:{hour}:j:{slot}"
+
+
+def view_hour_flushed_key(hour: int) -> str:
+    return f"views:{hour}:closed"
+
+
+# --- who is asking: rate limits and sign-in failures ------------------------------------------------
+
+
+def rate_limit_key(scope: str, client: str, slot: int) -> str:
+    return f"ratelimit:{scope}:{client}:{slot}"
+
+
+def login_failures_client_key(address: str) -> str:
+    return f"login-fail:ip:{hashed('newsroom.login.client', address)}"
+
+
+def login_failures_account_key(username: str) -> str:
+    return f"login-fail:user:{hashed('newsroom.login.account', username.strip().lower())}"

@@ -1,0 +1,25 @@
+"""Cache headers for public pages: shared caches may keep anonymous pages; personal ones are never cached."""
+
+from functools import wraps
+
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+# Shared caches (a CDN) may keep public pages for a few minutes and serve them stale while refetching.
+PUBLIC_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
+
+
+def public_cache(view):
+    """Mark successful anonymous GETs cacheable; signed-in users and pages showing a message never are."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        messages = getattr(request, "_messages", None)
+        personal = request.user.is_authenticated or (messages is not None and messages.used)
+        if personal:
+            add_never_cache_headers(response)
+        elif request.method in ("GET", "HEAD") and response.status_code == 200:
+            patch_cache_control(response, **PUBLIC_CACHE)
+        return response
+
+    return wrapped
