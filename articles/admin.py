@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.functions import Now
 from django.utils.html import format_html
 
 from articles import publishing
@@ -12,6 +12,44 @@ from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Section, SlugRedirect, Vote
 from articles.publishing import can_publish
+
+
+def bulk_action(description: str, service, *, only: Q, logged: str, done: str, **options):
+    """An admin action running `service` on each selected article matching `only`; refusals are reported."""
+
+    @admin.action(description=description, permissions=["publish"])
+    def action(model_admin, request, queryset) -> None:
+        changed, refused = 0, []
+        for article in queryset.filter(only):
+            try:
+                service(article=article, by=request.user, **options)
+            except ValidationError as error:
+                refused.append(f"“{article.title}”: {' '.join(error.messages)}")
+                continue
+            model_admin.log_change(request, article, logged)
+            changed += 1
+        model_admin.message_user(request, done.format(count=changed), messages.SUCCESS)
+        if refused:
+            model_admin.message_user(request, "Not changed — " + "; ".join(refused), messages.ERROR)
+
+    return action
+
+
+EDITORS_PICK_WORDING = {  # picked: (action, history entry, message)
+    True: ("Mark as editors' pick", "Marked as editors' pick.", "Marked {count} article(s) as editors' pick."),
+    False: (
+        "Remove from editors' picks",
+        "Removed from editors' picks.",
+        "Removed {count} article(s) from editors' picks.",
+    ),
+}
+
+
+def editors_pick_action(*, picked: bool):
+    description, logged, done = EDITORS_PICK_WORDING[picked]
+    service = publishing.article_set_editors_pick
+    only = Q(is_editors_pick=not picked)
+    return bulk_action(description, service, only=only, picked=picked, logged=logged, done=done)
 
 
 @admin.register(Section)
@@ -151,62 +189,22 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- bulk actions: each article through its service, each change in its history ------------------
 
-    def _bulk(self, request, queryset, service, *, logged: str, done: str, **options) -> None:
-        changed, refused = 0, []
-        for article in queryset:
-            try:
-                service(article=article, by=request.user, **options)
-            except ValidationError as error:
-                refused.append(f"“{article.title}”: {' '.join(error.messages)}")
-                continue
-            self.log_change(request, article, logged)
-            changed += 1
-        self.message_user(request, done.format(count=changed), messages.SUCCESS)
-        if refused:
-            self.message_user(request, "Not changed — " + "; ".join(refused), messages.ERROR)
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        queryset = queryset.filter(Q(status=Article.Status.DRAFT) | Q(published_at__gt=timezone.now()))
-        self._bulk(
-            request,
-            queryset,
-            publishing.article_publish,
-            logged="Published now.",
-            done="Published {count} article(s).",
-        )
-
-    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._bulk(
-            request,
-            queryset.filter(status=Article.Status.PUBLISHED),
-            publishing.article_unpublish,
-            logged="Unpublished.",
-            done="Unpublished {count} article(s).",
-        )
-
-    @admin.action(description="Mark as editors' pick", permissions=["publish"])
-    def mark_editors_pick(self, request, queryset):
-        self._bulk(
-            request,
-            queryset.filter(is_editors_pick=False),
-            publishing.article_set_editors_pick,
-            picked=True,
-            logged="Marked as editors' pick.",
-            done="Marked {count} article(s) as editors' pick.",
-        )
-
-    @admin.action(description="Remove from editors' picks", permissions=["publish"])
-    def unmark_editors_pick(self, request, queryset):
-        self._bulk(
-            request,
-            queryset.filter(is_editors_pick=True),
-            publishing.article_set_editors_pick,
-            picked=False,
-            logged="Removed from editors' picks.",
-            done="Removed {count} article(s) from editors' picks.",
-        )
+    publish_now = bulk_action(
+        "Publish now",
+        publishing.article_publish,
+        only=Q(status=Article.Status.DRAFT) | Q(published_at__gt=Now()),
+        logged="Published now.",
+        done="Published {count} article(s).",
+    )
+    unpublish = bulk_action(
+        "Unpublish (back to draft)",
+        publishing.article_unpublish,
+        only=Q(status=Article.Status.PUBLISHED),
+        logged="Unpublished.",
+        done="Unpublished {count} article(s).",
+    )
+    mark_editors_pick = editors_pick_action(picked=True)
+    unmark_editors_pick = editors_pick_action(picked=False)
 
 
 @admin.register(SlugRedirect)

@@ -16,8 +16,7 @@ from taggit.models import Tag
 from articles import listings, sections
 from articles import search as site_search
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
-from articles.engagement.voters import user_voter_key
-from articles.engagement.votes import vote_has
+from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, listing_seo
 from articles.widgets import reader_widgets

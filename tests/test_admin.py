@@ -185,6 +185,22 @@ def test_editor_bulk_actions_publish_unpublish_and_pick_with_history(client, edi
     assert entries.filter(change_message="Unpublished.").count() == 2
 
 
+def test_bulk_publish_reports_an_article_it_cannot_publish_and_publishes_the_rest(client, editor, make_article):
+    client.force_login(editor)
+    ready = make_article(status=Article.Status.DRAFT)
+    # An address no reader could use, as an old import left it: publishing must not let it through.
+    broken = make_article(status=Article.Status.DRAFT, title="Imported")
+    Article.objects.filter(pk=broken.pk).update(slug="imported story!")
+
+    response = client.post(LIST_URL, {"action": "publish_now", "_selected_action": [ready.pk, broken.pk]}, follow=True)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Published 1 article(s)." in page
+    assert "Not changed — “Imported”: Enter a valid “slug” consisting of letters, numbers" in page
+    assert list(Article.objects.published().values_list("pk", flat=True)) == [ready.pk]
+
+
 # --- preview --------------------------------------------------------------------------------------------
 
 

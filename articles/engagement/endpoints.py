@@ -104,7 +104,7 @@ def seen(request, pk: int):
         {
             "views": counts["view_count"] + view_counts.view_counts_pending(article_id=pk),
             "votes": counts["vote_count"],
-            "voted": votes.vote_has(article_id=pk, voter_key=voter_key),
+            "voted": voters.vote_has(article_id=pk, voter_key=voter_key),
             "counted": counted,
             # A page from a shared cache carries someone else's CSRF token: the script swaps in this reader's.
             "csrf": get_token(request),

@@ -1,6 +1,9 @@
-"""Who is voting: `u:<user id>` for signed-in readers, else `a:<random id>` from a signed, HttpOnly cookie."""
+"""Who is voting — `u:<user id>` for signed-in readers, else `a:<random id>` from a signed, HttpOnly cookie —
+and whether they have voted."""
 
 from django.utils.crypto import get_random_string
+
+from articles.models import Vote
 
 VOTER_COOKIE = "voter"
 VOTER_COOKIE_SALT = "articles.voter"
@@ -37,3 +40,9 @@ def set_voter_cookie(response, request, anonymous_id: str) -> None:
         samesite="Lax",
         secure=request.is_secure(),
     )
+
+
+def vote_has(*, article_id: int, voter_key: str | None) -> bool:
+    if not voter_key:
+        return False
+    return Vote.objects.filter(article_id=article_id, voter_key=voter_key).exists()

@@ -90,12 +90,6 @@ def vote_remove(*, article: Article, voter_key: str | None) -> VoteOutcome:
     return VoteOutcome(count=_committed_vote_count(article.pk), voted=False, changed=bool(deleted))
 
 
-def vote_has(*, article_id: int, voter_key: str | None) -> bool:
-    if not voter_key:
-        return False
-    return Vote.objects.filter(article_id=article_id, voter_key=voter_key).exists()
-
-
 def votes_remove_fraudulent(*, votes: Iterable[Vote]) -> int:
     """Editors removing votes they judge fraudulent: each goes through `vote_remove`, so counters follow."""
     return sum(vote_remove(article=Article(pk=vote.article_id), voter_key=vote.voter_key).changed for vote in votes)

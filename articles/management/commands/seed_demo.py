@@ -24,7 +24,8 @@ from PIL import Image
 from taggit.models import Tag
 from tqdm import tqdm
 
-from articles import demo, images
+from articles import images
+from articles.demo import pictures, stories, words
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 
 IMAGE_DIR = "heroes/demo"
@@ -84,7 +85,7 @@ class Command(BaseCommand):
 
     def seed_sections(self) -> list[DemoSection]:
         sections, created = [], 0
-        for position, (name, slug, topic, children) in enumerate(demo.SECTIONS):
+        for position, (name, slug, topic, children) in enumerate(words.SECTIONS):
             parent, made = Section.objects.get_or_create(
                 slug=slug, defaults={"name": name, "position": position, "description": f"News from {name}."}
             )
@@ -101,12 +102,12 @@ class Command(BaseCommand):
                     },
                 )
                 created += made
-                sections.append(DemoSection(child, region, region if region in demo.PLACES else None))
+                sections.append(DemoSection(child, region, region if region in words.PLACES else None))
         self.report(f"Sections: {created} created, {len(sections) - created} already there.")
         return sections
 
     def seed_tags(self) -> dict[str, Tag]:
-        wanted = {name: slugify(name) for name in demo.all_tag_names()}
+        wanted = {name: slugify(name) for name in words.all_tag_names()}
         found = {t.slug: t for t in Tag.objects.filter(slug__in=wanted.values())}
         missing = [Tag(name=name.replace("-", " "), slug=slug) for name, slug in wanted.items() if slug not in found]
         Tag.objects.bulk_create(missing)
@@ -123,7 +124,7 @@ class Command(BaseCommand):
         """
         stored, created, renditions = [], 0, 0
         for number in range(count):
-            generated = demo.generate_image(seed=seed, number=number)
+            generated = pictures.generate_image(seed=seed, number=number)
             name = f"{IMAGE_DIR}/{generated.name}.jpg"
             if not default_storage.exists(name):
                 new_name, content, _, _ = images.reencode(ContentFile(generated.content), f"{generated.name}.png")
@@ -189,8 +190,8 @@ class Command(BaseCommand):
         """An unsaved Article plus its tag names and vote count, all determined by (seed, index)."""
         rng = random.Random(f"newsroom-demo-placement:{seed}:{index}")
         section = rng.choice(sections)
-        text = demo.generate_article(seed=seed, index=index, topic_key=section.topic, region=section.region)
-        schedule = demo.schedule_for(seed=seed, index=index, now=now)
+        text = stories.generate_article(seed=seed, index=index, topic_key=section.topic, region=section.region)
+        schedule = stories.schedule_for(seed=seed, index=index, now=now)
         hero = rng.choice(stored_images) if rng.random() < 0.85 else None
         article = Article(
             title=text.title,
