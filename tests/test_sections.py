@@ -1,7 +1,10 @@
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from articles.models import Section
+from articles.sections import main_sections
+from newsroom.cache import SECTION_TREE_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +38,20 @@ def test_section_page_shows_breadcrumb_of_nested_path(client):
     Section.objects.create(name="Asia", slug="asia", parent=world)
     page = client.get("/section/asia/").content.decode()
     assert 'href="/section/world/"' in page and "Asia" in page
+
+
+def test_section_tree_is_dropped_after_commit_not_before(django_capture_on_commit_callbacks):
+    world = Section.objects.create(name="World", slug="world")
+    assert [s.name for s in main_sections()] == ["World"]  # cached
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world.name = "Globe"
+        world.save()
+        # Before commit another request could still read the old row: the cached tree must stay until then,
+        # so what that request caches is dropped by the purge that follows the commit.
+        assert cache.get(SECTION_TREE_KEY) is not None
+    for callback in callbacks:
+        callback()
+
+    assert cache.get(SECTION_TREE_KEY) is None
+    assert [s.name for s in main_sections()] == ["Globe"]
