@@ -5,6 +5,7 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from articles import seo
 from articles.models import Article
@@ -21,8 +22,8 @@ def related_widget(articles: list[Article]) -> dict:
 
 
 @register.inclusion_tag("articles/includes/ranking.html")
-def ranking_widget(articles: list[Article], heading: str = "Ranking") -> dict:
-    return {"articles": articles, "heading": heading}
+def ranking_widget(articles: list[Article], heading: str | None = None) -> dict:
+    return {"articles": articles, "heading": heading or _("Ranking")}
 
 
 @register.inclusion_tag("articles/includes/recommendation.html")
