@@ -127,9 +127,11 @@ def test_reconcile_under_voting_traffic_introduces_no_drift(make_article):
 
         return work
 
+    repaired = []  # voting never leaves drift, so any repair would be reconciliation getting it wrong
+
     def reconciler():
         while not stop.is_set():
-            reconcile.counts_reconcile()
+            repaired.extend(reconcile.counts_reconcile())
             connection.close()
 
     voters = [voter(n) for n in range(THREADS - 1)]
@@ -148,14 +150,11 @@ def test_reconcile_under_voting_traffic_introduces_no_drift(make_article):
         done.wait()
         stop.set()
 
-    reconcile_thread = threading.Thread(target=lambda: (reconciler(), connections.close_all()))
-    reconcile_thread.start()
-    run_threads([finish(work) for work in voters] + [watcher])
-    reconcile_thread.join(timeout=60)
+    run_threads([finish(work) for work in voters] + [watcher, reconciler])
 
+    assert repaired == []
     for article in Article.objects.all():
         assert article.vote_count == Vote.objects.filter(article=article).count()
-    assert reconcile.counts_reconcile(views=False) == []
 
 
 def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article):
@@ -196,6 +195,5 @@ def test_view_flushes_racing_each_other_and_new_views_lose_nothing(make_article)
         article.refresh_from_db()
         buckets = PopularityBucket.objects.filter(article=article).values_list("views", flat=True)
         assert article.view_count == sum(buckets) == expected[article.pk]
-    assert sum(expected.values()) == producers * per_producer
     assert view_counts.view_counts_pending(article_id=articles[0].pk) == 0
     assert view_counts.view_counts_flush().views == 0

@@ -60,7 +60,7 @@ def test_article_page_anatomy(client, make_article, section, settings):
     assert html.count("<h1") == 1 and "<h1>Quake hits coast</h1>" in html
     assert breadcrumb_text(response) == "Home > World > Asia"
     assert "Current: Home > World > Asia" in text
-    assert 'href="/section/world/"' in html and 'href="/section/asia/"' in html
+    assert 'href="/section/asia/"' in html  # not in the header menu: only the breadcrumb links it
     # Publish time in the site's time zone (UTC+9), machine-readable in <time datetime>.
     assert 'Date: <time datetime="2025-04-17T12:13:10+09:00">2025-04-17 12:13:10</time>' in html
     assert "Updated:" not in text
@@ -151,7 +151,7 @@ def test_preview_is_for_staff_never_cached_never_indexed_and_has_no_vote_button(
     assert "no-cache" in response["Cache-Control"] and "public" not in response["Cache-Control"]
     assert '<meta name="robots" content="noindex, follow">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert "veryGood!" not in html
+    assert 'class="vote-button"' not in html
     assert "application/ld+json" not in html
 
 
@@ -337,7 +337,7 @@ def test_head_requests_work_and_other_methods_are_refused(client):
 def test_latest_archive_lists_every_published_story_with_total_and_pages(client):
     room = build_newsroom(count=25)
     Article.objects.create(title="Hidden draft", slug="hidden-draft", body="<p>x</p>", section=room.sports)
-    published = Article.objects.published().count()
+    published = 25  # the draft and the scheduled story are not counted
 
     home = client.get("/").content.decode()
     first = client.get("/latest/").content.decode()

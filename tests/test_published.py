@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article
@@ -20,32 +21,19 @@ def test_published_covers_draft_published_scheduled_and_past(make_article):
     visible = set(Article.objects.published())
 
     assert visible == {live, old}
-    assert scheduled not in visible and draft not in visible and draft_with_past_time not in visible
     assert set(Article.objects.scheduled()) == {scheduled}
     assert set(Article.objects.drafts()) == {draft, draft_with_past_time}
 
 
 def test_scheduled_article_appears_when_its_time_comes(make_article, client):
-    article = make_article(published_at=timezone.now() + timedelta(seconds=1))
+    article = make_article(published_at=timezone.now() + timedelta(minutes=5))
     assert client.get(article.get_absolute_url()).status_code == 404
 
-    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
-
-    assert client.get(article.get_absolute_url()).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_publishing_without_a_time_stamps_now(section):
     before = timezone.now()
     article = article_create(article=Article(title="T", slug="t", body="<p>x</p>", section=section, status="published"))
     assert before <= Article.objects.get(pk=article.pk).published_at <= timezone.now()
-
-
-def test_reader_pages_hide_drafts_and_scheduled(make_article, client):
-    make_article(title="Visible story")
-    make_article(title="Secret draft", status=Article.Status.DRAFT)
-    make_article(title="Future story", published_at=timezone.now() + timedelta(days=1))
-
-    page = client.get("/").content.decode()
-
-    assert "Visible story" in page
-    assert "Secret draft" not in page and "Future story" not in page

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def result_titles(response) -> list[str]:
+    assert response.status_code == 200
     html = response.content.decode()
     listing = re.search(r'<ul class="article-list">(.*?)</ul>', html, re.S)
-    if listing is None:  # no results: the page says so instead of listing
+    if listing is None:  # no results: the page must say so instead of listing
+        assert "No articles match your search" in html
         return []
     return re.findall(r'<h2 class="item-title"><a href="[^"]+">([^<]+)</a></h2>', listing.group(1))
 

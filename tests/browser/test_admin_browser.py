@@ -15,7 +15,7 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, tm
     image = tmp_path / "lighthouse.png"
     image.write_bytes(png_bytes(900, 600))
     csp_violations = []
-    page.on("console", lambda msg: "Content-Security-Policy" in msg.text and csp_violations.append(msg.text))
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and csp_violations.append(msg.text))
 
     page.goto("/admin/login/")
     page.fill("#id_username", "eddie")

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -120,7 +119,6 @@ def test_the_accessibility_check_does_catch_problems(page, axe_violations, live_
     assert {"image-alt", "link-name", "html-has-lang"} <= found
 
 
-@override_settings(DEBUG=False)
 def test_focus_is_visible_on_links(page, newsroom):
     page.goto("/")
     page.keyboard.press("Tab")  # the skip link
