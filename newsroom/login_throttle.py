@@ -7,11 +7,12 @@ never becomes everyone's shared budget. Receivers are connected in `NewsroomAdmi
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy
 
 from newsroom.cache import counter_add, login_failures_account_key, login_failures_client_key
 from newsroom.requester import client_ip
 
-LOCKOUT_MESSAGE = "Too many failed sign-in attempts. Please wait {minutes} minutes and try again."
+LOCKOUT_MESSAGE = gettext_lazy("Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.")
 
 
 def _keys(request, username: str) -> tuple[str, str]:
@@ -28,7 +29,7 @@ def is_locked_out(request, username: str) -> bool:
 
 
 def lockout_message() -> str:
-    return LOCKOUT_MESSAGE.format(minutes=settings.NEWSROOM_LOGIN_LOCKOUT_SECONDS // 60)
+    return LOCKOUT_MESSAGE % {"minutes": settings.NEWSROOM_LOGIN_LOCKOUT_SECONDS // 60}
 
 
 def count_login_failure(sender, credentials, request=None, **kwargs) -> None:

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import User
 
+from newsroom.login_throttle import lockout_message
+
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"
 
@@ -18,7 +20,8 @@ def test_account_is_paused_after_repeated_failures_even_with_the_right_password(
     response = client.post(LOGIN, {"username": "eddie", "password": "right-password-123"})
 
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert lockout_message() == "Too many failed sign-in attempts. Please wait 15 minutes and try again."
+    assert lockout_message() in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
