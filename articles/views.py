@@ -20,7 +20,7 @@ from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, listing_seo
 from articles.widgets import reader_widgets
-from newsroom.http_cache import public_cache
+from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
 HOME_LATEST = 11  # the lead story and ten more
@@ -78,6 +78,7 @@ def article_preview(request, pk: int):
 
 def _render_article(request, article: Article, *, preview: bool):
     tags = list(article.tags.all())
+    reader = signed_in_user(request)  # None for anonymous readers: their page is shared, nothing of theirs in it
     context = {
         "article": article,
         "breadcrumb": sections.breadcrumb_for_section(article.section_id),
@@ -87,8 +88,9 @@ def _render_article(request, article: Article, *, preview: bool):
         "canonical_url": absolute_url(request, article.get_absolute_url()),
         "noindex": preview,
         "current_section_id": sections.top_section_id(article.section_id),
-        # Signed-in readers get pages of their own (never cached), so the button can show their vote.
-        "has_voted": vote_has(article_id=article.pk, voter_key=user_voter_key(request.user)),
+        # Signed-in readers get pages of their own (never cached): their vote, and a token for the form.
+        "personal": reader is not None,
+        "has_voted": reader is not None and vote_has(article_id=article.pk, voter_key=user_voter_key(reader)),
     }
     return render(request, "articles/article_detail.html", context)
 

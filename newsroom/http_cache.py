@@ -1,11 +1,23 @@
-"""Cache headers for public pages: shared caches may keep anonymous pages; personal ones are never cached."""
+"""Cache headers for public pages: shared caches may keep anonymous pages; personal ones are never cached.
+
+An anonymous page is the same bytes for every reader, so nothing here may touch the session of a reader who
+has none: loading it would add `Vary: Cookie` and split every shared cache by cookie.
+"""
 
 from functools import wraps
 
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # Shared caches (a CDN) may keep public pages for a few minutes and serve them stale while refetching.
 PUBLIC_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
+
+
+def signed_in_user(request):
+    """The signed-in user, or None — without loading a session when the request carries no session cookie."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return request.user if request.user.is_authenticated else None
 
 
 def public_cache(view):
@@ -15,7 +27,7 @@ def public_cache(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         messages = getattr(request, "_messages", None)
-        personal = request.user.is_authenticated or (messages is not None and messages.used)
+        personal = signed_in_user(request) is not None or (messages is not None and messages.used)
         if personal:
             add_never_cache_headers(response)
         elif request.method in ("GET", "HEAD") and response.status_code == 200:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed, JsonResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from articles.models import Article
 from newsroom import rate_limit, requester
 
 VOTE_NEEDS_POST = gettext_lazy("Voting needs a POST request: please use the vote button on the article.")
+VOTE_NEEDS_CONFIRMING = gettext_lazy("Please confirm your vote on the article page.")
 SEEN_NEEDS_POST = gettext_lazy("This address only accepts POST requests from the article page.")
 
 
@@ -46,12 +47,35 @@ def vote_message(outcome: votes.VoteOutcome) -> str:
     return f"{text} {now_stands}"
 
 
+def _has_valid_csrf_token(request) -> bool:
+    """Django's own token check, for browsers that do not say where a request comes from."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
+
+
+def _confirm(request, pk: int, action: str):
+    """A request we cannot tell from a forgery: ask the reader to press once more, on a page with a token."""
+    if _wants_json(request):
+        return JsonResponse({"error": str(VOTE_NEEDS_CONFIRMING)}, status=403)
+    article = Article.objects.published().filter(pk=pk).first()
+    if article is None:
+        return _refusal(request, votes.VoteRefused(votes.REFUSED_MISSING, 404))
+    context = {"article": article, "action": action if action in votes.ACTIONS else "vote"}
+    return render(request, "articles/vote_confirm.html", context)
+
+
+@csrf_exempt  # checked below: same-origin by the browser's word, or Django's token
 @never_cache
 def vote(request, pk: int):
-    """Parse, check (`check_vote`), then vote or withdraw; CSRF is checked by the middleware before this runs."""
+    """Parse, make sure the reader meant it, check (`check_vote`), then vote or withdraw.
+
+    The button on a shared, cached page carries no token: browsers say the POST comes from our page
+    (`Sec-Fetch-Site`/`Origin`), and one that cannot say so gets a confirmation page that carries a token.
+    """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"], content=VOTE_NEEDS_POST)
     action = request.POST.get("action") or "vote"
+    if not (requester.is_same_origin(request) or _has_valid_csrf_token(request)):
+        return _confirm(request, pk, action)
     try:
         article = votes.check_vote(request=request, article_id=pk, action=action)
     except votes.VoteRefused as refusal:

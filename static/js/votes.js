@@ -62,8 +62,17 @@
         .then((response) => (response.ok ? response.json() : null))
         .then((data) => {
           if (!data) return;
-          const token = form.querySelector("input[name=csrfmiddlewaretoken]");
-          if (token && data.csrf) token.value = data.csrf;
+          // A shared page carries no token; this reader's comes with the beacon.
+          if (data.csrf) {
+            let token = form.querySelector("input[name=csrfmiddlewaretoken]");
+            if (!token) {
+              token = document.createElement("input");
+              token.type = "hidden";
+              token.name = "csrfmiddlewaretoken";
+              form.prepend(token);
+            }
+            token.value = data.csrf;
+          }
           for (const element of document.querySelectorAll("[data-live-views]")) {
             element.textContent = String(data.views);
           }

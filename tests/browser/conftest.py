@@ -72,6 +72,15 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def no_js_page(browser, live_server):
+    """A reader whose browser runs no JavaScript."""
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, base_url=live_server.url

@@ -96,3 +96,22 @@ def test_beacon_counts_the_view_and_shows_it_in_the_live_views_element(page, mak
         page.reload()
     assert again.value.json()["counted"] is False  # same reader within 30 minutes
     expect(page.locator("[data-live-views]")).to_have_text("100")
+
+
+def test_without_javascript_a_vote_from_a_shared_copy_counts_once(no_js_page, make_article):
+    article = make_article(title="Harbour reopens", vote_count=4)
+    shared = no_js_page.request.get(article.get_absolute_url())
+    # Serve every reader the same bytes, as a page cache would: no token, no cookie in them.
+    no_js_page.route(
+        article.get_absolute_url(),
+        lambda route: route.fulfill(body=shared.body(), content_type="text/html; charset=utf-8"),
+    )
+    no_js_page.goto(article.get_absolute_url())
+    assert no_js_page.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    no_js_page.unroute(article.get_absolute_url())
+
+    no_js_page.get_by_role("button", name="veryGood! (4)").click()
+
+    expect(no_js_page.locator(".messages")).to_contain_text("Thanks — your vote is counted. veryGood! now stands at 5.")
+    expect(no_js_page.locator("button.vote-button")).to_have_text("veryGood! (5)")
+    assert Vote.objects.filter(article=article).count() == 5 == Article.objects.get(pk=article.pk).vote_count
