@@ -36,6 +36,11 @@ def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, lis
     return blocks
 
 
+def next_publication_time():
+    """When the next scheduled article goes live (None: nothing scheduled). One indexed query."""
+    return Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+
+
 def news_sitemap_articles(*, hours: int = 48, limit: int = 1000):
     since = timezone.now() - timedelta(hours=hours)
     return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:limit]

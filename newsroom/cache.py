@@ -69,7 +69,7 @@ def content_version() -> str:
 
 
 def content_changed() -> None:
-    """Drop every cached widget and Related list at once: the next page computes them afresh."""
+    """Drop every cached page and widget at once: the next request computes them afresh."""
     cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
 
 
@@ -98,6 +98,25 @@ def related_key(article_id: int, limit: int, tag_ids: list[int]) -> str:
 def ranking_key(*, window: int | None, half_life: int | None, section_id: int | None, limit: int, weights: str) -> str:
     parts = [window or "all", half_life or "-", section_id or "-", limit, weights]
     return "popularity:v1:" + ":".join(map(str, parts))
+
+
+# --- whole pages ------------------------------------------------------------------------------------
+
+PAGE_QUERY_PARAMETERS = ("page", "q")  # the only parameters a public page reads
+
+
+def page_key(*, host: str, path: str, query) -> str:
+    """One shared copy per page: host, path, and only the query parameters pages read (sorted).
+
+    The entry records the content version it was rendered under, so looking it up and checking it is one
+    `get_many` with `CONTENT_VERSION_KEY`; a content change makes every older entry a miss.
+    """
+    kept = "&".join(f"{name}={query[name]}" for name in sorted(PAGE_QUERY_PARAMETERS) if name in query)
+    return f"page:v1:{hashed('newsroom.page', f'{host}{path}?{kept}')}"
+
+
+def next_publication_key(version: str) -> str:
+    return f"articles:next-publication:{version}"
 
 
 # --- view counting ---------------------------------------------------------------------------------

@@ -32,7 +32,13 @@ READ_MODULES = [
     "articles.engagement.ranking",
     "articles.engagement.voters",
 ]
-REQUEST_LAYER = {"articles.views", "articles.admin", "articles.forms", "articles.engagement.endpoints"}
+REQUEST_LAYER = {
+    "articles.views",
+    "articles.admin",
+    "articles.forms",
+    "articles.page_cache",
+    "articles.engagement.endpoints",
+}
 
 
 def python_modules() -> list[Path]:

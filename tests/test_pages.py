@@ -280,24 +280,25 @@ def cold_caches():
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/", 7),
-        ("/latest/?page=2", 4),
-        ("/news/story-05/", 8),
-        ("/news/few-related/", 9),  # fewer than 10 share a tag: the same-section fill is one more query
-        ("/section/world/", 5),
-        ("/section/world/?page=2", 5),
-        ("/tag/topic-3/", 5),
-        ("/search/?q=story", 4),
-        ("/feed/", 3),
-        ("/section/world/atom/", 4),
-        ("/tag/topic-3/feed/", 4),
-        ("/sitemap.xml", 5),
-        ("/news-sitemap.xml", 2),
-        ("/most-read/", 6),
+        ("/", 8),
+        ("/latest/?page=2", 5),
+        ("/news/story-05/", 9),
+        ("/news/few-related/", 10),  # fewer than 10 share a tag: the same-section fill is one more query
+        ("/section/world/", 6),
+        ("/section/world/?page=2", 6),
+        ("/tag/topic-3/", 6),
+        ("/search/?q=story", 5),
+        ("/feed/", 4),
+        ("/section/world/atom/", 5),
+        ("/tag/topic-3/feed/", 5),
+        ("/sitemap.xml", 6),
+        ("/news-sitemap.xml", 3),
+        ("/most-read/", 7),
     ],
 )
 def test_query_count_is_fixed_whatever_the_data_size(client, url, budget):
-    """Cold caches, the same page at 24 articles with 4 tags each and at 84 with up to 6: the same number
+    """Cold caches (one query of each is the next scheduled publication, for the page cache's expiry), the
+    same page at 24 articles with 4 tags each and at 84 with up to 6: the same number
     of queries, within the budget (an N+1 anywhere would grow with the data)."""
     room = build_newsroom(count=24, tags_per_article=4, hero=True)
     for article in room.articles[7:9]:

@@ -1,0 +1,122 @@
+"""The full-page cache: hits run no SQL, validators give 304s, edits show at once, schedules on time."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from articles import publishing
+from articles.models import Article, Section
+from tests.builders import build_newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room():
+    return build_newsroom(count=12)
+
+
+def test_a_second_visit_is_served_from_the_cache_without_a_query(client, room, django_assert_num_queries):
+    url = room.articles[2].get_absolute_url()
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    for header in ("Cache-Control", "Content-Security-Policy", "ETag", "Last-Modified", "Content-Type"):
+        assert second[header] == first[header]
+    assert "Set-Cookie" not in second.headers
+
+
+def test_repeated_requests_with_a_validator_get_304(client, room):
+    url = room.articles[2].get_absolute_url()
+    first = client.get(url)
+
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    changed = client.get(url, HTTP_IF_NONE_MATCH='"something-else"')
+
+    assert (by_etag.status_code, by_date.status_code, changed.status_code) == (304, 304, 200)
+    assert by_etag.content == b"" and by_etag["ETag"] == first["ETag"]
+
+
+def test_query_parameters_a_page_does_not_read_share_its_copy(client, room):
+    client.get("/search/?q=story")
+    tracked = client.get("/search/?utm_source=newsletter&q=story&fbclid=x")
+    other_search = client.get("/search/?q=topic-3")
+
+    assert tracked["X-Page-Cache"] == "hit"
+    assert other_search["X-Page-Cache"] == "miss" and other_search.context["query"] == "topic-3"
+
+
+def test_signed_in_readers_and_flash_messages_bypass_the_cache(client, room):
+    url = room.articles[2].get_absolute_url()
+    client.get(url)
+    editor = Client()
+    editor.force_login(get_user_model().objects.create_user("ana", password="x" * 12))
+
+    personal = editor.get(url)
+    after_vote = Client().post(f"/news/{room.articles[2].pk}/vote/", HTTP_SEC_FETCH_SITE="same-origin", follow=True)
+
+    assert "X-Page-Cache" not in personal and "csrfmiddlewaretoken" in personal.content.decode()
+    assert "X-Page-Cache" not in after_vote and "Thanks — your vote is counted." in after_vote.content.decode()
+
+
+def edit_title(article: Article) -> None:
+    article.title = "Corrected headline"
+    publishing.article_update(article=article)
+
+
+def unpublish(article: Article) -> None:
+    publishing.article_unpublish(article=article)
+
+
+def retag(article: Article) -> None:
+    article.tags.set(["corrections"])
+
+
+def rename_section(article: Article) -> None:
+    section = Section.objects.get(pk=article.section_id)
+    section.name = "Renamed section"
+    section.save()
+
+
+def delete(article: Article) -> None:
+    article.delete()
+
+
+@pytest.mark.parametrize("edit", [edit_title, unpublish, retag, rename_section, delete])
+@pytest.mark.parametrize("url", ["article", "/", "/latest/", "/feed/", "/section/world/", "/tag/topic-0/"])
+def test_every_kind_of_edit_shows_at_once_on_every_page(client, room, edit, url, django_capture_on_commit_callbacks):
+    article = room.articles[0]  # in World, tagged topic-0: on every page above
+    url = article.get_absolute_url() if url == "article" else url
+    before = client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(article)
+    after = client.get(url)
+
+    assert after.status_code != 200 or after["X-Page-Cache"] == "miss"
+    if not (edit is retag and url in ("/", "/latest/", "/section/world/")):  # lists that show no tags
+        assert after.content != before.content
+
+
+def test_a_scheduled_article_appears_on_the_cached_front_page_at_its_time(client, room):
+    publishing.article_schedule(
+        article=Article(title="Embargo lifts", slug="embargo", body="<p>x</p>", section=room.world),
+        at=timezone.now() + timedelta(minutes=10),
+    )
+    assert "Embargo lifts" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        home = client.get("/")
+
+    assert home["X-Page-Cache"] == "miss" and "Embargo lifts" in home.content.decode()
