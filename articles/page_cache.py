@@ -1,6 +1,8 @@
 """The full-page cache: one shared copy of every anonymous reader page, served before any view runs.
 
-A hit costs one cache round trip (`get_many` of the page and the content version) and no SQL query. A copy
+A hit costs one cache round trip (`get_many` of the page and the content version) and no SQL query. When a
+copy goes out of date, one request renders the new one while the others get the old copy for those few
+milliseconds (`X-Page-Cache: stale`), so a hot page after an edit is rendered once, not by every reader. A copy
 is kept until the content changes (any article, tag or section: `articles.signals`, after commit), until
 `NEWSROOM_PAGE_CACHE_SECONDS` pass, or until the next scheduled article's publish time — so a scheduled
 story appears on time with no job to run. Every copy has an `ETag` and a `Last-Modified`, and a repeated
@@ -21,7 +23,15 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from articles.listings import next_publication_time
-from newsroom.cache import CONTENT_VERSION_KEY, get_or_build, next_publication_key, page_key
+from newsroom.cache import (
+    CONTENT_VERSION_KEY,
+    REBUILD_LOCK_SECONDS,
+    get_or_build,
+    next_publication_key,
+    page_key,
+    rebuild_done,
+    rebuild_lock,
+)
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 NEXT_PUBLICATION_SECONDS = 60  # a safety net: any content change starts a new version anyway
@@ -70,12 +80,21 @@ class PageCacheMiddleware:
         now = time.time()
         entry = found.get(key)
         if entry and entry["version"] == version and now < entry["expires"]:
-            return self._replay(request, entry)
-
-        response = self.get_response(request)
-        if not _storable(request, response):
-            return response
-        entry = self._store(key, response, version=version, now=now)
+            return self._replay(request, entry, "hit")
+        if entry and not rebuild_lock(key):
+            # Someone is rendering the new copy right now: a hot page is rendered once, not by every request.
+            return self._replay(request, entry, "stale")
+        locked = entry is not None
+        try:
+            response = self.get_response(request)
+            if not _storable(request, response):
+                if locked:
+                    cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
+                return response
+            entry = self._store(key, response, version=version, now=now)
+        finally:
+            if locked:
+                rebuild_done(key)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, entry)
 
@@ -93,12 +112,13 @@ class PageCacheMiddleware:
             "content": response.content,
         }
         if expires > now:
-            cache.set(key, entry, timeout=max(1, int(expires - now)))
+            # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
+            cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
         return entry
 
-    def _replay(self, request, entry: dict):
+    def _replay(self, request, entry: dict, state: str):
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = state
         return _conditional(request, response, entry)

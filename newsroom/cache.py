@@ -26,12 +26,38 @@ def hashed(purpose: str, value: str) -> str:
     return salted_hmac(purpose, value, algorithm="sha256").hexdigest()[:32]
 
 
-def get_or_build(key: str, build: Callable[[], Any], timeout: int | None) -> Any:
-    """The cached value of `key`, or `build()`'s result, stored for `timeout` seconds."""
-    value = cache.get(key)
-    if value is None:
+REBUILD_LOCK_SECONDS = 30  # if the request rebuilding an entry dies, another takes over after this
+STALE_KEPT_FACTOR = 10  # an entry is kept this many lifetimes, to serve while one request rebuilds it
+
+
+def rebuild_lock(key: str) -> bool:
+    """True for the one request that should rebuild `key` now; the others serve the copy they have."""
+    return cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS)
+
+
+def rebuild_done(key: str) -> None:
+    cache.delete(f"{key}:rebuilding")
+
+
+def get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
+    """The cached value of `key`, or `build()`'s result, fresh for `timeout` seconds.
+
+    No stampede: when the value goes stale, one request rebuilds it while every other request keeps serving
+    the stale copy (kept `STALE_KEPT_FACTOR` lifetimes). Only a key never built or dropped outright (a purge)
+    makes requests build at once.
+    """
+    entry = cache.get(key)
+    now = time.time()
+    if entry is not None:
+        value, fresh_until = entry
+        if now < fresh_until or not rebuild_lock(key):
+            return value
+    try:
         value = build()
-        cache.set(key, value, timeout)
+        cache.set(key, (value, now + timeout), timeout * STALE_KEPT_FACTOR)
+    finally:
+        if entry is not None:
+            rebuild_done(key)
     return value
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.models import Article, Section
+from newsroom.cache import get_or_build, page_key, rebuild_done, rebuild_lock
 from tests.builders import build_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,41 @@ def test_a_scheduled_article_appears_on_the_cached_front_page_at_its_time(client
         home = client.get("/")
 
     assert home["X-Page-Cache"] == "miss" and "Embargo lifts" in home.content.decode()
+
+
+def test_an_out_of_date_page_is_rendered_by_one_request_while_others_get_the_old_copy(
+    client, room, django_capture_on_commit_callbacks
+):
+    article = room.articles[0]
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(article)
+    key = page_key(host="testserver", path=url, query={})
+    assert rebuild_lock(key)  # another request is rendering the corrected page right now
+
+    meanwhile = client.get(url)
+    rebuild_done(key)
+    after = client.get(url)
+
+    assert meanwhile["X-Page-Cache"] == "stale" and "Corrected headline" not in meanwhile.content.decode()
+    assert after["X-Page-Cache"] == "miss" and "Corrected headline" in after.content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
+    builds = []
+
+    def build():
+        builds.append(1)
+        return len(builds)
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert get_or_build("test:block", build, 60) == 1
+        clock.shift(61)
+        assert rebuild_lock("test:block")  # another request is rebuilding it
+        assert get_or_build("test:block", build, 60) == 1  # served the previous copy, built nothing
+        rebuild_done("test:block")
+        assert get_or_build("test:block", build, 60) == 2
+        assert get_or_build("test:block", build, 60) == 2
+    assert len(builds) == 2
