@@ -178,6 +178,12 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
             models.Index(fields=["editors_pick_order"], condition=Q(is_editors_pick=True), name="article_picks_idx"),
+            # Ranking looks pinned articles up on every rebuild: only the few pinned ones are in this index.
+            models.Index(
+                fields=["ranking_pinned_until"],
+                condition=Q(ranking_pinned_until__isnull=False),
+                name="article_pinned_idx",
+            ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 

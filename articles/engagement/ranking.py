@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
 from articles.models import Article, PopularityBucket, Section
 from articles.sections import section_descendant_ids
+from articles.slices import newest_first
 from newsroom.cache import get_or_build, ranking_key
 
 # Cache this many more candidates than asked for, so excluding the current article and its Related list
@@ -67,7 +67,7 @@ def _ranked(*, window, half_life, limit, section, exclude_ids) -> list[Article]:
     built: list[Article] = []
 
     def build() -> dict:
-        built.extend(_ranking(window, half_life, section_ids, exclude=())[:size])
+        built.extend(_ranking(window, half_life, section_ids, exclude=(), limit=size))
         return {"ids": [a.pk for a in built], "complete": len(built) < size}
 
     cached = get_or_build(key, build, settings.NEWSROOM_POPULARITY_CACHE_SECONDS)
@@ -75,7 +75,7 @@ def _ranked(*, window, half_life, limit, section, exclude_ids) -> list[Article]:
         return [a for a in built if a.pk not in exclude][:limit]
     ids = [pk for pk in cached["ids"] if pk not in exclude][:limit]
     if len(ids) < limit and not cached["complete"]:
-        return list(_ranking(window, half_life, section_ids, exclude=exclude)[:limit])
+        return _ranking(window, half_life, section_ids, exclude=exclude, limit=limit)
     # Re-check visibility: an article unpublished within the cache lifetime drops out at once.
     found = _rankable(None).for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -90,54 +90,63 @@ def _rankable(section_ids: list[int] | None):
     return articles.filter(section_id__in=section_ids) if section_ids is not None else articles
 
 
-def _ranking(window, half_life, section_ids, *, exclude):
-    """One query: pinned first, then activity in the window (from buckets), then newcomers by all-time score.
+def _ranking(window, half_life, section_ids, *, exclude, limit: int) -> list[Article]:
+    """Pinned first, then activity in the window (from buckets), then newcomers by all-time score.
 
-    Candidates are articles with buckets in the window, articles published in it, and pinned ones, so the
-    cost follows the window's activity. Newcomers without recorded activity yet (a fresh site, a story
-    published a minute ago) fill the list after the articles that had some, best all-time score first.
+    Two queries, each bounded by the window's activity, never by the archive: the buckets of the window are
+    summed per article first (only rankable articles, best `limit` kept); then one fetch of those articles
+    together with pinned ones and — only when the active ones are too few — the newest stories published
+    in the window that have no recorded activity yet (a fresh site, a story published a minute ago).
     """
     now = timezone.now()
-    weights = {"views": settings.NEWSROOM_POPULARITY_VIEW_WEIGHT, "votes": settings.NEWSROOM_POPULARITY_VOTE_WEIGHT}
     pinned = Q(ranking_pinned_until__gt=now)
+    rankable = _rankable(section_ids).exclude(pk__in=exclude)
+    if window is None:  # all time: from the counters (a full sort; no page uses it)
+        scores: dict[int, float] = {}
+        candidates = rankable
+    else:
+        since = now - window
+        scores = _window_scores(rankable, since=since, now=now, half_life=half_life, window=window, limit=limit)
+        newcomers = Q(published_at__gte=since) if len(scores) < limit else Q(pk__in=[])
+        candidates = rankable.filter(Q(pk__in=list(scores)) | pinned | newcomers)
     articles = (
-        _rankable(section_ids)
-        .exclude(pk__in=exclude)
-        .for_listing()
+        candidates.for_listing()
         .annotate(
             is_pinned=Case(When(pinned, then=Value(1)), default=Value(0)),
-            all_time_score=ExpressionWrapper(
-                F("view_count") * Value(weights["views"]) + F("vote_count") * Value(weights["votes"]),
-                output_field=FloatField(),
-            ),
+            is_active=Case(When(pk__in=list(scores), then=Value(1)), default=Value(0)),
+            all_time_score=_score(F("view_count"), F("vote_count")),
         )
+        .order_by("-is_pinned", "-is_active", "-all_time_score", "-published_at", "-pk")[: limit + len(scores)]
     )
-    if window is None:
-        return articles.order_by("-is_pinned", "-all_time_score", "-published_at", "-pk")
 
-    since = now - window
+    def rank(article: Article) -> tuple:
+        return (-article.is_pinned, -scores.get(article.pk, 0), -article.all_time_score, *newest_first(article))
+
+    return sorted(articles, key=rank)[:limit]
+
+
+def _score(views, votes) -> ExpressionWrapper:
+    weights = (settings.NEWSROOM_POPULARITY_VIEW_WEIGHT, settings.NEWSROOM_POPULARITY_VOTE_WEIGHT)
+    return ExpressionWrapper(views * Value(weights[0]) + votes * Value(weights[1]), output_field=FloatField())
+
+
+def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> dict[int, float]:
+    """The best `limit` articles by points in the window, summed from its buckets: {article id: score}."""
     in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=PopularityBucket.hour_of(since)) | Q(
         granularity=PopularityBucket.Granularity.DAY, period_start__gte=PopularityBucket.day_of(since)
     )
-    points = ExpressionWrapper(
-        F("views") * Value(weights["views"]) + F("votes") * Value(weights["votes"]), output_field=FloatField()
-    )
+    points = _score(F("views"), F("votes"))
     if half_life is not None:
         points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
-    window_score = (
-        PopularityBucket.objects.filter(in_window, article=OuterRef("pk"))
-        .order_by()
-        .values("article")
+    rows = (
+        PopularityBucket.objects.filter(in_window, article__in=rankable)
+        .values("article_id")
         .annotate(score=Sum(points))
-        .values("score")
+        .filter(score__gt=0)
+        .order_by("-score", "-article_id")  # ties: newest first, sorted again by publish time afterwards
+        .values_list("article_id", "score")[:limit]
     )
-    newcomer = Q(published_at__gte=since)
-    return (
-        articles.filter(Q(pk__in=PopularityBucket.objects.filter(in_window).values("article_id")) | newcomer | pinned)
-        .annotate(window_score=Coalesce(Subquery(window_score, output_field=FloatField()), Value(0.0)))
-        .filter(Q(window_score__gt=0) | newcomer | pinned)
-        .order_by("-is_pinned", "-window_score", "-all_time_score", "-published_at", "-pk")
-    )
+    return dict(rows)
 
 
 def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:
