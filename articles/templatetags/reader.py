@@ -22,8 +22,15 @@ def related_widget(articles: list[Article]) -> dict:
 
 
 @register.inclusion_tag("articles/includes/ranking.html")
-def ranking_widget(articles: list[Article], heading: str | None = None) -> dict:
-    return {"articles": articles, "heading": heading or _("Ranking")}
+def ranking_widget(
+    articles: list[Article], heading: str | None = None, heading_id: str = "ranking-heading", empty_message: str = ""
+) -> dict:
+    return {
+        "articles": articles,
+        "heading": heading or _("Ranking"),
+        "heading_id": heading_id,
+        "empty_message": empty_message,
+    }
 
 
 @register.inclusion_tag("articles/includes/recommendation.html")
