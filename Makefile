@@ -17,6 +17,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/ (PORT=… to change)"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make serve  - production mode locally: collectstatic, migrate, gunicorn (deploy/gunicorn.conf.py)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - seed a throwaway database, serve it with gunicorn, write bench/results.{json,md}"
 	@echo "make screenshots - refresh docs/screenshots/article-{desktop,phone}.png with headless Chromium"
@@ -49,6 +50,17 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
 	$(DEV_ENV) $(PY) manage.py create_dev_editor --port $(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file.
+# A throwaway SECRET_KEY unless you set one; DATABASE_URL / REDIS_URL as in production.
+serve: $(BIN)/.installed-runtime
+	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 && \
+	$(PY) manage.py seed_demo --if-empty -v0 && \
+	echo "Serving http://127.0.0.1:$(PORT)/ in production mode (Ctrl-C stops)" && \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(BIN)/.installed-test node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
