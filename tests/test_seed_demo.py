@@ -165,3 +165,21 @@ def test_same_seed_gives_same_articles_and_another_seed_different_ones():
     assert list(Article.objects.order_by("slug").values_list("slug", flat=True)) == slugs
     seed(articles=5, seed=7)
     assert Article.objects.count() == 10
+
+
+def test_archive_seeds_a_year_of_a_busy_site_with_exact_votes():
+    from taggit.models import Tag
+
+    seed(articles=120, archive=True)
+
+    live = Article.objects.published()
+    assert Tag.objects.count() == 2000
+    # Tags are used unevenly: the most used archive tag is on far more articles than the median one.
+    uses = sorted(Tag.objects.annotate(n=Count("articles_taggedarticle_items")).values_list("n", flat=True))
+    assert uses[-1] >= 5 * max(1, uses[len(uses) // 2])
+    oldest = live.order_by("published_at").first().published_at
+    assert oldest < timezone.now() - timedelta(days=90)  # a year, not the default 60 days
+    assert PopularityBucket.objects.filter(period_start__lt=timezone.now() - timedelta(days=90)).exists()
+    votes = Vote.objects.count()
+    assert votes >= 10 * live.count()  # over ten a story: a million at 100,000 articles
+    assert votes == live.aggregate(total=Sum("vote_count"))["total"]

@@ -270,3 +270,17 @@ SHARED_TAGS = ["analysis", "explainer", "interview", "breaking", "photos", "opin
 def all_tag_names() -> list[str]:
     names = {tag for topic in TOPICS.values() for tag in topic.tags} | set(SHARED_TAGS)
     return sorted(names)
+
+
+ARCHIVE_TAG_SUFFIXES = ["inquiry", "budget", "review", "plan", "talks", "report", "crisis", "reform", "strike"]
+ARCHIVE_TAG_SUFFIXES += ["election", "summit", "trial"]
+
+
+def archive_tag_names(count: int) -> list[str]:
+    """`count` more tags for a large archive ("Dublin housing", "housing inquiry", …), in a fixed order: the
+    first ones are the most used (a skewed, Zipf-like use, as in a real newsroom's tag list)."""
+    cities = sorted({city.title() for places in PLACES.values() for city, _ in places})
+    base = all_tag_names()
+    names = [f"{city} {tag}" for tag in base for city in cities]
+    names += [f"{tag} {suffix}" for suffix in ARCHIVE_TAG_SUFFIXES for tag in base]
+    return names[:count]

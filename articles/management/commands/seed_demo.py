@@ -8,6 +8,7 @@ Views and votes are also written into popularity buckets spread over the days si
 buckets add up to the counters (what `reconcile_counts` checks) and the Ranking windows have real data.
 """
 
+import itertools
 import random
 import sys
 import time
@@ -29,6 +30,8 @@ from articles.demo import pictures, stories, words
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 
 IMAGE_DIR = "heroes/demo"
+ARCHIVE_TAGS = 2000  # --archive: tags in all
+ARCHIVE_DAYS = 365
 HERO_CREDIT = "Illustration: Newsroom demo generator"
 
 
@@ -59,8 +62,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the database already has articles."
         )
+        parser.add_argument(
+            "--archive",
+            action="store_true",
+            help="A year of a busy site (for benchmarks): articles over 365 days, ~2,000 tags used unevenly, "
+            "votes on every live article (over a million at 100,000 articles).",
+        )
 
-    def handle(self, *args, articles: int, seed: int, images: int, batch_size: int, if_empty: bool, **options):
+    def handle(
+        self, *args, articles: int, seed: int, images: int, batch_size: int, if_empty: bool, archive: bool, **options
+    ):
         if articles < 0 or images < 1 or batch_size < 1:
             raise CommandError("--articles must be >= 0, --images and --batch-size >= 1.")
         self.verbosity = options.get("verbosity", 1)
@@ -69,6 +80,7 @@ class Command(BaseCommand):
             self.report(f"Demo content skipped: the database already has {existing} articles (--if-empty).")
             return
         started = time.monotonic()
+        self.archive = archive
         sections = self.seed_sections()
         tags = self.seed_tags()
         stored_images = self.seed_images(seed=seed, count=images)
@@ -107,7 +119,10 @@ class Command(BaseCommand):
         return sections
 
     def seed_tags(self) -> dict[str, Tag]:
-        wanted = {name: slugify(name) for name in words.all_tag_names()}
+        names = words.all_tag_names()
+        self.archive_tags = words.archive_tag_names(ARCHIVE_TAGS - len(names)) if self.archive else []
+        self.archive_weights = list(itertools.accumulate(1 / rank for rank in range(1, len(self.archive_tags) + 1)))
+        wanted = {name: slugify(name) for name in [*names, *self.archive_tags]}
         found = {t.slug: t for t in Tag.objects.filter(slug__in=wanted.values())}
         missing = [Tag(name=name.replace("-", " "), slug=slug) for name, slug in wanted.items() if slug not in found]
         Tag.objects.bulk_create(missing)
@@ -191,7 +206,12 @@ class Command(BaseCommand):
         rng = random.Random(f"newsroom-demo-placement:{seed}:{index}")
         section = rng.choice(sections)
         text = stories.generate_article(seed=seed, index=index, topic_key=section.topic, region=section.region)
-        schedule = stories.schedule_for(seed=seed, index=index, now=now)
+        days = ARCHIVE_DAYS if self.archive else 60
+        schedule = stories.schedule_for(seed=seed, index=index, now=now, days=days, archive=self.archive)
+        tag_names = text.tags
+        if self.archive_tags:  # one or two more, the first tags far more often than the last (Zipf-like)
+            extra = rng.choices(self.archive_tags, cum_weights=self.archive_weights, k=rng.randint(1, 2))
+            tag_names = list(dict.fromkeys([*text.tags, *extra]))
         hero = rng.choice(stored_images) if rng.random() < 0.85 else None
         article = Article(
             title=text.title,
@@ -214,7 +234,7 @@ class Command(BaseCommand):
             hero_caption=hero.caption if hero else "",
             hero_credit=HERO_CREDIT if hero else "",
         )
-        return article, text.tags, schedule.vote_count
+        return article, tag_names, schedule.vote_count
 
     @staticmethod
     def plan_buckets(article: Article, now) -> list[PopularityBucket]:
