@@ -13,6 +13,7 @@ from taggit.models import Tag
 from articles import listings, sections
 from articles.models import Article, Section
 from articles.seo import absolute_url
+from newsroom.cache import FRONT, shows, shows_article, shows_section_list, shows_tag, shows_tag_list
 
 FEED_SIZE = 30
 
@@ -44,6 +45,14 @@ class LatestArticlesFeed(Feed):
         if obj.tag is not None:
             articles = articles.filter(tags=obj.tag)
         items = list(articles.prefetch_related("tags")[:FEED_SIZE])
+        # What the cached feed shows: any published change (the site feed), its section's or tag's list, and
+        # each item with its tags' names.
+        shows(FRONT, *(shows_article(item.pk) for item in items))
+        shows(*(shows_tag(tag.pk) for item in items for tag in item.tags.all()))
+        if obj.section is not None:
+            shows(shows_section_list(obj.section.pk))
+        if obj.tag is not None:
+            shows(shows_tag(obj.tag.pk), shows_tag_list(obj.tag.pk))
         for item in items:
             # Enclosures must be absolute URLs; the feed framework only makes links absolute.
             item.hero_absolute_url = absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""

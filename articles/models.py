@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from articles import images
 from articles.sanitize import sanitize_html
+from newsroom.cached_reverse import cached_reverse
 
 
 class Section(models.Model):
@@ -38,7 +39,7 @@ class Section(models.Model):
         return " > ".join(c.name for c in self.path())
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section", slug=self.slug)
 
     def path(self) -> list["Section"]:
         """Ancestors from the top section down to this one (walks `parent`: one query per level)."""
@@ -197,7 +198,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:detail", slug=self.slug)
 
     def get_preview_url(self) -> str:
         return reverse("articles:preview", kwargs={"pk": self.pk})

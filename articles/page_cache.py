@@ -1,12 +1,14 @@
 """The full-page cache: one shared copy of every anonymous reader page, served before any view runs.
 
-A hit costs one cache round trip (`get_many` of the page and the content version) and no SQL query. When a
-copy goes out of date, one request renders the new one while the others get the old copy for those few
-milliseconds (`X-Page-Cache: stale`), so a hot page after an edit is rendered once, not by every reader. A copy
-is kept until the content changes (any article, tag or section: `articles.signals`, after commit), until
-`NEWSROOM_PAGE_CACHE_SECONDS` pass, or until the next scheduled article's publish time — so a scheduled
-story appears on time with no job to run. Every copy has an `ETag` and a `Last-Modified`, and a repeated
-request with either validator gets a 304.
+A hit costs two cache round trips (the copy, then the purge marks of what it shows) and no SQL query. While a
+page is rendered, views and shared blocks record what it shows (`newsroom.cache.shows`: the articles, their
+tags, the lists it is built from, the site's sections); a change purges exactly the copies that show it,
+after commit (`articles.signals`). When a copy goes out of date, one request renders the new one while the
+others get the old copy for those few milliseconds (`X-Page-Cache: stale`), so a hot page after an edit is
+rendered once, not by every reader. A copy is kept until something it shows changes, until
+`NEWSROOM_PAGE_CACHE_SECONDS` pass, or — for a page built from a list — until the next scheduled article's
+publish time, so a scheduled story appears on time with no job to run. Every copy has an `ETag` and a
+`Last-Modified`, and a repeated request with either validator gets a 304.
 
 Only requests without a session or flash-message cookie are looked up, and only responses the view marked
 `public` (`newsroom.http_cache.public_cache`) with no cookie and no `Vary: Cookie` are kept: a signed-in
@@ -24,17 +26,22 @@ from django.utils.http import http_date
 
 from articles.listings import next_publication_time
 from newsroom.cache import (
-    CONTENT_VERSION_KEY,
+    NEXT_PUBLICATION_KEY,
     REBUILD_LOCK_SECONDS,
+    SITE,
+    collecting_shown,
     get_or_build,
-    next_publication_key,
+    is_list,
     page_key,
     rebuild_done,
     rebuild_lock,
+    shown_versions,
+    shows,
+    still_current,
 )
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-NEXT_PUBLICATION_SECONDS = 60  # a safety net: any content change starts a new version anyway
+NEXT_PUBLICATION_SECONDS = 60  # a safety net: saving any article drops it at once
 
 
 def _lookup_allowed(request) -> bool:
@@ -54,10 +61,13 @@ def _storable(request, response) -> bool:
     )
 
 
-def _expiry(version: str, now: float) -> float:
-    """When this copy must go: after the page lifetime, or when the next scheduled article goes live."""
-    upcoming = get_or_build(next_publication_key(version), next_publication_time, NEXT_PUBLICATION_SECONDS)
+def _expiry(shown: set[str], now: float) -> float:
+    """When this copy must go: after the page lifetime, or, for a list, when the next scheduled article goes
+    live."""
     expires = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
+    if not any(is_list(dependency) for dependency in shown):
+        return expires
+    upcoming = get_or_build(NEXT_PUBLICATION_KEY, next_publication_time, NEXT_PUBLICATION_SECONDS)
     return min(expires, upcoming.timestamp()) if upcoming else expires
 
 
@@ -75,35 +85,36 @@ class PageCacheMiddleware:
         if not _lookup_allowed(request):
             return self.get_response(request)
         key = page_key(host=request.get_host(), path=request.path, query=request.GET)
-        found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = str(found.get(CONTENT_VERSION_KEY, 0))
+        entry = cache.get(key)
         now = time.time()
-        entry = found.get(key)
-        if entry and entry["version"] == version and now < entry["expires"]:
+        if entry and now < entry["expires"] and still_current(entry["versions"]):
             return self._replay(request, entry, "hit")
         if entry and not rebuild_lock(key):
             # Someone is rendering the new copy right now: a hot page is rendered once, not by every request.
             return self._replay(request, entry, "stale")
         locked = entry is not None
+        started_ns = time.time_ns()
         try:
-            response = self.get_response(request)
+            with collecting_shown() as shown:
+                shows(SITE)  # the header: the site's name and its sections
+                response = self.get_response(request)
             if not _storable(request, response):
                 if locked:
                     cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
                 return response
-            entry = self._store(key, response, version=version, now=now)
+            entry = self._store(key, response, shown=shown, started_ns=started_ns, now=now)
         finally:
             if locked:
                 rebuild_done(key)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, entry)
 
-    def _store(self, key: str, response, *, version: str, now: float) -> dict:
+    def _store(self, key: str, response, *, shown: set[str], started_ns: int, now: float) -> dict:
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
-        expires = _expiry(version, now)
+        expires = _expiry(shown, now)
         entry = {
-            "version": version,
+            "versions": shown_versions(shown, started_ns=started_ns),
             "expires": expires,
             "stored_at": now,
             "etag": response["ETag"],
@@ -111,7 +122,7 @@ class PageCacheMiddleware:
             "headers": list(response.items()),
             "content": response.content,
         }
-        if expires > now:
+        if expires > now and entry["versions"] is not None:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
         return entry

@@ -1,12 +1,16 @@
-"""The section tree, cached: menus, breadcrumbs and "this section and everything below it" without queries."""
+"""The section tree, cached: the header's menu, breadcrumbs and "this section and everything below it" without
+queries."""
 
 from typing import NamedTuple
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Section
-from newsroom.cache import SECTION_TREE_KEY, get_or_build
+from newsroom.cache import SECTION_TREE_KEY, SITE, get_or_build, get_or_build_shown, section_nav_key, shows
 
 SECTION_TREE_SECONDS = 300  # a safety net: every change to a section drops the tree after commit
 
@@ -53,6 +57,20 @@ def main_sections() -> list[Section]:
 def top_section_id(section_id: int) -> int | None:
     path = section_path(section_id)
     return path[0].pk if path else None
+
+
+def section_nav(*, current_section_id: int | None) -> SafeString:
+    """The header's menu of top-level sections as HTML, built once per current section (and language)."""
+
+    def build() -> SafeString:
+        shows(SITE)
+        html = render_to_string(
+            "articles/includes/section_nav.html",
+            {"sections": main_sections(), "current_section_id": current_section_id},
+        )
+        return mark_safe(html)  # noqa: S308 — rendered by our own autoescaping template just above
+
+    return get_or_build_shown(section_nav_key(current_section_id, get_language()), build, SECTION_TREE_SECONDS)
 
 
 def home_crumb() -> Crumb:

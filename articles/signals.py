@@ -1,8 +1,10 @@
-"""Cached pages forget changed content: the one side effect wired to model signals, so that every path that
-writes an article, its tags, a tag's name, a section or the site's name (services, admin, taggit, the shell)
-triggers it.
+"""Cached pages forget changed content: which change purges which cached copies.
 
-Connected in `ArticlesConfig.ready()`; both purges run after commit.
+The one side effect wired to model signals, so that every path that writes an article, its tags, a tag's
+name, a section or the site's name (services, admin, taggit, the shell) triggers it. Each purge names what
+changed (`newsroom.cache.shows_*`), never "everything": editing one story drops its page, the lists it is
+on (its sections and their parents, its tags, home, latest, feeds, sitemaps) and any page whose blocks show
+it — and no other article's page. All purges run after commit. Connected in `ArticlesConfig.ready()`.
 """
 
 from django.contrib.sites.models import Site
@@ -10,21 +12,44 @@ from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 
 from articles.models import Article, Section, TaggedArticle
-from newsroom.cache import content_changed_on_commit, section_tree_purge_on_commit
+from articles.sections import section_path
+from newsroom.cache import (
+    FRONT,
+    purge_on_commit,
+    schedule_changed_on_commit,
+    shows_article,
+    shows_section_list,
+    shows_tag,
+    shows_tag_list,
+    site_changed_on_commit,
+)
 
 
-def purge_section_tree(sender, **kwargs) -> None:
-    section_tree_purge_on_commit()
+def article_changed(sender, instance: Article, **kwargs) -> None:
+    schedule_changed_on_commit()
+    shown = {shows_article(instance.pk)}  # wherever it is shown now (its old sections and tags included)
+    if instance.status == Article.Status.PUBLISHED:
+        # The lists it is on now (or joins at its publish time): a section it moved into, home, feeds…
+        shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
+        shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
+    purge_on_commit(*shown)
 
 
-def purge_widgets(sender, **kwargs) -> None:
-    content_changed_on_commit()
+def article_tags_changed(sender, instance: TaggedArticle, **kwargs) -> None:
+    purge_on_commit(shows_article(instance.content_object_id), shows_tag_list(instance.tag_id))
+
+
+def tag_changed(sender, instance: Tag, **kwargs) -> None:
+    purge_on_commit(shows_tag(instance.pk), shows_tag_list(instance.pk))
+
+
+def site_changed(sender, **kwargs) -> None:
+    site_changed_on_commit()
 
 
 def connect() -> None:
+    receivers = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed}
+    receivers |= {Section: site_changed, Site: site_changed}
     for signal in (post_save, post_delete):
-        signal.connect(purge_section_tree, sender=Section, dispatch_uid=f"section_tree_purge_{signal is post_save}")
-        for model in (Article, TaggedArticle, Tag, Site):
-            signal.connect(
-                purge_widgets, sender=model, dispatch_uid=f"widgets_purge_{model.__name__}_{signal is post_save}"
-            )
+        for model, receiver in receivers.items():
+            signal.connect(receiver, sender=model, dispatch_uid=f"purge_{model.__name__}_{signal is post_save}")

@@ -1,11 +1,13 @@
 """sitemap.xml (sections and articles, with lastmod) and a Google News sitemap of the last 48 hours."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from articles import sections
 from articles.models import Article, Section
+from newsroom.cache import FRONT, shows
 
 
 class HomeSitemap(Sitemap):
@@ -57,3 +59,9 @@ class ArticleSitemap(Sitemap):
 
 
 SITEMAPS = {"home": HomeSitemap, "sections": SectionSitemap, "articles": ArticleSitemap}
+
+
+def sitemap_view(request, **kwargs):
+    """Django's sitemap view; its cached copy shows every published article (purged by any change to one)."""
+    shows(FRONT)
+    return sitemap(request, **kwargs)

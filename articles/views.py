@@ -18,13 +18,20 @@ from articles import search as site_search
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
+from articles.related import related_articles
 from articles.seo import absolute_url, listing_seo
-from articles.widgets import reader_widgets
+from articles.widgets import site_blocks
+from newsroom.cache import FRONT, shows, shows_article, shows_section_list, shows_tag, shows_tag_list
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
 HOME_LATEST = 11  # the lead story and ten more
 MOST_READ_LIMIT = 10
+
+
+def show_articles(articles) -> None:
+    """The page shows these articles: an edit to any of them drops its cached copy."""
+    shows(*(shows_article(a.pk) for a in articles))
 
 
 def paginate(request, items) -> Page:
@@ -42,13 +49,15 @@ def paginate(request, items) -> Page:
 @public_cache
 def home(request):
     latest = list(listings.latest_articles()[:HOME_LATEST])
-    widgets = reader_widgets()
+    section_blocks = listings.section_blocks()
+    shows(FRONT)
+    show_articles([*latest, *(a for _, items in section_blocks for a in items)])
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
         "total": listings.latest_articles().count(),
-        "section_blocks": listings.section_blocks(),
-        "widgets": widgets,
+        "section_blocks": section_blocks,
+        "blocks": site_blocks(),
         "canonical_url": absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
@@ -79,15 +88,21 @@ def article_preview(request, pk: int):
 def _render_article(request, article: Article, *, preview: bool):
     tags = list(article.tags.all())
     reader = signed_in_user(request)  # None for anonymous readers: their page is shared, nothing of theirs in it
+    top_section_id = sections.top_section_id(article.section_id)
+    blocks = site_blocks(top_section_id=top_section_id)
+    related = related_articles(article=article, tag_ids=[t.pk for t in tags], exclude_ids=blocks.article_ids)
+    show_articles([article, *related])
+    shows(*(shows_tag(t.pk) for t in tags))
     context = {
         "article": article,
         "breadcrumb": sections.breadcrumb_for_section(article.section_id),
         "tags": tags,
         "preview": preview,
-        "widgets": reader_widgets(article=article, tag_ids=[t.pk for t in tags]),
+        "related": related,
+        "blocks": blocks,
         "canonical_url": absolute_url(request, article.get_absolute_url()),
         "noindex": preview,
-        "current_section_id": sections.top_section_id(article.section_id),
+        "current_section_id": top_section_id,
         # Signed-in readers get pages of their own (never cached): their vote, and a token for the form.
         "personal": reader is not None,
         "has_voted": reader is not None and vote_has(article_id=article.pk, voter_key=user_voter_key(reader)),
@@ -102,11 +117,14 @@ def section_detail(request, slug: str):
     if section is None:
         raise Http404("No section at this address.")
     page = paginate(request, listings.latest_articles(section=section))
+    ranking = rank_popular_articles(section=section)
+    shows(shows_section_list(section.pk))
+    show_articles([*page, *ranking])
     context = {
         "section": section,
         "breadcrumb": sections.breadcrumb_for_section(section.pk),
         "page": page,
-        "ranking": rank_popular_articles(section=section),
+        "ranking": ranking,
         "current_section_id": sections.top_section_id(section.pk),
         **listing_seo(request, page),
     }
@@ -118,6 +136,8 @@ def section_detail(request, slug: str):
 def latest(request):
     """Every published article, newest first: the paginated archive behind the front page."""
     page = paginate(request, listings.latest_articles())
+    shows(FRONT)
+    show_articles(page)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Latest"), request.path)]
     context = {"breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/latest.html", context)
@@ -128,6 +148,8 @@ def latest(request):
 def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, listings.latest_articles().filter(tags=tag))
+    shows(shows_tag(tag.pk), shows_tag_list(tag.pk))
+    show_articles(page)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Tag: %(name)s") % {"name": tag.name}, request.path)]
     context = {"tag": tag, "breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/tag_detail.html", context)
@@ -138,6 +160,8 @@ def tag_detail(request, slug: str):
 def search(request):
     query, shortened = site_search.clean_search_query(request.GET.get("q", ""))
     page = paginate(request, site_search.search_articles(query)) if query else None
+    shows(FRONT)  # any published story may match
+    show_articles(page or [])
     context = {
         "query": query,
         "shortened": shortened,
@@ -159,6 +183,8 @@ def most_read(request):
         (_("Last 7 days"), rank_popular_articles(window=timedelta(days=7), limit=MOST_READ_LIMIT)),
         (_("Last 30 days"), rank_popular_articles(window=timedelta(days=30), limit=MOST_READ_LIMIT)),
     ]
+    shows(FRONT)
+    show_articles(a for _, ranked in rankings for a in ranked)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Most read"), request.path)]
     context = {
         "breadcrumb": breadcrumb,
@@ -188,6 +214,7 @@ def robots_txt(request):
 def news_sitemap(request):
     """Google News sitemap: articles published in the last 48 hours, newest first."""
     site = get_current_site(request)
+    shows(FRONT)
     context = {
         "articles": listings.news_sitemap_articles(),
         "site_name": site.name,

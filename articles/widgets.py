@@ -1,60 +1,71 @@
-"""The reader widgets of a page — Related, Ranking, Recommendation — with no article twice and never the
-page's own. Cached per page for a minute, and dropped after commit whenever content changes."""
+"""The reader widgets. Ranking and Recommendation are site-wide blocks, rendered once as HTML and shared by
+every article of a top-level section (and, without a section, by the front page); Related is the article's
+own.
 
-from dataclasses import dataclass, field
+A first view of an old story therefore renders only the story and its Related list: the blocks are one cache
+read. They are rebuilt when they expire (by one request, while the others keep serving the previous copy) or
+at once when an article they show changes. No article appears twice on a page: Related leaves out what the
+blocks show; a story may find itself in the site-wide Ranking, as on any news site's "most read" list.
+"""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
-from articles.related import related_articles
-from articles.sections import section_descendant_ids, top_section_id
+from articles.sections import section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import get_or_build, widgets_key
+from newsroom.cache import get_or_build_shown, shows, shows_article, site_blocks_key
 
-# Widgets may lag a popularity change by this long; any edit to content drops them at once.
+# The blocks may lag a popularity change, or a new story's arrival, by this long; an edit to an article they
+# show drops them at once.
 WIDGETS_CACHE_SECONDS = 60
 RANKING_LIMIT = 8
 RECOMMENDATION_LIMIT = 8
 
 
-@dataclass
-class Widgets:
-    related: list[Article] = field(default_factory=list)
-    ranking: list[Article] = field(default_factory=list)
-    recommendation: list[Article] = field(default_factory=list)
+@dataclass(frozen=True)
+class SiteBlocks:
+    html: SafeString  # the Ranking and Recommendation sections, ready to insert
+    ranking: tuple[int, ...]  # article ids, in their order
+    recommendation: tuple[int, ...]
+
+    @property
+    def article_ids(self) -> frozenset[int]:
+        return frozenset((*self.ranking, *self.recommendation))
 
 
-def reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
-    """The three widgets for an article page (or the front page, without Related)."""
-    return get_or_build(
-        widgets_key(article.pk if article else None),
-        lambda: compute_reader_widgets(article=article, tag_ids=tag_ids),
+def site_blocks(*, top_section_id: int | None = None) -> SiteBlocks:
+    """The shared Ranking and Recommendation blocks for pages of `top_section_id` (None: the front page)."""
+    return get_or_build_shown(
+        site_blocks_key(top_section_id, get_language()),
+        lambda: build_site_blocks(top_section_id=top_section_id),
         WIDGETS_CACHE_SECONDS,
     )
 
 
-def compute_reader_widgets(*, article: Article | None = None, tag_ids: list[int] | None = None) -> Widgets:
-    """Related is the most specific, so it picks first; Ranking then skips those; Recommendation skips both.
+def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
+    """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section.
 
     One ranking query serves Ranking and Recommendation's popular fill.
     """
-    widgets = Widgets()
-    used: set[int] = set()
-    if article is not None:
-        used.add(article.pk)
-        widgets.related = related_articles(article=article, tag_ids=tag_ids or [])
-        used.update(a.pk for a in widgets.related)
-
-    popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT + len(used), exclude_ids=used)
-    popular = [a for a in popular if a.pk not in used]
-    widgets.ranking = popular[:RANKING_LIMIT]
-    used.update(a.pk for a in widgets.ranking)
-
-    widgets.recommendation = recommended_articles(
-        exclude_ids=used,
-        popular=popular[RANKING_LIMIT:],
-        section_id=top_section_id(article.section_id) if article else None,
+    popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT)
+    ranking = popular[:RANKING_LIMIT]
+    recommendation = recommended_articles(
+        exclude_ids={a.pk for a in ranking}, popular=popular[RANKING_LIMIT:], section_id=top_section_id
     )
-    return widgets
+    shows(*(shows_article(a.pk) for a in (*ranking, *recommendation)))
+    html = render_to_string(
+        "articles/includes/site_blocks.html", {"ranking": ranking, "recommendation": recommendation}
+    )
+    return SiteBlocks(
+        html=mark_safe(html),  # noqa: S308 — rendered by our own autoescaping templates just above
+        ranking=tuple(a.pk for a in ranking),
+        recommendation=tuple(a.pk for a in recommendation),
+    )
 
 
 def recommended_articles(

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.cached_reverse import tag_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -194,8 +196,13 @@ STORAGES = {
     },
 }
 
-# Whole anonymous pages are kept this long at most (any content change drops them at once).
+# taggit's Tag has no URL of its own: its page (Django adds `get_absolute_url` from this setting).
+ABSOLUTE_URL_OVERRIDES = {"taggit.tag": tag_url}
+
+# Whole anonymous pages are kept this long at most (a change drops the pages that show it at once).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept.
+NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = env_int("NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS", 100)
 
 # Uploads: Pillow checks every image; anything above this many pixels is refused as a likely bomb.
 NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)

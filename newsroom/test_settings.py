@@ -28,3 +28,5 @@ WHITENOISE_AUTOREFRESH = True
 # threads, and an in-memory database shared between threads fails under concurrent requests.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405
+# One clock in tests: a page rendered right after a purge may be kept (production allows for skew).
+NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 0

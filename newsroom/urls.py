@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS, sitemap_view
 from newsroom.views import healthz
 
 urlpatterns = [
@@ -13,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=600, s_maxage=600)(sitemap),
+        cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

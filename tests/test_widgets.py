@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article, Section
-from articles.related import RELATED_CANDIDATES_PER_TAG, related_articles
-from articles.widgets import reader_widgets
+from articles.related import RELATED_CACHE_SECONDS, RELATED_CANDIDATES_PER_TAG, related_articles
+from articles.sections import top_section_id
+from articles.widgets import site_blocks
 from tests.builders import build_newsroom, record_votes
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +23,15 @@ def titles(articles) -> list[str]:
 
 def tag_ids(article: Article) -> list[int]:
     return list(article.tags.values_list("id", flat=True))
+
+
+def in_order(ids) -> list[Article]:
+    found = Article.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def recommendation_beside(article: Article) -> list[Article]:
+    return in_order(site_blocks(top_section_id=top_section_id(article.section_id)).recommendation)
 
 
 def test_related_orders_by_shared_tags_then_newest_and_fills_from_section(make_article, section):
@@ -104,11 +116,11 @@ def test_recommendation_puts_editors_picks_first_in_their_order(make_article, se
     make_article(title="Pick one", is_editors_pick=True, editors_pick_order=1, section=sports)
     make_article(title="Recent elsewhere", section=sports)
 
-    widgets = reader_widgets(article=current, tag_ids=[])
+    recommendation = recommendation_beside(current)
 
-    assert titles(widgets.recommendation)[:2] == ["Pick one", "Pick two"]
+    assert titles(recommendation)[:2] == ["Pick one", "Pick two"]
     # After the picks: the popular stories Ranking had no room for, then recent ones from other sections.
-    assert titles(widgets.recommendation)[2:5] == ["Popular 1", "Popular 0", "Recent elsewhere"]
+    assert titles(recommendation)[2:5] == ["Popular 1", "Popular 0", "Recent elsewhere"]
 
 
 def test_recommendation_fills_from_other_sections_only(make_article, section):
@@ -121,25 +133,44 @@ def test_recommendation_fills_from_other_sections_only(make_article, section):
     for n in range(12):  # more same-section stories: Recommendation leaves them to Related
         make_article(title=f"Old World {n}", published_at=timezone.now() - timedelta(days=3, hours=n))
 
-    widgets = reader_widgets(article=current, tag_ids=[])
+    recommendation = recommendation_beside(current)
 
-    assert len(widgets.recommendation) == 8
-    assert all(a.section == sports for a in widgets.recommendation)
+    assert len(recommendation) == 8
+    assert all(a.section == sports for a in recommendation)
 
 
-def test_no_article_twice_across_widgets_and_never_the_current_one():
+def test_no_article_twice_on_an_article_page_and_related_never_shows_the_article_itself(client):
     room = build_newsroom(count=40, tags_per_article=5)
     room.articles[7].is_editors_pick = True
     room.articles[7].save()
     current = room.articles[3]
 
-    widgets = reader_widgets(article=current, tag_ids=tag_ids(current))
+    response = client.get(current.get_absolute_url())
 
-    shown = [a.pk for a in [*widgets.related, *widgets.ranking, *widgets.recommendation]]
-    assert (len(widgets.related), len(widgets.ranking), len(widgets.recommendation)) == (10, 8, 8)
+    blocks, related = response.context["blocks"], response.context["related"]
+    shown = [a.pk for a in related] + [*blocks.ranking, *blocks.recommendation]
+    assert (len(related), len(blocks.ranking), len(blocks.recommendation)) == (10, 8, 8)
     assert len(shown) == len(set(shown))
-    assert current.pk not in shown
+    assert current.pk not in [a.pk for a in related]
     assert room.draft.pk not in shown and room.scheduled.pk not in shown
+    html = response.content.decode()
+    for pk in shown:  # each link once on the page (the story itself may be in the site-wide Ranking)
+        assert html.count(f'href="{Article.objects.get(pk=pk).get_absolute_url()}"') == 1
+
+
+def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_section(
+    client, django_assert_num_queries
+):
+    room = build_newsroom(count=60)
+    first, second = room.articles[2], room.articles[6]  # both in Business
+    assert first.section_id == second.section_id
+    client.get(first.get_absolute_url())
+
+    # The article, its tags, Related candidates and Related rows; nothing for Ranking and Recommendation.
+    with django_assert_num_queries(4):
+        second_page = client.get(second.get_absolute_url())
+
+    assert second_page.context["blocks"] == site_blocks(top_section_id=first.section_id)
 
 
 def test_article_page_shows_three_labelled_widgets_with_links(client):
@@ -158,10 +189,9 @@ def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles()
     record_votes(room.articles[0], 40, prefix="fan")  # top of the ranking
     Article.objects.filter(pk=room.articles[0].pk).update(is_editors_pick=True)
 
-    widgets = reader_widgets()
+    blocks = site_blocks()
 
-    ranking, recommendation = [a.pk for a in widgets.ranking], [a.pk for a in widgets.recommendation]
-    assert widgets.related == []
+    ranking, recommendation = list(blocks.ranking), list(blocks.recommendation)
     assert (len(ranking), len(recommendation)) == (8, 8)
     assert ranking[0] == room.articles[0].pk and room.articles[0].pk not in recommendation
     assert not set(ranking) & set(recommendation)
@@ -199,7 +229,11 @@ def test_cached_widgets_are_dropped_when_an_editor_changes_content(
 
     assert "Harbour neighbour" not in client.get(url).content.decode()
 
+    # A new story purges the lists it joins, not every story's page: it joins Related when that expires.
     with django_capture_on_commit_callbacks(execute=True):
         make_article(title="Fresh harbour story", tags=["harbour"])
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
-    assert "Fresh harbour story" in client.get(url).content.decode()
+    later = timezone.now() + timedelta(seconds=max(RELATED_CACHE_SECONDS, settings.NEWSROOM_PAGE_CACHE_SECONDS) + 1)
+    with time_machine.travel(later):
+        assert "Fresh harbour story" in client.get(url).content.decode()

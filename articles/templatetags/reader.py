@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import seo
+from articles import sections, seo
 from articles.models import Article
 
 register = template.Library()
@@ -36,6 +36,12 @@ def ranking_widget(
 @register.inclusion_tag("articles/includes/recommendation.html")
 def recommendation_widget(articles: list[Article]) -> dict:
     return {"articles": articles}
+
+
+@register.simple_tag
+def section_nav(current_section_id: int | None = None) -> str:
+    """The header's section menu: rendered once per current section and shared by every page."""
+    return sections.section_nav(current_section_id=current_section_id or None)
 
 
 @register.simple_tag(takes_context=True)
