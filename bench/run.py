@@ -1,19 +1,22 @@
 # ruff: noqa: S603, S607 — fixed argument lists (no shell) for our own python, manage.py, gunicorn and git
 """`make bench`: seed a throwaway database, serve it with gunicorn, load each reader page, report ratios.
 
-Not part of the test suite. Machines are shared and noisy, so every page is reported as a ratio against
-the hello-world `/healthz` measured in the same run (interleaved in rounds), next to its absolute numbers.
+Not part of the test suite. Machines are shared and noisy, so every figure is a ratio against a trivial
+request measured in the same run: served pages against the hello-world `/healthz` (interleaved in rounds),
+in-process first views against `/robots.txt`. Each figure is written beside its target (bench/report.py).
 
-Steps: (a) a throwaway database — a SQLite file under bench/tmp/, or, when DATABASE_URL points at
-PostgreSQL, a database of its own (BENCH_DB_NAME, default newsroom_bench) created and dropped here — seeded
-with `seed_demo --articles BENCH_ARTICLES`; (b) gunicorn with production settings (DEBUG=0, a generated
-SECRET_KEY, collectstatic into a temporary STATIC_ROOT) on a free 127.0.0.1 port; (c) SQL queries per page
-counted in-process with CaptureQueriesContext, then a bounded load loop (count and time) from a second
-process with Python threads and http.client; (d) bench/results.json and bench/results.md. Everything it
-starts is stopped, and the temporary files and database are removed, even when a step fails.
+For each size in BENCH_SIZES (default "2000 100000"): (a) a throwaway database — a SQLite file under
+bench/tmp/, or, when DATABASE_URL points at PostgreSQL, a database of its own (BENCH_DB_NAME, default
+newsroom_bench) created and dropped here — seeded with `seed_demo --articles N` (with `--archive` at 100,000
+and more: ~2,000 tags, a year of history, over a million votes); (b) in-process: SQL queries per page, first
+views and all-caches-empty views (bench/first_view.py); (c) gunicorn with production settings on a free
+127.0.0.1 port and a bounded load from a second process (bench/load.py): the pages, the article
+revalidated with its ETag (304s), and vote POSTs (then checked: no vote lost); (d) worker memory. Then
+bench/results.json and bench/results.md. Everything it starts is stopped, and the temporary files and the
+database are removed, even when a step fails.
 
-Settings (environment): BENCH_ARTICLES (10000), BENCH_SECONDS per page (12), BENCH_MAX_REQUESTS per page
-(5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS gunicorn workers (2), BENCH_ROUNDS (6),
+Settings (environment): BENCH_SIZES ("2000 100000"), BENCH_SECONDS per page (12), BENCH_MAX_REQUESTS per
+page (5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS gunicorn workers (2), BENCH_ROUNDS (6),
 BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_KEEP=1 keeps bench/tmp/,
 BENCH_RESULTS (output path without extension, default bench/results).
 """
@@ -26,19 +29,19 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from load import load, send
+from report import PAGES, combine, write_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
-PAGES = ["healthz", "home", "article", "section", "tag", "search"]
-BASELINE = "healthz"
+ARCHIVE_FROM = 100_000  # from this size on, seed a year of history: ~2,000 tags, over a million votes
 
 
 def env_int(name: str, default: int) -> int:
@@ -100,6 +103,8 @@ def app_environment(database: Database, workdir: Path) -> dict[str, str]:
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
         LOG_LEVEL="WARNING",
+        # The load votes from one address as fast as it can: measure the vote path, not the rate limiter.
+        NEWSROOM_VOTE_RATE_LIMIT="1000000000",
         PYTHONUNBUFFERED="1",
     )
     if os.environ.get("BENCH_REDIS_URL"):
@@ -114,11 +119,12 @@ def manage(env: dict[str, str], *args: str) -> float:
     return time.monotonic() - started
 
 
-# (c1) SQL queries per page, in-process --------------------------------------------------------------
+# (b) in-process: queries, first views, votes -------------------------------------------------------
 
 
-def count_queries() -> dict:
-    """Runs inside the bench environment: finds a URL for each page, GETs it twice, counts SQL queries."""
+def probe() -> dict:
+    """Runs inside the bench environment: a URL for each page, its SQL queries cold and warm, the article's
+    ETag, first-view costs (bench/first_view.py), and the vote count of the article the load votes on."""
     import django
 
     django.setup()
@@ -126,133 +132,69 @@ def count_queries() -> dict:
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
     from taggit.models import Tag
 
     from articles.models import Article
+    from bench.first_view import measure
 
     article = Article.objects.published().exclude(hero_image="").select_related("section").first()
+    voted = Article.objects.published().order_by("published_at").first()
     tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
     section = article.section
     while section.parent_id:
         section = section.parent
-    search = None
-    for name in ("articles:search", "search"):
-        try:
-            search = reverse(name)
-            break
-        except NoReverseMatch:
-            continue
-    query_word = article.title.split()[-1]
     paths = {
         "healthz": "/healthz",
         "home": "/",
         "article": article.get_absolute_url(),
         "section": section.get_absolute_url(),
         "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
-        "search": f"{search or '/search/'}?q={query_word}",
+        "search": f"{reverse('articles:search')}?q={article.title.split()[-1]}",
     }
     client = Client(HTTP_HOST="127.0.0.1")
     pages = {}
     for page, path in paths.items():
-        counts, status = [], None
+        counts, response = [], None
         for _ in range(2):  # cold (empty cache), then warm
             with CaptureQueriesContext(connection) as captured:
-                status = client.get(path).status_code
+                response = client.get(path)
             counts.append(len(captured.captured_queries))
-        pages[page] = {"path": path, "status": status, "queries_cold": counts[0], "queries_warm": counts[1]}
-    return pages
-
-
-# (c2) the load loop, from a second process ----------------------------------------------------------
-
-
-def load(port: int, paths: dict[str, str], *, seconds: float, max_requests: int, concurrency: int, rounds: int):
-    """Interleaved rounds so drift on a shared machine hits every page alike; bounded by time and count."""
-    results = {page: {"latencies": [], "errors": 0, "elapsed": 0.0, "round_rps": []} for page in paths}
-    for _ in range(rounds):
-        for page, path in paths.items():
-            latencies, errors, elapsed = _hammer(
-                port, path, seconds=seconds / rounds, max_requests=max_requests // rounds, concurrency=concurrency
-            )
-            results[page]["latencies"] += latencies
-            results[page]["errors"] += errors
-            results[page]["elapsed"] += elapsed
-            results[page]["round_rps"].append(round(len(latencies) / elapsed, 1))
-    summary = {}
-    for page, r in results.items():
-        lat = sorted(r["latencies"])
-        if not lat:
-            summary[page] = {"requests": 0, "errors": r["errors"]}
-            continue
-        summary[page] = {
-            "requests": len(lat),
-            "errors": r["errors"],
-            "seconds": round(r["elapsed"], 2),
-            "rps": round(len(lat) / r["elapsed"], 1),
-            "p50_ms": round(_percentile(lat, 50) * 1000, 2),
-            "p90_ms": round(_percentile(lat, 90) * 1000, 2),
-            "p99_ms": round(_percentile(lat, 99) * 1000, 2),
-            "mean_ms": round(statistics.fmean(lat) * 1000, 2),
-            "round_rps": r["round_rps"],
+        pages[page] = {
+            "path": path,
+            "status": response.status_code,
+            "queries_cold": counts[0],
+            "queries_warm": counts[1],
         }
-    return summary
+    return {
+        "pages": pages,
+        "etag": client.get(paths["article"]).get("ETag", ""),
+        "first_views": measure(),
+        "vote_article": {"pk": voted.pk, "vote_count": voted.vote_count},
+    }
 
 
-def _percentile(sorted_values: list[float], p: float) -> float:
-    index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
+def vote_check(pk: int) -> dict:
+    """After the load: the article's counter against its Vote rows."""
+    import django
+
+    django.setup()
+    from articles.models import Article, Vote
+
+    return {
+        "vote_count": Article.objects.get(pk=pk).vote_count,
+        "vote_rows": Vote.objects.filter(article_id=pk).count(),
+    }
 
 
-def _hammer(port: int, path: str, *, seconds: float, max_requests: int, concurrency: int):
-    for _ in range(5):  # warm up this worker's caches and connections; not measured
-        _get(http.client.HTTPConnection("127.0.0.1", port, timeout=30), path)
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = [0]
-    issued = [0]
-    started = time.perf_counter()
-    deadline = started + seconds
-
-    def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.perf_counter() < deadline:
-            with lock:
-                if issued[0] >= max_requests:
-                    break
-                issued[0] += 1
-            t0 = time.perf_counter()
-            try:
-                ok, connection = _get(connection, path)
-            except (OSError, http.client.HTTPException):
-                ok, connection = False, http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            took = time.perf_counter() - t0
-            with lock:
-                if ok:
-                    latencies.append(took)
-                else:
-                    errors[0] += 1
-        connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, errors[0], time.perf_counter() - started
+def in_process(env: dict[str, str], *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _get(connection: http.client.HTTPConnection, path: str) -> tuple[bool, http.client.HTTPConnection]:
-    connection.request("GET", path, headers={"Host": "127.0.0.1", "User-Agent": "newsroom-bench"})
-    response = connection.getresponse()
-    response.read()
-    if response.will_close:  # gunicorn's sync workers close after each response: reconnect
-        connection.close()
-        connection = http.client.HTTPConnection("127.0.0.1", connection.port, timeout=30)
-    return response.status == 200, connection
-
-
-# (b) gunicorn ---------------------------------------------------------------------------------------
+# (c) gunicorn ---------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -273,8 +215,8 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, logfile: Path) 
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see {logfile}")
         try:
-            ok, _ = _get(http.client.HTTPConnection("127.0.0.1", port, timeout=2), "/healthz")
-            if ok:
+            status, _ = send(http.client.HTTPConnection("127.0.0.1", port, timeout=2), {"path": "/healthz"})
+            if status == 200:
                 return process
         except OSError:
             pass
@@ -317,77 +259,6 @@ def worker_memory(master_pid: int) -> dict:
     return {"master_rss_mib": round(rss_kib(master_pid) / 1024, 1), "worker_rss_mib": sorted(workers)}
 
 
-# (d) the report -------------------------------------------------------------------------------------
-
-
-def combine(queries: dict, loaded: dict) -> dict:
-    base = loaded.get(BASELINE, {})
-    pages = {}
-    for page in PAGES:
-        q = queries[page]
-        row = {
-            "path": q["path"],
-            "status": q["status"],
-            "queries_cold": q["queries_cold"],
-            "queries_warm": q["queries_warm"],
-        }
-        measured = loaded.get(page)
-        if q["status"] == 404 or measured is None:
-            row["result"] = "missing"
-        elif not measured.get("requests"):
-            row["result"] = "failed"
-            row.update(measured)
-        else:
-            row["result"] = "ok"
-            row.update(measured)
-            if base.get("rps"):
-                # Median over rounds of (page ÷ hello world in the same round): robust to drift between rounds.
-                per_round = [p / b for p, b in zip(measured["round_rps"], base["round_rps"], strict=True) if b]
-                row["throughput_ratio"] = round(statistics.median(per_round), 3)
-                row["p50_latency_ratio"] = round(measured["p50_ms"] / base["p50_ms"], 2)
-                row["p99_latency_ratio"] = round(measured["p99_ms"] / base["p99_ms"], 2)
-        pages[page] = row
-    return pages
-
-
-def write_markdown(report: dict, path: Path) -> None:
-    m = report["meta"]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"{m['date']} · commit `{m['commit']}` · {m['database']} · {m['articles']} articles "
-        f"(seeded in {m['seed_seconds']} s) · gunicorn {m['workers']} sync workers · "
-        f"{m['concurrency']} client threads · {m['cpus']} CPUs (load average {m['loadavg_1min'][0]} before the "
-        f"load, {m['loadavg_1min'][1]} after) · Python {m['python']}",
-        "",
-        "Ratios are against `/healthz` (hello world) in the same run: throughput ratio = median over the rounds of",
-        "page req/s ÷ hello req/s in that round (higher is better, 1.0 = as fast as hello world); p50 ratio = page",
-        "p50 ÷ hello p50 over the whole run (lower is better).",
-        "",
-        "| page | path | req/s | throughput ratio | p50 ms | p90 ms | p99 ms | p50 ratio | SQL (cold/warm) | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for page, r in report["pages"].items():
-        sql = f"{r['queries_cold']}/{r['queries_warm']}"
-        if r["result"] != "ok":
-            lines.append(f"| {page} | `{r['path']}` | {r['result']} (HTTP {r['status']}) | | | | | | | |")
-            continue
-        lines.append(
-            f"| {page} | `{r['path']}` | {r['rps']} | {r.get('throughput_ratio', '')} | {r['p50_ms']} | {r['p90_ms']} "
-            f"| {r['p99_ms']} | {r.get('p50_latency_ratio', '')} | {sql} | {r['errors']} |"
-        )
-    mem = report["memory"]
-    lines += [
-        "",
-        f"Gunicorn memory after the load: master {mem['master_rss_mib']} MiB, workers "
-        f"{', '.join(f'{w} MiB' for w in mem['worker_rss_mib'])} (RSS).",
-        "",
-        "How to read this and how to re-run it: docs/benchmark.md.",
-        "",
-    ]
-    path.write_text("\n".join(lines))
-
-
 def git_commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -399,49 +270,62 @@ def git_commit() -> str:
         return "unknown"
 
 
-def main() -> int:
-    articles = env_int("BENCH_ARTICLES", 10000)
-    seconds = float(os.environ.get("BENCH_SECONDS") or 12)
-    max_requests = env_int("BENCH_MAX_REQUESTS", 5000)
-    concurrency = env_int("BENCH_CONCURRENCY", 4)
-    workers = env_int("BENCH_WORKERS", 2)
-    rounds = env_int("BENCH_ROUNDS", 6)
-
-    workdir = BENCH_DIR / "tmp" / f"run-{os.getpid()}"
+def bench_size(articles: int, settings: dict) -> dict:
+    """One database size: seed, probe in-process, load through gunicorn, check the votes. The size's report."""
+    workdir = BENCH_DIR / "tmp" / f"run-{os.getpid()}-{articles}"
     workdir.mkdir(parents=True, exist_ok=True)
     database = Database(workdir)
     env = app_environment(database, workdir)
     server = None
     try:
-        log(f"database: {database.engine} ({database.name})")
+        log(f"{articles} articles — database: {database.engine} ({database.name})")
         database.create()
         manage(env, "migrate", "--noinput", "-v0")
-        log(f"seeding {articles} articles")
-        seed_seconds = manage(env, "seed_demo", "--articles", str(articles))
+        seed = ["seed_demo", "--articles", str(articles), "-v0"] + (["--archive"] if articles >= ARCHIVE_FROM else [])
+        log(" ".join(seed))
+        seed_seconds = manage(env, *seed)
         manage(env, "collectstatic", "--noinput", "-v0")
 
-        log("counting SQL queries per page (in-process)")
-        counted = subprocess.run(
-            [sys.executable, __file__, "_queries"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        )
-        queries = json.loads(counted.stdout.strip().splitlines()[-1])
+        log("in-process: SQL queries per page, first views")
+        probed = in_process(env, "_probe")
+        queries = probed["pages"]
         present = {p: q["path"] for p, q in queries.items() if q["status"] != 404}
         for page in sorted(set(PAGES) - set(present)):
             log(f"{page}: {queries[page]['path']} answers 404 — reported as missing")
+        specs = {page: {"path": path} for page, path in present.items()}
+        if "article" in present and probed["etag"]:
+            specs["article-304"] = {
+                "path": present["article"],
+                "headers": {"If-None-Match": probed["etag"]},
+                "ok": [304],
+            }
+        vote_pk = probed["vote_article"]["pk"]
+        specs["vote"] = {
+            "path": f"/news/{vote_pk}/vote/",
+            "method": "POST",
+            "body": "action=vote",
+            "headers": {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+                "Sec-Fetch-Site": "same-origin",
+            },
+        }
 
         port = free_port()
-        log(f"starting gunicorn on 127.0.0.1:{port} with {workers} workers")
-        server = start_gunicorn(env, port, workers, workdir / "gunicorn.log")
+        log(f"starting gunicorn on 127.0.0.1:{port} with {settings['workers']} workers")
+        server = start_gunicorn(env, port, settings["workers"], workdir / "gunicorn.log")
         load_before = os.getloadavg()[0]
-        log(f"load: {seconds:g} s or {max_requests} requests per page, {concurrency} threads, {rounds} rounds")
-        args = json.dumps({"port": port, "paths": present, "seconds": seconds, "max_requests": max_requests,
-                           "concurrency": concurrency, "rounds": rounds})  # fmt: skip
-        loaded_run = subprocess.run(
-            [sys.executable, __file__, "_load", args], cwd=ROOT, check=True, capture_output=True, text=True
+        log(f"load: {settings['seconds']:g} s or {settings['max_requests']} requests per page, "
+            f"{settings['concurrency']} threads, {settings['rounds']} rounds")  # fmt: skip
+        args = json.dumps({"port": port, "pages": specs, **settings})
+        loaded = json.loads(  # `workers` is the server's: the load loop ignores it
+            subprocess.run(
+                [sys.executable, __file__, "_load", args], cwd=ROOT, check=True, capture_output=True, text=True
+            ).stdout
         )
-        loaded = json.loads(loaded_run.stdout)
         memory = worker_memory(server.pid)
         load_after = os.getloadavg()[0]
+        votes = in_process(env, "_votes", str(vote_pk))
     finally:
         if server is not None:
             stop(server)
@@ -451,26 +335,42 @@ def main() -> int:
         finally:
             if not os.environ.get("BENCH_KEEP"):
                 shutil.rmtree(workdir, ignore_errors=True)
+    accepted = loaded.get("vote", {}).get("statuses", {}).get("200", 0)
+    votes |= {"before": probed["vote_article"]["vote_count"], "accepted": accepted}
+    votes["lost"] = votes["before"] + accepted - votes["vote_count"]
+    return {
+        "articles": articles,
+        "database": database.engine,
+        "seed_seconds": round(seed_seconds, 1),
+        "loadavg_1min": [round(load_before, 2), round(load_after, 2)],
+        "pages": combine(queries, loaded, specs),
+        "first_views": probed["first_views"],
+        "votes": votes,
+        "memory": memory,
+    }
 
+
+def main() -> int:
+    sizes = [int(n) for n in (os.environ.get("BENCH_SIZES") or "2000 100000").split()]
+    settings = {
+        "seconds": float(os.environ.get("BENCH_SECONDS") or 12),
+        "max_requests": env_int("BENCH_MAX_REQUESTS", 5000),
+        "concurrency": env_int("BENCH_CONCURRENCY", 4),
+        "workers": env_int("BENCH_WORKERS", 2),
+        "rounds": env_int("BENCH_ROUNDS", 6),
+    }
+    runs = [bench_size(articles, settings) for articles in sizes]
     report = {
         "meta": {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": git_commit(),
-            "database": database.engine,
-            "articles": articles,
-            "seed_seconds": round(seed_seconds, 1),
-            "workers": workers,
-            "concurrency": concurrency,
-            "seconds_per_page": seconds,
-            "max_requests_per_page": max_requests,
-            "rounds": rounds,
+            "cache": "redis" if os.environ.get("BENCH_REDIS_URL") else "local memory",
             "load_tool": "python threads + http.client",
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            "loadavg_1min": [round(load_before, 2), round(load_after, 2)],
+            **settings,
         },
-        "pages": combine(queries, loaded),
-        "memory": memory,
+        "runs": runs,
     }
     output = Path(os.environ.get("BENCH_RESULTS") or BENCH_DIR / "results")
     output.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
@@ -481,10 +381,12 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    if len(sys.argv) > 1 and sys.argv[1] == "_queries":
-        print(json.dumps(count_queries()))
+    if len(sys.argv) > 1 and sys.argv[1] == "_probe":
+        print(json.dumps(probe()))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_votes":
+        print(json.dumps(vote_check(int(sys.argv[2]))))
     elif len(sys.argv) > 1 and sys.argv[1] == "_load":
         options = json.loads(sys.argv[2])
-        print(json.dumps(load(options.pop("port"), options.pop("paths"), **options)))
+        print(json.dumps(load(options.pop("port"), options.pop("pages"), **options)))
     else:
         sys.exit(main())

@@ -1,0 +1,139 @@
+"""In-process cost of pages rendered afresh, as ratios of `/robots.txt` rendered the same way.
+
+Runs inside the bench environment (production settings, the bench database), with Django's test client so
+that no network or server noise enters: what it measures is the work of the middleware, view, queries and
+templates. Each figure is a median over samples; every ratio is taken against `/robots.txt` measured in the
+same process, its page-cache copy dropped before each request so it is rendered too.
+
+- first view: an article nobody asked for yet, with the site-wide blocks already warm (another article was
+  served just before) — the long tail of old stories;
+- all caches empty: the same after `cache.clear()` (the request that rebuilds Ranking and every block);
+- home, section: each rendered with the site-wide blocks warm, and with every cache empty.
+
+`python bench/first_view.py` prints JSON; `--profile PATH` also writes a pyinstrument text profile of
+first views (`pip install pyinstrument`).
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+SAMPLES = int(os.environ.get("BENCH_FIRST_VIEW_SAMPLES") or 25)
+
+
+def measure(profile_path: str | None = None) -> dict:
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.test import Client
+
+    from articles.models import Article, Section
+    from newsroom.cache import page_key
+
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def fetch(path: str) -> float:
+        query = {}
+        if "?" in path:
+            bare, raw = path.split("?", 1)
+            query = dict(part.split("=", 1) for part in raw.split("&"))
+        else:
+            bare = path
+        cache.delete(page_key(host="127.0.0.1", path=bare, query=query))
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        return elapsed * 1000
+
+    articles = list(Article.objects.published().select_related("section").order_by("-published_at")[: 3 * SAMPLES + 2])
+    fresh = iter(articles)
+    section = articles[0].section
+    while section.parent_id:
+        section = section.parent
+    robots = [fetch("/robots.txt") for _ in range(SAMPLES)]
+
+    def warm_blocks() -> None:
+        """The shared blocks warm (an article of each top-level section), as on a site that served anything."""
+        for top in Section.objects.filter(parent=None):
+            warm = Article.objects.published().filter(section__in=[top, *top.children.all()]).order_by("published_at")
+            if warm.exists():
+                fetch(warm.first().get_absolute_url())
+
+    warm_blocks()
+    first = [fetch(next(fresh).get_absolute_url()) for _ in range(SAMPLES)]
+
+    def cold(path: str) -> float:
+        cache.clear()
+        return fetch(path)
+
+    empty = [cold(next(fresh).get_absolute_url()) for _ in range(SAMPLES)]
+    pages = {}
+    for name, path in (("home", "/"), ("section", section.get_absolute_url())):
+        fetch(path)
+        pages[name] = {
+            "warm_blocks_ms": statistics.median(fetch(path) for _ in range(SAMPLES)),
+            "all_empty_ms": statistics.median(cold(path) for _ in range(max(5, SAMPLES // 3))),
+        }
+    # The two queries a cold page pays for at most once a minute (Ranking) or per article (Related).
+    from datetime import timedelta
+
+    from articles.engagement.ranking import CANDIDATE_MARGIN, _ranking
+    from articles.related import RELATED_LIMIT, RELATED_MARGIN, _most_shared_tags
+
+    def timed(work) -> float:
+        started = time.perf_counter()
+        work()
+        return (time.perf_counter() - started) * 1000
+
+    ranking_ms = statistics.median(
+        timed(lambda: _ranking(timedelta(days=7), None, None, exclude=(), limit=16 + CANDIDATE_MARGIN))
+        for _ in range(max(5, SAMPLES // 3))
+    )
+    related_ms = statistics.median(
+        timed(
+            lambda a=a: _most_shared_tags(
+                article=a, tag_ids=sorted(a.tags.values_list("pk", flat=True)), limit=RELATED_LIMIT + RELATED_MARGIN
+            )
+        )
+        for a in articles[:SAMPLES]
+    )
+    robots_ms = statistics.median(robots)
+    report = {
+        "samples": SAMPLES,
+        "robots_ms": round(robots_ms, 3),
+        "first_view_ms": round(statistics.median(first), 2),
+        "all_empty_ms": round(statistics.median(empty), 2),
+        "first_view_ratio": round(statistics.median(first) / robots_ms, 1),
+        "all_empty_ratio": round(statistics.median(empty) / robots_ms, 1),
+        "ranking_ms": round(ranking_ms, 2),
+        "related_ms": round(related_ms, 2),
+    }
+    for name, figures in pages.items():
+        report[f"{name}_ms"] = round(figures["warm_blocks_ms"], 2)
+        report[f"{name}_all_empty_ms"] = round(figures["all_empty_ms"], 2)
+        report[f"{name}_ratio"] = round(figures["warm_blocks_ms"] / robots_ms, 1)
+        report[f"{name}_all_empty_ratio"] = round(figures["all_empty_ms"] / robots_ms, 1)
+    if profile_path:
+        from pyinstrument import Profiler
+
+        remaining = list(fresh)
+        warm_blocks()
+        profiler = Profiler(interval=0.0002)
+        with profiler:
+            for article in remaining:
+                fetch(article.get_absolute_url())
+        Path(profile_path).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    return report
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    profile = sys.argv[sys.argv.index("--profile") + 1] if "--profile" in sys.argv else None
+    print(json.dumps(measure(profile)))

@@ -1,0 +1,154 @@
+"""`bench/results.json` and `bench/results.md`: every figure beside its target (issue 8's table)."""
+
+import statistics
+from pathlib import Path
+
+BASELINE = "healthz"
+PAGES = ["healthz", "home", "article", "section", "tag", "search"]
+LOADED_ONLY = ["article-304", "vote"]  # load-only rows: the article revalidated with its ETag, vote POSTs
+FLAT_LIMIT = 1.5  # at the largest size, at most this many times the cost at the smallest
+
+
+def combine(queries: dict, loaded: dict, specs: dict) -> dict:
+    base = loaded.get(BASELINE, {})
+    pages = {}
+    for page in [*PAGES, *LOADED_ONLY]:
+        q = queries.get(page, {})
+        spec = specs.get(page, {})
+        row = {
+            "path": f"{spec.get('method', 'GET')} {spec['path']}" if spec else q.get("path", ""),
+            "status": q.get("status", 200),
+            "queries_cold": q.get("queries_cold", "") if page in PAGES else "",
+            "queries_warm": q.get("queries_warm", "") if page in PAGES else "",
+        }
+        measured = loaded.get(page)
+        if row["status"] == 404 or measured is None:
+            row["result"] = "missing"
+        elif not measured.get("requests"):
+            row["result"] = "failed"
+            row.update(measured)
+        else:
+            row["result"] = "ok"
+            row.update(measured)
+            if base.get("rps"):
+                # Median over rounds of (page ÷ hello world in the same round): robust to drift between rounds.
+                per_round = [p / b for p, b in zip(measured["round_rps"], base["round_rps"], strict=True) if b]
+                row["throughput_ratio"] = round(statistics.median(per_round), 3)
+                row["p50_latency_ratio"] = round(measured["p50_ms"] / base["p50_ms"], 2)
+                row["p99_latency_ratio"] = round(measured["p99_ms"] / base["p99_ms"], 2)
+        pages[page] = row
+    return pages
+
+
+def _met(value, target: str) -> str:
+    if target == "—":
+        return ""  # reported, no target
+    if value in (None, ""):
+        return "—"
+    op, limit = target.split()
+    ok = value >= float(limit) if op == "≥" else value <= float(limit)
+    return "met" if ok else "**missed**"
+
+
+def targets(run: dict) -> list[tuple[str, object, str]]:
+    """(figure, measured, target) for one database size."""
+    pages, first, votes = run["pages"], run["first_views"], run["votes"]
+    revalidated = pages.get("article-304", {})
+    statuses = revalidated.get("statuses", {})
+    answered = sum(statuses.values())
+    share_304 = round(statuses.get("304", 0) / answered, 3) if answered else None
+    return [
+        ("warm article, throughput ÷ `/healthz`", pages["article"].get("throughput_ratio"), "≥ 0.8"),
+        ("home, throughput ÷ `/healthz`", pages["home"].get("throughput_ratio"), "≥ 0.8"),
+        ("section, throughput ÷ `/healthz`", pages["section"].get("throughput_ratio"), "≥ 0.8"),
+        ("repeat request with its ETag: share answered 304", share_304, "≥ 1"),
+        ("first view of an article (blocks warm) ÷ `/robots.txt`, in-process", first["first_view_ratio"], "≤ 8"),
+        ("the same with every cache empty ÷ `/robots.txt`", first["all_empty_ratio"], "≤ 30"),
+        ("home rendered (blocks warm) ÷ `/robots.txt`", first["home_ratio"], "—"),
+        ("home with every cache empty ÷ `/robots.txt`", first["home_all_empty_ratio"], "—"),
+        ("section rendered (blocks warm) ÷ `/robots.txt`", first["section_ratio"], "—"),
+        ("vote POST (each from a new reader) ÷ `/healthz`", pages["vote"].get("throughput_ratio"), "—"),
+        ("votes lost under load", votes["lost"], "≤ 0"),
+    ]  # fmt: skip
+
+
+def flatness(runs: list[dict]) -> list[tuple[str, float, float, float]]:
+    """In-process costs at the largest size against the smallest: (figure, small ms, large ms, ratio)."""
+    small, large = runs[0]["first_views"], runs[-1]["first_views"]
+    rows = []
+    for key, label in [
+        ("first_view_ms", "first view of an article (blocks warm)"),
+        ("all_empty_ms", "article with every cache empty (rebuilds Ranking)"),
+        ("home_ms", "home rendered (blocks warm)"),
+        ("home_all_empty_ms", "home with every cache empty"),
+        ("ranking_ms", "Ranking rebuilt (7 days)"),
+        ("related_ms", "Related chosen (cold)"),
+    ]:
+        if small.get(key) and large.get(key):
+            rows.append((label, small[key], large[key], round(large[key] / small[key], 2)))
+    return rows
+
+
+def write_markdown(report: dict, path: Path) -> None:
+    m = report["meta"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"{m['date']} · commit `{m['commit']}` · cache: {m['cache']} · gunicorn {m['workers']} sync workers · "
+        f"{m['concurrency']} client threads ({m['load_tool']}) · {m['cpus']} CPUs · Python {m['python']}",
+        "",
+        "Served pages: ratios against `/healthz` (hello world) in the same run — throughput ratio = median over",
+        "the rounds of page req/s ÷ hello req/s in that round (1.0 = as fast as hello world). In-process figures:",
+        "median time ÷ `/robots.txt` rendered the same way (bench/first_view.py). How to read and re-run:",
+        "docs/benchmark.md.",
+    ]
+    for run in report["runs"]:
+        lines += [
+            "",
+            f"## {run['articles']:,} articles ({run['database']}, seeded in {run['seed_seconds']} s, load average "
+            f"{run['loadavg_1min'][0]} before the load, {run['loadavg_1min'][1]} after)",
+            "",
+            "| figure | measured | target | |",
+            "| --- | ---: | ---: | --- |",
+        ]
+        lines += [f"| {label} | {value} | {target} | {_met(value, target)} |" for label, value, target in targets(run)]
+        lines += [
+            "",
+            "| page | path | req/s | throughput ratio | p50 ms | p90 ms | p99 ms | SQL (cold/warm) | errors |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for page, r in run["pages"].items():
+            sql = f"{r['queries_cold']}/{r['queries_warm']}" if r["queries_cold"] != "" else ""
+            if r["result"] != "ok":
+                lines.append(f"| {page} | `{r['path']}` | {r['result']} | | | | | {sql} | {r.get('errors', '')} |")
+                continue
+            lines.append(
+                f"| {page} | `{r['path']}` | {r['rps']} | {r.get('throughput_ratio', '')} | {r['p50_ms']} "
+                f"| {r['p90_ms']} | {r['p99_ms']} | {sql} | {r['errors']} |"
+            )
+        f, v, mem = run["first_views"], run["votes"], run["memory"]
+        lines += [
+            "",
+            f"In-process: `/robots.txt` {f['robots_ms']} ms; first view {f['first_view_ms']} ms; every cache empty "
+            f"{f['all_empty_ms']} ms; home {f['home_ms']} ms (empty caches {f['home_all_empty_ms']} ms); section "
+            f"{f['section_ms']} ms (empty caches {f['section_all_empty_ms']} ms); Ranking rebuilt "
+            f"{f.get('ranking_ms', '—')} ms; Related chosen {f.get('related_ms', '—')} ms.",
+            f"Votes: {v['accepted']} accepted under load; the counter went from {v['before']} to {v['vote_count']} "
+            f"with {v['vote_rows']} vote rows — {v['lost']} lost.",
+            f"Gunicorn memory after the load: master {mem['master_rss_mib']} MiB, workers "
+            f"{', '.join(f'{w} MiB' for w in mem['worker_rss_mib'])} (RSS).",
+        ]
+    if len(report["runs"]) > 1:
+        small, large = report["runs"][0]["articles"], report["runs"][-1]["articles"]
+        lines += [
+            "",
+            f"## Cost as the archive grows: {large:,} against {small:,} articles (target ≤ {FLAT_LIMIT} times)",
+            "",
+            f"| in-process | {small:,} (ms) | {large:,} (ms) | ratio | |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        lines += [
+            f"| {label} | {a} | {b} | {ratio} | {_met(ratio, f'≤ {FLAT_LIMIT}')} |"
+            for label, a, b, ratio in flatness(report["runs"])
+        ]
+    path.write_text("\n".join(lines) + "\n")
