@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.engagement import votes
+from articles.engagement import ranking, votes
 from articles.engagement.buckets import popularity_prune, popularity_rollup, view_counts_record
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.models import Article, PopularityBucket, Section
@@ -90,6 +90,21 @@ def test_excluded_unpublished_and_given_ids_never_appear(make_article):
     # Unpublished after the list was cached: gone at once.
     Article.objects.filter(pk=shown.pk).update(status=Article.Status.DRAFT)
     assert rank_popular_articles(window=DAY, exclude_ids=[current.pk]) == []
+
+
+def test_when_the_windows_best_are_not_rankable_the_rest_of_its_activity_ranks(make_article, monkeypatch):
+    # Site-wide, the window's best are summed without checking rankability, with a margin; none here.
+    monkeypatch.setattr(ranking, "ACTIVITY_MARGIN", 0)
+    hidden = [make_article(title=f"Hidden {n}", exclude_from_ranking=True) for n in range(3)]
+    quiet = [make_article(title=f"Quiet {n}") for n in range(3)]
+    for n, article in enumerate(hidden):
+        views(article, 1000 + n)
+    for n, article in enumerate(quiet):
+        views(article, 10 + n)
+
+    ranked = ranking._ranking(DAY, None, None, exclude=(), limit=2)  # the best two are hidden ones
+
+    assert titles(ranked) == ["Quiet 2", "Quiet 1"]
 
 
 def test_pinned_articles_come_first_until_the_pin_expires(make_article):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from articles.models import Article, PopularityBucket, Section
@@ -20,6 +21,8 @@ from newsroom.cache import get_or_build, ranking_key
 # (≤ 11 ids) is done in Python from the cached list instead of by a new query per page.
 CANDIDATE_MARGIN = 24
 TRENDING_BANDS = 24  # the decay is applied in this many steps across the window
+# Site-wide, the window's best are summed without checking which are rankable, this many more than needed.
+ACTIVITY_MARGIN = 50
 
 
 def rank_popular_articles(
@@ -94,22 +97,37 @@ def _ranking(window, half_life, section_ids, *, exclude, limit: int) -> list[Art
     """Pinned first, then activity in the window (from buckets), then newcomers by all-time score.
 
     Two queries, each bounded by the window's activity, never by the archive: the buckets of the window are
-    summed per article first (only rankable articles, best `limit` kept); then one fetch of those articles
-    together with pinned ones and — only when the active ones are too few — the newest stories published
-    in the window that have no recorded activity yet (a fresh site, a story published a minute ago).
+    summed per article first (best few kept); then one fetch of those that are rankable, together with pinned
+    ones and — only when the active ones are too few — the newest stories published in the window that have
+    no recorded activity yet (a fresh site, a story published a minute ago). When too many of the window's
+    best turn out not to be rankable (unpublished, excluded), it ranks again with the filter inside the sums.
     """
+    ranked = _ranking_from(window, half_life, section_ids, exclude=exclude, limit=limit, filtered=False)
+    if ranked is None:
+        ranked = _ranking_from(window, half_life, section_ids, exclude=exclude, limit=limit, filtered=True)
+    return ranked
+
+
+def _ranking_from(window, half_life, section_ids, *, exclude, limit: int, filtered: bool) -> list[Article] | None:
     now = timezone.now()
     pinned = Q(ranking_pinned_until__gt=now)
     rankable = _rankable(section_ids).exclude(pk__in=exclude)
+    # Over the whole site, sum the window's buckets alone and keep a margin: joining the sums to the rankable
+    # articles made PostgreSQL scan every article (90 ms at 100,000 articles, against 8 ms for the sums).
+    # A section's ranking filters inside the sums (its own few articles).
+    unfiltered = section_ids is None and not filtered
+    wanted = limit + ACTIVITY_MARGIN if unfiltered else limit
     if window is None:  # all time: from the counters (a full sort; no page uses it)
         scores: dict[int, float] = {}
         candidates = rankable
     else:
         since = now - window
-        scores = _window_scores(rankable, since=since, now=now, half_life=half_life, window=window, limit=limit)
-        newcomers = Q(published_at__gte=since) if len(scores) < limit else Q(pk__in=[])
+        in_sums = None if unfiltered else rankable
+        scores = _window_scores(in_sums, since=since, now=now, half_life=half_life, window=window, limit=wanted)
+        # Newcomers fill in when the window's activity may not fill the list (then all of it is in `scores`).
+        newcomers = Q(published_at__gte=since) if len(scores) < wanted else Q(pk__in=[])
         candidates = rankable.filter(Q(pk__in=list(scores)) | pinned | newcomers)
-    articles = (
+    articles = list(
         candidates.for_listing()
         .annotate(
             is_pinned=Case(When(pinned, then=Value(1)), default=Value(0)),
@@ -118,6 +136,9 @@ def _ranking(window, half_life, section_ids, *, exclude, limit: int) -> list[Art
         )
         .order_by("-is_pinned", "-is_active", "-all_time_score", "-published_at", "-pk")[: limit + len(scores)]
     )
+    active = sum(1 for a in articles if a.is_active)
+    if unfiltered and window is not None and active < limit and len(scores) == wanted:
+        return None  # too many of the window's best are not rankable, and its activity goes on past the margin
 
     def rank(article: Article) -> tuple:
         return (-article.is_pinned, -scores.get(article.pk, 0), -article.all_time_score, *newest_first(article))
@@ -126,21 +147,31 @@ def _ranking(window, half_life, section_ids, *, exclude, limit: int) -> list[Art
 
 
 def _score(views, votes) -> ExpressionWrapper:
-    weights = (settings.NEWSROOM_POPULARITY_VIEW_WEIGHT, settings.NEWSROOM_POPULARITY_VOTE_WEIGHT)
-    return ExpressionWrapper(views * Value(weights[0]) + votes * Value(weights[1]), output_field=FloatField())
+    """views * view weight + votes * vote weight, in floating point (PostgreSQL summed the window's buckets
+    as `numeric` otherwise: 36 ms against 22 ms for 10,000 buckets)."""
+    weights = [
+        Cast(Value(w), FloatField())
+        for w in (settings.NEWSROOM_POPULARITY_VIEW_WEIGHT, settings.NEWSROOM_POPULARITY_VOTE_WEIGHT)
+    ]
+    points = Cast(views, FloatField()) * weights[0] + Cast(votes, FloatField()) * weights[1]
+    return ExpressionWrapper(points, output_field=FloatField())
 
 
 def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> dict[int, float]:
-    """The best `limit` articles by points in the window, summed from its buckets: {article id: score}."""
+    """The best `limit` articles by points in the window, summed from its buckets: {article id: score}.
+
+    Only `rankable` articles when given; every article with activity in the window when None."""
     in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=PopularityBucket.hour_of(since)) | Q(
         granularity=PopularityBucket.Granularity.DAY, period_start__gte=PopularityBucket.day_of(since)
     )
     points = _score(F("views"), F("votes"))
     if half_life is not None:
         points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
+    buckets = PopularityBucket.objects.filter(in_window)
+    if rankable is not None:
+        buckets = buckets.filter(article__in=rankable)
     rows = (
-        PopularityBucket.objects.filter(in_window, article__in=rankable)
-        .values("article_id")
+        buckets.values("article_id")
         .annotate(score=Sum(points))
         .filter(score__gt=0)
         .order_by("-score", "-article_id")  # ties: newest first, sorted again by publish time afterwards
