@@ -13,7 +13,8 @@ from taggit.models import Tag
 from articles import listings, sections
 from articles.models import Article, Section
 from articles.seo import absolute_url
-from newsroom.cache import FRONT, shows, shows_article, shows_section_list, shows_tag, shows_tag_list
+from newsroom.cache import FRONT, shows_article, shows_section_list, shows_tag, shows_tag_list
+from newsroom.cache_entries import shows
 
 FEED_SIZE = 30
 

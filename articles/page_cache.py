@@ -25,14 +25,12 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from articles.listings import next_publication_time
-from newsroom.cache import (
-    NEXT_PUBLICATION_KEY,
+from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
+from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
-    SITE,
     collecting_shown,
     get_or_build,
-    is_list,
-    page_key,
+    prefetching,
     rebuild_done,
     rebuild_lock,
     shown_versions,
@@ -95,7 +93,7 @@ class PageCacheMiddleware:
         locked = entry is not None
         started_ns = time.time_ns()
         try:
-            with collecting_shown() as shown:
+            with collecting_shown() as shown, prefetching():
                 shows(SITE)  # the header: the site's name and its sections
                 response = self.get_response(request)
             if not _storable(request, response):

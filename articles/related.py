@@ -6,7 +6,8 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
-from newsroom.cache import get_or_build, related_key
+from newsroom.cache import related_key
+from newsroom.cache_entries import get_or_build
 
 RELATED_LIMIT = 10
 # Look at no more than this many tags of the article and this many newest articles per tag,
@@ -35,7 +36,7 @@ def related_articles(
     # Cached briefly: a story published meanwhile joins within minutes; one unpublished meanwhile is
     # dropped at once by the `published` fetch below.
     candidates = get_or_build(
-        related_key(article.pk, limit, tag_ids),
+        candidates_key(article_id=article.pk, tag_ids=tag_ids, limit=limit),
         lambda: _most_shared_tags(article=article, tag_ids=tag_ids, limit=limit + RELATED_MARGIN),
         RELATED_CACHE_SECONDS,
     )
@@ -52,6 +53,11 @@ def related_articles(
         )
         related += list(fill[: limit - len(related)])
     return related
+
+
+def candidates_key(*, article_id: int, tag_ids: list[int], limit: int = RELATED_LIMIT) -> str:
+    """The cache key of an article's Related candidates (for a page to prefetch it with its other entries)."""
+    return related_key(article_id, limit, sorted(tag_ids)[:RELATED_TAGS_CONSIDERED])
 
 
 def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> list[int]:

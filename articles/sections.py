@@ -10,7 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Section
-from newsroom.cache import SECTION_TREE_KEY, SITE, get_or_build, get_or_build_shown, section_nav_key, shows
+from newsroom.cache import SECTION_TREE_KEY, SITE, section_nav_key
+from newsroom.cache_entries import get_or_build, get_or_build_shown, shows
 
 SECTION_TREE_SECONDS = 300  # a safety net: every change to a section drops the tree after commit
 
@@ -59,18 +60,19 @@ def top_section_id(section_id: int) -> int | None:
     return path[0].pk if path else None
 
 
-def section_nav(*, current_section_id: int | None) -> SafeString:
-    """The header's menu of top-level sections as HTML, built once per current section (and language)."""
+def section_nav(*, section_id: int | None) -> SafeString:
+    """The header's menu of top-level sections as HTML, the one holding `section_id` marked current; built
+    once per section (and language) and shared by every page of it."""
 
     def build() -> SafeString:
         shows(SITE)
-        html = render_to_string(
-            "articles/includes/section_nav.html",
-            {"sections": main_sections(), "current_section_id": current_section_id},
-        )
-        return mark_safe(html)  # noqa: S308 — rendered by our own autoescaping template just above
+        context = {
+            "sections": main_sections(),
+            "current_section_id": top_section_id(section_id) if section_id else None,
+        }
+        return mark_safe(render_to_string("articles/includes/section_nav.html", context))  # noqa: S308 — our template
 
-    return get_or_build_shown(section_nav_key(current_section_id, get_language()), build, SECTION_TREE_SECONDS)
+    return get_or_build_shown(section_nav_key(section_id, get_language()), build, SECTION_TREE_SECONDS)
 
 
 def home_crumb() -> Crumb:

@@ -15,7 +15,6 @@ from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
     FRONT,
-    purge_on_commit,
     schedule_changed_on_commit,
     shows_article,
     shows_section_list,
@@ -23,6 +22,7 @@ from newsroom.cache import (
     shows_tag_list,
     site_changed_on_commit,
 )
+from newsroom.cache_entries import purge_on_commit
 
 
 def article_changed(sender, instance: Article, **kwargs) -> None:

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from articles import sections
 from articles.models import Article, Section
-from newsroom.cache import FRONT, shows
+from newsroom.cache import FRONT
+from newsroom.cache_entries import shows
 
 
 class HomeSitemap(Sitemap):

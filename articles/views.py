@@ -8,20 +8,30 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import listings, sections
+from articles import listings, related, sections
 from articles import search as site_search
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
-from articles.related import related_articles
 from articles.seo import absolute_url, listing_seo
 from articles.widgets import site_blocks
-from newsroom.cache import FRONT, shows, shows_article, shows_section_list, shows_tag, shows_tag_list
+from newsroom.cache import (
+    FRONT,
+    SECTION_TREE_KEY,
+    section_nav_key,
+    shows_article,
+    shows_section_list,
+    shows_tag,
+    shows_tag_list,
+    site_blocks_key,
+)
+from newsroom.cache_entries import prefetch, shows
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
@@ -88,21 +98,28 @@ def article_preview(request, pk: int):
 def _render_article(request, article: Article, *, preview: bool):
     tags = list(article.tags.all())
     reader = signed_in_user(request)  # None for anonymous readers: their page is shared, nothing of theirs in it
-    top_section_id = sections.top_section_id(article.section_id)
-    blocks = site_blocks(top_section_id=top_section_id)
-    related = related_articles(article=article, tag_ids=[t.pk for t in tags], exclude_ids=blocks.article_ids)
-    show_articles([article, *related])
+    tag_ids = [t.pk for t in tags]
+    language = get_language()
+    prefetch(  # one round trip for the cached entries below, instead of one each
+        SECTION_TREE_KEY,
+        section_nav_key(article.section_id, language),
+        site_blocks_key(article.section_id, language),
+        related.candidates_key(article_id=article.pk, tag_ids=tag_ids),
+    )
+    blocks = site_blocks(section_id=article.section_id)
+    related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.article_ids)
+    show_articles([article, *related_list])
     shows(*(shows_tag(t.pk) for t in tags))
     context = {
         "article": article,
         "breadcrumb": sections.breadcrumb_for_section(article.section_id),
         "tags": tags,
         "preview": preview,
-        "related": related,
+        "related": related_list,
         "blocks": blocks,
         "canonical_url": absolute_url(request, article.get_absolute_url()),
         "noindex": preview,
-        "current_section_id": top_section_id,
+        "page_section_id": article.section_id,
         # Signed-in readers get pages of their own (never cached): their vote, and a token for the form.
         "personal": reader is not None,
         "has_voted": reader is not None and vote_has(article_id=article.pk, voter_key=user_voter_key(reader)),
@@ -125,7 +142,7 @@ def section_detail(request, slug: str):
         "breadcrumb": sections.breadcrumb_for_section(section.pk),
         "page": page,
         "ranking": ranking,
-        "current_section_id": sections.top_section_id(section.pk),
+        "page_section_id": section.pk,
         **listing_seo(request, page),
     }
     return render(request, "articles/section_detail.html", context)

@@ -16,9 +16,10 @@ from django.utils.translation import get_language
 
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
-from articles.sections import section_descendant_ids
+from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import get_or_build_shown, shows, shows_article, site_blocks_key
+from newsroom.cache import shows_article, site_blocks_key
+from newsroom.cache_entries import get_or_build_shown, shows
 
 # The blocks may lag a popularity change, or a new story's arrival, by this long; an edit to an article they
 # show drops them at once.
@@ -38,11 +39,13 @@ class SiteBlocks:
         return frozenset((*self.ranking, *self.recommendation))
 
 
-def site_blocks(*, top_section_id: int | None = None) -> SiteBlocks:
-    """The shared Ranking and Recommendation blocks for pages of `top_section_id` (None: the front page)."""
+def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
+    """The shared Ranking and Recommendation blocks for pages of `section_id` (None: the front page). Keyed by
+    the page's own section, so a page can prefetch them with its other entries; what they show depends only
+    on its top-level section."""
     return get_or_build_shown(
-        site_blocks_key(top_section_id, get_language()),
-        lambda: build_site_blocks(top_section_id=top_section_id),
+        site_blocks_key(section_id, get_language()),
+        lambda: build_site_blocks(top_section_id=top_section_id(section_id) if section_id else None),
         WIDGETS_CACHE_SECONDS,
     )
 

@@ -94,7 +94,8 @@ def write_markdown(report: dict, path: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"{m['date']} · commit `{m['commit']}` · cache: {m['cache']} · gunicorn {m['workers']} sync workers · "
+        f"{m['date']} · commit `{m['commit']}` · cache: {m['cache']} · {m.get('server', 'gunicorn')} "
+        f"{m['workers']} workers{' behind nginx (deploy/nginx.conf)' if m.get('nginx') else ''} · "
         f"{m['concurrency']} client threads ({m['load_tool']}) · {m['cpus']} CPUs · Python {m['python']}",
         "",
         "Served pages: ratios against `/healthz` (hello world) in the same run — throughput ratio = median over",

@@ -17,18 +17,16 @@ database are removed, even when a step fails.
 
 Settings (environment): BENCH_SIZES ("2000 100000"), BENCH_SECONDS per page (12), BENCH_MAX_REQUESTS per
 page (5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS gunicorn workers (2), BENCH_ROUNDS (6),
-BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_KEEP=1 keeps bench/tmp/,
+BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_SERVER (gunicorn, or
+granian to compare), BENCH_NGINX=1 (load through nginx with deploy/nginx.conf), BENCH_KEEP=1 keeps bench/tmp/,
 BENCH_RESULTS (output path without extension, default bench/results).
 """
 
-import http.client
 import json
 import os
 import platform
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,8 +34,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from load import load, send
+from load import load
 from report import PAGES, combine, write_markdown
+from servers import free_port, start_app_server, start_nginx, stop, worker_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -194,71 +193,6 @@ def in_process(env: dict[str, str], *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-# (c) gunicorn ---------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(env: dict[str, str], port: int, workers: int, logfile: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "newsroom.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--error-logfile", str(logfile), "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {logfile}")
-        try:
-            status, _ = send(http.client.HTTPConnection("127.0.0.1", port, timeout=2), {"path": "/healthz"})
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.3)
-    stop(process)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)  # the master stops its workers
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only what we started
-        process.wait()
-
-
-def worker_memory(master_pid: int) -> dict:
-    """RSS of the gunicorn master and each worker (children of the master), from /proc."""
-
-    def rss_kib(pid: int) -> int:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
-
-    workers = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            stat = (proc / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == master_pid:
-                workers.append(round(rss_kib(int(proc.name)) / 1024, 1))
-        except (OSError, ValueError, IndexError):
-            continue
-    return {"master_rss_mib": round(rss_kib(master_pid) / 1024, 1), "worker_rss_mib": sorted(workers)}
-
-
 def git_commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -276,7 +210,7 @@ def bench_size(articles: int, settings: dict) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     database = Database(workdir)
     env = app_environment(database, workdir)
-    server = None
+    server = front = None
     try:
         log(f"{articles} articles — database: {database.engine} ({database.name})")
         database.create()
@@ -312,8 +246,17 @@ def bench_size(articles: int, settings: dict) -> dict:
         }
 
         port = free_port()
-        log(f"starting gunicorn on 127.0.0.1:{port} with {settings['workers']} workers")
-        server = start_gunicorn(env, port, settings["workers"], workdir / "gunicorn.log")
+        kind = settings["server"]
+        log(f"starting {kind} on 127.0.0.1:{port} with {settings['workers']} workers")
+        server = start_app_server(kind, env, port, settings["workers"], workdir / f"{kind}.log")
+        if settings["nginx"]:
+            front_port = free_port()
+            front = start_nginx(workdir, listen=front_port, upstream=port, static_root=env["STATIC_ROOT"])
+            if front is None:
+                log("BENCH_NGINX: nginx is not installed — loading the app server directly")
+            else:
+                log(f"nginx (deploy/nginx.conf) on 127.0.0.1:{front_port} in front")
+                port = front_port
         load_before = os.getloadavg()[0]
         log(f"load: {settings['seconds']:g} s or {settings['max_requests']} requests per page, "
             f"{settings['concurrency']} threads, {settings['rounds']} rounds")  # fmt: skip
@@ -327,9 +270,10 @@ def bench_size(articles: int, settings: dict) -> dict:
         load_after = os.getloadavg()[0]
         votes = in_process(env, "_votes", str(vote_pk))
     finally:
-        if server is not None:
-            stop(server)
-            log("gunicorn stopped")
+        for process in (front, server):
+            if process is not None:
+                stop(process)
+        log("servers stopped")
         try:
             database.drop()
         finally:
@@ -358,6 +302,8 @@ def main() -> int:
         "concurrency": env_int("BENCH_CONCURRENCY", 4),
         "workers": env_int("BENCH_WORKERS", 2),
         "rounds": env_int("BENCH_ROUNDS", 6),
+        "server": os.environ.get("BENCH_SERVER") or "gunicorn",
+        "nginx": bool(os.environ.get("BENCH_NGINX")),
     }
     runs = [bench_size(articles, settings) for articles in sizes]
     report = {

@@ -9,7 +9,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy
 
-from newsroom.cache import counter_add, login_failures_account_key, login_failures_client_key
+from newsroom.cache import login_failures_account_key, login_failures_client_key
+from newsroom.cache_entries import counter_add
 from newsroom.requester import client_ip
 
 LOCKOUT_MESSAGE = gettext_lazy("Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.")

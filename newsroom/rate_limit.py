@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from newsroom.cache import counter_add, rate_limit_key
+from newsroom.cache import rate_limit_key
+from newsroom.cache_entries import counter_add
 from newsroom.requester import client_fingerprint
 
 

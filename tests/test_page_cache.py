@@ -6,12 +6,14 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from articles import publishing
 from articles.models import Article, Section
-from newsroom.cache import get_or_build, page_key, rebuild_done, rebuild_lock
+from newsroom.cache import page_key
+from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
 from tests.builders import build_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +198,31 @@ def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
         assert get_or_build("test:block", build, 60) == 2
         assert get_or_build("test:block", build, 60) == 2
     assert len(builds) == 2
+
+
+def test_a_first_view_reads_its_cached_entries_together(client, room, monkeypatch):
+    """The section tree, the header menu, the shared blocks and Related's candidates: one `get_many` (and one
+    for the blocks' purge marks), not one round trip each."""
+    first, second = room.articles[2], room.articles[6]  # both in Business: the blocks are warm for the second
+    client.get(first.get_absolute_url())
+    reads, depth = [], [0]
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not depth[0]:  # local memory's get_many calls get: count round trips, not its inner calls
+                reads.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+
+    assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"
+
+    # The page lookup; the prefetch and its marks; the marks of what the page shows, before storing it.
+    assert reads == ["get", "get_many", "get_many", "get_many"]

@@ -10,7 +10,6 @@ from django.utils import timezone
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article, Section
 from articles.related import RELATED_CACHE_SECONDS, RELATED_CANDIDATES_PER_TAG, related_articles
-from articles.sections import top_section_id
 from articles.widgets import site_blocks
 from tests.builders import build_newsroom, record_votes
 
@@ -31,7 +30,7 @@ def in_order(ids) -> list[Article]:
 
 
 def recommendation_beside(article: Article) -> list[Article]:
-    return in_order(site_blocks(top_section_id=top_section_id(article.section_id)).recommendation)
+    return in_order(site_blocks(section_id=article.section_id).recommendation)
 
 
 def test_related_orders_by_shared_tags_then_newest_and_fills_from_section(make_article, section):
@@ -170,7 +169,7 @@ def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_se
     with django_assert_num_queries(4):
         second_page = client.get(second.get_absolute_url())
 
-    assert second_page.context["blocks"] == site_blocks(top_section_id=first.section_id)
+    assert second_page.context["blocks"] == site_blocks(section_id=first.section_id)
 
 
 def test_article_page_shows_three_labelled_widgets_with_links(client):

@@ -15,7 +15,8 @@ from django.utils import timezone
 from articles.models import Article, PopularityBucket, Section
 from articles.sections import section_descendant_ids
 from articles.slices import newest_first
-from newsroom.cache import get_or_build, ranking_key
+from newsroom.cache import ranking_key
+from newsroom.cache_entries import get_or_build
 
 # Cache this many more candidates than asked for, so excluding the current article and its Related list
 # (≤ 11 ids) is done in Python from the cached list instead of by a new query per page.

@@ -22,13 +22,13 @@ from articles.engagement.buckets import buckets_add, hour_row
 from articles.models import Article
 from newsroom.cache import (
     VIEW_FLUSH_DUE_KEY,
-    counter_add,
     view_counter_key,
     view_hour_flushed_key,
     view_journal_entry_key,
     view_journal_length_key,
     view_seen_key,
 )
+from newsroom.cache_entries import counter_add
 
 logger = logging.getLogger(__name__)
 

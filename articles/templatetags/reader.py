@@ -39,9 +39,9 @@ def recommendation_widget(articles: list[Article]) -> dict:
 
 
 @register.simple_tag
-def section_nav(current_section_id: int | None = None) -> str:
-    """The header's section menu: rendered once per current section and shared by every page."""
-    return sections.section_nav(current_section_id=current_section_id or None)
+def section_nav(section_id: int | None = None) -> str:
+    """The header's section menu: rendered once per section and shared by every page of it."""
+    return sections.section_nav(section_id=section_id or None)
 
 
 @register.simple_tag(takes_context=True)

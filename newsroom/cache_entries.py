@@ -1,0 +1,235 @@
+"""How cached entries are kept: built once with no stampede, counted atomically, fetched together, and —
+for whole pages and shared blocks — dropped when what they show is purged.
+
+The keys themselves, what each one shows and which change purges what are in `newsroom/cache.py`.
+
+- `get_or_build`: a value rebuilt by one request when stale while the others serve the previous copy;
+- `get_or_build_shown`: the same for a block that shows content; what it shows (`shows`) joins the page;
+- pages and blocks record what they show (`collecting_shown`) with the purge mark of each; `purge` sets new
+  marks, so every copy that shows one of them is out of date (`still_current`);
+- `prefetch`: one `get_many` for the entries a page is about to read;
+- `counter_add`: atomic counters in Redis and local memory.
+"""
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
+
+COUNTER_RETRIES = 5
+
+
+REBUILD_LOCK_SECONDS = 30  # if the request rebuilding an entry dies, another takes over after this
+STALE_KEPT_FACTOR = 10  # an entry is kept this many lifetimes, to serve while one request rebuilds it
+
+
+def rebuild_lock(key: str) -> bool:
+    """True for the one request that should rebuild `key` now; the others serve the copy they have."""
+    return cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS)
+
+
+def rebuild_done(key: str) -> None:
+    cache.delete(f"{key}:rebuilding")
+
+
+_prefetched: ContextVar[dict[str, Any] | None] = ContextVar("newsroom_prefetched", default=None)
+_ABSENT = object()
+
+
+@contextmanager
+def prefetching() -> Iterator[None]:
+    """A request's scope for `prefetch`: what it fetched is read from memory until the scope ends."""
+    token = _prefetched.set({})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def prefetch(*keys: str) -> None:
+    """Fetch, in one `get_many`, the entries a page is about to read (and, in a second, the purge marks of the
+    shared blocks among them), instead of one round trip each. Only inside `prefetching()`."""
+    memo = _prefetched.get()
+    if memo is None:
+        return
+    found = cache.get_many(keys)
+    marks = {_mark_key(d) for entry in found.values() if _is_shown_entry(entry) for d in entry["versions"]}
+    found |= cache.get_many(list(marks)) if marks else {}
+    memo.update({key: found.get(key, _ABSENT) for key in [*keys, *marks]})
+
+
+def _get(key: str) -> Any:
+    memo = _prefetched.get()
+    if memo is not None and key in memo:
+        value = memo.pop(key)  # once: a second read in the same request goes to the cache
+        return None if value is _ABSENT else value
+    return cache.get(key)
+
+
+def _get_many(keys: list[str]) -> dict[str, Any]:
+    memo = _prefetched.get() or {}
+    found = {key: memo[key] for key in keys if key in memo and memo[key] is not _ABSENT}
+    rest = [key for key in keys if key not in memo]
+    return found | (cache.get_many(rest) if rest else {})
+
+
+def _is_shown_entry(entry: Any) -> bool:
+    return isinstance(entry, dict) and "versions" in entry
+
+
+def get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
+    """The cached value of `key`, or `build()`'s result, fresh for `timeout` seconds.
+
+    No stampede: when the value goes stale, one request rebuilds it while every other request keeps serving
+    the stale copy (kept `STALE_KEPT_FACTOR` lifetimes). Only a key never built or dropped outright (a purge)
+    makes requests build at once.
+    """
+    entry = _get(key)
+    now = time.time()
+    if entry is not None:
+        value, fresh_until = entry
+        if now < fresh_until or not rebuild_lock(key):
+            return value
+    try:
+        value = build()
+        cache.set(key, (value, now + timeout), timeout * STALE_KEPT_FACTOR)
+    finally:
+        if entry is not None:
+            rebuild_done(key)
+    return value
+
+
+def add_many(values: dict[str, Any], *, timeout: int) -> set[str]:
+    """`cache.add` for several keys (set only where absent); the keys it set. One round trip on Redis, where
+    Django has no `add_many` (a pipeline of SET NX, as Django's own `set_many` pipelines SETs); one `add`
+    each elsewhere."""
+    backend = getattr(cache, "_cache", None)
+    if isinstance(backend, RedisCacheClient):
+        pipeline = backend.get_client(None, write=True).pipeline()
+        for key, value in values.items():
+            full_key = cache.make_and_validate_key(key)
+            pipeline.set(full_key, backend._serializer.dumps(value), ex=timeout, nx=True)
+        return {key for key, added in zip(values, pipeline.execute(), strict=True) if added}
+    return {key for key, value in values.items() if cache.add(key, value, timeout=timeout)}
+
+
+@dataclass(frozen=True)
+class CounterHit:
+    value: int  # the counter after this addition
+    created: bool  # this addition started the counter
+
+
+def counter_add(key: str, delta: int = 1, *, timeout: int) -> CounterHit:
+    """Add `delta` to a counter, starting it (with `timeout`) when absent. Atomic: no increment is lost."""
+    for _ in range(COUNTER_RETRIES):
+        if cache.add(key, delta, timeout=timeout):
+            return CounterHit(delta, created=True)
+        try:
+            return CounterHit(cache.incr(key, delta), created=False)
+        except ValueError:  # expired between add and incr: go round again
+            continue
+    raise RuntimeError(f"Could not add {delta} to the counter {key}")
+
+
+_collectors: ContextVar[tuple[set[str], ...]] = ContextVar("newsroom_shown", default=())
+PURGE_MARK_SECONDS = 7 * 24 * 3600  # longer than any copy lives; a lost mark only makes its copies miss
+
+
+def shows(*dependencies: str) -> None:
+    """Record that the page (and the shared block) being built shows these things."""
+    for collected in _collectors.get():
+        collected.update(dependencies)
+
+
+@contextmanager
+def collecting_shown() -> Iterator[set[str]]:
+    """Collect what is shown while building a page or a block (blocks nest inside pages)."""
+    collected: set[str] = set()
+    token = _collectors.set((*_collectors.get(), collected))
+    try:
+        yield collected
+    finally:
+        _collectors.reset(token)
+
+
+def _mark_key(dependency: str) -> str:
+    return f"purged:{dependency}"
+
+
+def purge(*dependencies: str) -> None:
+    """Every cached copy that shows one of `dependencies` is out of date from now on."""
+    now = time.time_ns()
+    cache.set_many({_mark_key(d): now for d in dependencies}, timeout=PURGE_MARK_SECONDS)
+
+
+def purge_on_commit(*dependencies: str) -> None:
+    # After commit: a page rendered meanwhile must not be kept with the old rows under the new marks.
+    transaction.on_commit(lambda: purge(*dependencies))
+
+
+def shown_versions(dependencies: set[str], *, started_ns: int) -> dict[str, int] | None:
+    """The purge marks to keep with a copy built since `started_ns`; None when one was purged meanwhile.
+
+    A copy rendered while a change committed may hold the old rows: it is not kept (the next request renders
+    again). `NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS` allows for web servers whose clocks differ a little.
+    """
+    keys = {_mark_key(d): d for d in dependencies}
+    found = cache.get_many(list(keys))
+    newest_allowed = started_ns - settings.NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS * 1_000_000
+    if any(mark > newest_allowed for mark in found.values()):
+        return None
+    # Never purged (or the mark was lost): start one. Negative, so never mistaken for a recent purge, and
+    # random, so a lost mark started again never matches copies kept under the old one.
+    missing = {key: -secrets.randbits(62) - 1 for key in keys if key not in found}
+    if missing:
+        added = add_many(missing, timeout=PURGE_MARK_SECONDS)
+        found |= {key: mark for key, mark in missing.items() if key in added}
+        if len(added) < len(missing):  # another request started some of them first: theirs count
+            found |= cache.get_many([key for key in missing if key not in added])
+    return {keys[key]: mark for key, mark in found.items()} if len(found) == len(keys) else None
+
+
+def still_current(versions: dict[str, int]) -> bool:
+    """True while nothing a copy shows was purged since it was built. One `get_many`."""
+    found = _get_many([_mark_key(d) for d in versions])
+    return all(found.get(_mark_key(d)) == mark for d, mark in versions.items())
+
+
+def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:
+    """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged.
+
+    What the block shows joins the page being built (`shows`), so the page is purged with it.
+    """
+    entry = _get(key)
+    now = time.time()
+    if entry is not None and still_current(entry["versions"]):
+        if now < entry["fresh_until"] or not rebuild_lock(key):
+            shows(*entry["versions"])
+            return entry["value"]
+        locked = True
+    else:
+        locked = False  # never built, or purged: nobody may keep serving it
+    started_ns = time.time_ns()
+    try:
+        with collecting_shown() as shown:
+            value = build()
+        versions = shown_versions(shown, started_ns=started_ns)
+        if versions is not None:
+            cache.set(
+                key,
+                {"value": value, "versions": versions, "fresh_until": now + timeout},
+                timeout * STALE_KEPT_FACTOR,
+            )
+    finally:
+        if locked:
+            rebuild_done(key)
+    shows(*shown)
+    return value
