@@ -186,6 +186,8 @@ class ArticleAdmin(admin.ModelAdmin):
             publishing.article_update(article=obj, by=request.user)
         else:
             publishing.article_create(article=obj, by=request.user)
+        if removed := getattr(form, "removed_markup", None):  # never dropped silently (articles/editor/removals.py)
+            self.message_user(request, "Body — removed: " + "; ".join(removed) + ".", messages.WARNING)
 
     # --- bulk actions: each article through its service, each change in its history ------------------
 

@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -205,15 +207,46 @@ NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# --- The body editor and embeds (articles/editor/) ----------------------------------------------------------------
+# Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
+NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
+# What the CSP's frame-src allows: the embeds' frame hosts, nothing else (a test keeps it equal to embeds.py's list).
+NEWSROOM_EMBED_FRAME_HOSTS = [
+    f"https://{host}"
+    for host in [
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "platform.twitter.com",
+        "www.instagram.com",
+        "embed.bsky.app",
+        *NEWSROOM_EMBED_MASTODON_HOSTS,
+        "datawrapper.dwcdn.net",
+        "flo.uri.sh",
+    ]
+]
+
+
+def _adds_no_markup(extension_config, shared_config) -> None:
+    """The PastedFrame editor extension carries iframes to the server for embeds.py; the allowlist gains nothing."""
+
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("editor/pasted-frame.js")], "extensions": {"PastedFrame": _adds_no_markup}},
+]
+# The one <style> element the editor (Tiptap) injects, allowed by its hash rather than 'unsafe-inline'
+# (django-prose-editor 0.28.0; tests/browser/test_editor_browser.py fails with the new hash on an upgrade).
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
 # Security. Every response carries a CSP; the few inline scripts use the per-request nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
+    "frame-src": NEWSROOM_EMBED_FRAME_HOSTS,  # embeds, only after a reader's click (articles/editor/embeds.py)
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

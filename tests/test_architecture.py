@@ -31,6 +31,7 @@ READ_MODULES = [
     "articles.templatetags.reader",
     "articles.engagement.ranking",
     "articles.engagement.voters",
+    "articles.templatetags.editor_embeds",
 ]
 REQUEST_LAYER = {
     "articles.views",
@@ -38,6 +39,7 @@ REQUEST_LAYER = {
     "articles.forms",
     "articles.page_cache",
     "articles.engagement.endpoints",
+    "articles.editor.forms",
 }
 
 
@@ -87,6 +89,7 @@ def test_the_rules_know_every_module():
         "articles.models", "articles.apps", "articles.urls", "articles.signals", "articles.sanitize",
         "articles.images", "articles.tasks", "articles.demo.words", "articles.demo.stories",
         "articles.demo.pictures",
+        "articles.editor.markup", "articles.editor.embeds", "articles.editor.removals",
     }  # fmt: skip
     modules = {
         ".".join(path.relative_to(ROOT).with_suffix("").parts)

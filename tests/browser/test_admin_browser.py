@@ -25,7 +25,8 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, tm
     page.locator("#id_title").press_sequentially("Lighthouse keeper retires")
     assert page.input_value("#id_slug") == "lighthouse-keeper-retires"  # prepopulated by the admin's script
     page.fill("#id_summary", "Forty years on the rocks.")
-    page.fill("#id_body", "<p>She climbed the stairs one last time.</p>")
+    page.locator(".field-body .ProseMirror[contenteditable=true]").click()  # the rich-text editor
+    page.keyboard.type("She climbed the stairs one last time.")
     page.set_input_files("#id_hero_image", str(image))
     page.fill("#id_hero_alt", "A white lighthouse")
     page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
