@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from articles import publishing
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
+from articles.media.admin import thumbnail  # also registers the media library's admin
 from articles.models import Article, Section, SlugRedirect, Vote
 from articles.publishing import can_publish
 
@@ -100,7 +101,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "hero", "social_image"]  # the image chooser: search, recent first, + to upload
     raw_id_fields = ["author"]
     readonly_fields = ["hero_preview", "reader_link", "vote_count", "view_count", "created_at", "updated_at"]
     actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick"]
@@ -108,7 +109,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_caption", "hero_credit"]}),
+        ("Hero image", {"fields": ["hero", "hero_preview"]}),
         ("Section and tags", {"fields": ["section", "tags"]}),
         ("Byline", {"fields": ["byline", "dateline", "author"]}),
         ("Publishing", {"fields": ["status", "published_at", "reader_link"]}),
@@ -132,9 +133,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def hero_preview(self, obj: Article) -> str:
-        if not obj.hero_image:
-            return "No image yet."
-        return format_html('<img src="{}" alt="{}" width="320">', obj.hero_image.url, obj.hero_alt)
+        return thumbnail(obj.hero)
 
     @admin.display(description="Reader link")
     def reader_link(self, obj: Article) -> str:

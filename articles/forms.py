@@ -1,7 +1,5 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
-from articles import images
 from articles.editor.forms import BodyField
 from articles.models import Article
 
@@ -23,10 +21,3 @@ class ArticleAdminForm(forms.ModelForm):
     def removed_markup(self) -> list[str]:
         """What the sanitiser removed from the submitted body, for the message after the save."""
         return self.fields["body"].removed
-
-    def clean_hero_image(self):
-        upload = self.cleaned_data.get("hero_image")
-        # Only a new upload needs checking; a stored image was checked when it came in.
-        if isinstance(upload, UploadedFile):
-            images.check_image(upload)
-        return upload
