@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.utils.html import format_html
 
 from articles import publishing
+from articles.editor.previews import search_result_preview, social_card_preview
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
 from articles.media.admin import thumbnail  # also registers the media library's admin
@@ -103,7 +104,16 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "hero", "social_image"]  # the image chooser: search, recent first, + to upload
     raw_id_fields = ["author"]
-    readonly_fields = ["hero_preview", "reader_link", "vote_count", "view_count", "created_at", "updated_at"]
+    readonly_fields = [
+        "hero_preview",
+        "search_preview",
+        "social_preview",
+        "reader_link",
+        "vote_count",
+        "view_count",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick"]
     save_on_top = True
     list_per_page = 50
@@ -111,6 +121,23 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("Hero image", {"fields": ["hero", "hero_preview"]}),
         ("Section and tags", {"fields": ["section", "tags"]}),
+        (
+            "Search and social",
+            {
+                "fields": [
+                    "meta_title",
+                    "meta_description",
+                    "search_preview",
+                    "social_title",
+                    "social_description",
+                    "social_image",
+                    "social_preview",
+                    "canonical_url",
+                    "noindex",
+                ],
+                "description": "All optional: empty fields use the headline, the summary and the hero image.",
+            },
+        ),
         ("Byline", {"fields": ["byline", "dateline", "author"]}),
         ("Publishing", {"fields": ["status", "published_at", "reader_link"]}),
         (
@@ -134,6 +161,14 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Preview")
     def hero_preview(self, obj: Article) -> str:
         return thumbnail(obj.hero)
+
+    @admin.display(description="In search results")
+    def search_preview(self, obj: Article) -> str:
+        return search_result_preview(obj)
+
+    @admin.display(description="In link previews")
+    def social_preview(self, obj: Article) -> str:
+        return social_card_preview(obj)
 
     @admin.display(description="Reader link")
     def reader_link(self, obj: Article) -> str:

@@ -53,7 +53,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary or item.title
+        return item.summary or item.meta_description or item.title
 
     def item_pubdate(self, item: Article):
         return item.published_at

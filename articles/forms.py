@@ -12,7 +12,12 @@ class ArticleAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 — the admin's fieldsets decide what is shown
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "meta_description": forms.Textarea(attrs={"rows": 2}),
+            "social_description": forms.Textarea(attrs={"rows": 2}),
         }
+
+    class Media:
+        js = ["editor/seo-preview.js"]  # the search-result and link previews follow the fields
 
     def clean_body(self) -> str:
         return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))

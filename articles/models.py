@@ -80,6 +80,10 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: status published and a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def indexable(self) -> "ArticleQuerySet":
+        """What sitemaps list: not hidden from search engines, and canonical here (not first published elsewhere)."""
+        return self.filter(noindex=False, canonical_url="")
+
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 

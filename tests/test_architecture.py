@@ -33,6 +33,7 @@ READ_MODULES = [
     "articles.engagement.ranking",
     "articles.engagement.voters",
     "articles.templatetags.editor_embeds",
+    "articles.editor.previews",
 ]
 REQUEST_LAYER = {
     "articles.views",

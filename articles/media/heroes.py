@@ -46,4 +46,3 @@ class HeroImageFields:
     def card_image(self) -> Image | None:
         """The picture of link previews: the social image, else the hero."""
         return self.social_image if self.social_image_id else self.hero if self.hero_id else None
-

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from articles.demo import stories
 from articles.models import Article
@@ -74,6 +75,11 @@ def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_remo
     assert page.locator(".body-stats").inner_text().endswith("words · 1 min read")
     words = int(page.locator(".body-stats").inner_text().split()[0])
     assert words >= 13
+    page.fill("#id_meta_description", "Ferries stopped and schools closed as the storm reached the harbour.")
+    search_preview = page.locator("[data-seo-preview=search]")
+    expect(search_preview.locator("[data-preview-text]").first).to_have_text("Storm reaches the harbour")
+    expect(search_preview).to_contain_text("Ferries stopped and schools closed")
+    expect(search_preview.locator("[data-description-length]")).to_contain_text("68 characters (short")
     page.select_option("#id_status", "published")
     page.click("#id_section + .select2 .select2-selection")
     page.fill(".select2-search__field", "Wor")
