@@ -112,3 +112,16 @@ def test_reader_page_uses_the_social_card_for_og_image(client, make_article):
     assert '<meta property="og:image:width" content="1200">' in html
     assert '<meta property="og:image:height" content="630">' in html
     assert 'alt="Harbour at dawn"' in html and Article.objects.get().hero.width == 2400
+
+
+def test_make_renditions_fills_in_what_migrated_images_lack():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    image = library_image(content=jpeg_bytes(1600, 900))  # inside the test transaction: nothing made yet
+    assert not default_storage.exists(renditions.social_card_name(image))
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Queued renditions for 1 library image(s)." in out.getvalue()
+    assert default_storage.exists(renditions.social_card_name(image))

@@ -72,6 +72,8 @@ def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_remo
     page.fill(".prose-editor-dialog input[name=href]", "https://example.org/warning")
     page.click(".prose-editor-dialog button[type=submit]")
     body.get_by_role("link", name="Read the warning").wait_for()
+    page.locator("#id_title").scroll_into_view_if_needed()
+    screenshot(page, "editor-toolbar", full_page=False)
     assert page.locator(".body-stats").inner_text().endswith("words · 1 min read")
     words = int(page.locator(".body-stats").inner_text().split()[0])
     assert words >= 13
@@ -84,7 +86,6 @@ def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_remo
     page.click("#id_section + .select2 .select2-selection")
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")
-    screenshot(page, "editor-toolbar", full_page=False)
     page.locator("input[name=_continue]").first.click()
 
     messages = page.locator(".messagelist").inner_text()

@@ -44,12 +44,13 @@ def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, section, 
     page.click("#id_hero + .select2 .select2-selection")  # the chooser: recent images first, then search
     expect(page.locator(".select2-results__option").first).to_have_text("Boats in the harbour at dawn")
     page.fill(".select2-search__field", "harbour")
+    expect(page.locator(".select2-results__option")).to_have_count(1)
+    screenshot(page, "media-chooser", full_page=False)
     page.click(".select2-results__option:has-text('Boats in the harbour at dawn')")
     page.click("#id_section + .select2 .select2-selection")
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")
     page.select_option("#id_status", "published")
-    screenshot(page, "media-chooser", full_page=False)
     page.locator("input[name=_save]").first.click()
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 
