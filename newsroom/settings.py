@@ -207,6 +207,9 @@ NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# Tags match whatever their case: "Harbour Barrier" typed by a writer is the existing "harbour barrier".
+TAGGIT_CASE_INSENSITIVE = True
+
 # --- The body editor and embeds (articles/editor/) ----------------------------------------------------------------
 # Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
 NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")

@@ -13,6 +13,7 @@ LONG_BY_NATURE = {"articles/demo/words.py"}  # word lists: data, not logic
 WRITE_MODULES = {
     "articles.publishing",
     "articles.media.services",
+    "articles.tags.merge",
     "articles.engagement.votes",
     "articles.engagement.view_counts",
     "articles.engagement.buckets",
@@ -44,6 +45,8 @@ REQUEST_LAYER = {
     "articles.editor.forms",
     "articles.media.admin",
     "articles.media.forms",
+    "articles.admin_lists",
+    "articles.tags.admin",
 }
 
 
