@@ -51,15 +51,18 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py create_dev_editor --port $(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file.
+# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file,
+# and a task worker (`manage.py db_worker`) making image renditions off the request.
 # A throwaway SECRET_KEY unless you set one; DATABASE_URL / REDIS_URL as in production.
 serve: $(BIN)/.installed-runtime
 	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
-		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
+		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 NEWSROOM_TASKS="$${NEWSROOM_TASKS:-database}" \
+		GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
 	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 && \
 	$(PY) manage.py seed_demo --if-empty -v0 && \
-	echo "Serving http://127.0.0.1:$(PORT)/ in production mode (Ctrl-C stops)" && \
+	{ $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; } && \
+	echo "Serving http://127.0.0.1:$(PORT)/ in production mode, with a task worker (Ctrl-C stops both)" && \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(BIN)/.installed-test node_modules/.installed

@@ -21,10 +21,10 @@ class ArticleMeta:
     social_description: str
     canonical_url: str
     noindex: bool
-    card_url: str  # absolute URL of the 1200x630 social card, or "" without a picture
+    card_url: str  # absolute URL of the 1200x630 social card (the original until it is made), "" without a picture
     card_alt: str
-    card_width: int = SOCIAL_CARD_SIZE[0]
-    card_height: int = SOCIAL_CARD_SIZE[1]
+    card_width: int | None = SOCIAL_CARD_SIZE[0]
+    card_height: int | None = SOCIAL_CARD_SIZE[1]
 
 
 def absolute_url(request, path: str) -> str:
@@ -42,6 +42,7 @@ def article_meta(request, article: Article, *, preview: bool = False) -> Article
     """Meta title/description, social title/description/card, canonical URL and noindex of an article page."""
     description = article.meta_description or article.summary or article.title
     card = article.card_image
+    card_width, card_height = card.social_card_size if card else (None, None)
     return ArticleMeta(
         title=article.meta_title or article.title,
         description=description,
@@ -51,6 +52,8 @@ def article_meta(request, article: Article, *, preview: bool = False) -> Article
         noindex=preview or article.noindex,
         card_url=absolute_url(request, card.social_card_url) if card else "",
         card_alt=card.alt if card else "",
+        card_width=card_width,
+        card_height=card_height,
     )
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
     "django_prose_editor",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -205,7 +206,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (image renditions): a database queue run by `manage.py db_worker` in production, inline in
+# the request in the embedded default (`make run` needs no worker). NEWSROOM_TASKS=immediate|database.
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS") or ("immediate" if DEBUG or not DATABASE_URL else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[NEWSROOM_TASKS]
+    }
+}
 
 # Tags match whatever their case: "Harbour Barrier" typed by a writer is the existing "harbour barrier".
 TAGGIT_CASE_INSENSITIVE = True

@@ -64,13 +64,21 @@ def image_form(*, content: bytes | None = None, name: str = "picture.png", **ove
     return data
 
 
-def library_image(*, content: bytes | None = None, name: str = "picture.jpg", by=None, **fields) -> Image:
-    """A library image uploaded through the service (re-encoded; renditions queued after commit)."""
+def library_image(
+    *, content: bytes | None = None, name: str = "picture.jpg", by=None, ready: bool = True, **fields
+) -> Image:
+    """A library image uploaded through the service (re-encoded). `ready`: its renditions made at once, as the
+    worker would after commit (a test's transaction never commits)."""
     from articles.media.services import image_create
+    from articles.media.tasks import make_image_renditions
 
     fields.setdefault("alt", "A picture")
     upload = SimpleUploadedFile(name, content or jpeg_bytes(640, 400), content_type="image/jpeg")
-    return image_create(image=Image(file=upload, **fields), by=by)
+    image = image_create(image=Image(file=upload, **fields), by=by)
+    if ready:
+        make_image_renditions.call(image.pk)
+        image.refresh_from_db()
+    return image
 
 
 def record_view(article: Article, *, now=None) -> None:

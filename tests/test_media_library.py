@@ -47,6 +47,10 @@ def test_an_upload_makes_a_1200x630_card_and_squares_around_the_focal_point(djan
             assert opened.size == (size, size)
 
 
+def renditions_queued(callbacks) -> list:
+    return [c for c in callbacks if "_queue_renditions" in c.__qualname__]
+
+
 def test_moving_the_focal_point_makes_new_crops_under_new_names(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         image = library_image(content=jpeg_bytes(1600, 900))
@@ -54,12 +58,12 @@ def test_moving_the_focal_point_makes_new_crops_under_new_names(django_capture_o
     image.focal_x = 0.9
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         image_update(image=image)
-    assert len(callbacks) == 1
+    assert len(renditions_queued(callbacks)) == 1
     assert image.social_card_url != old_card and default_storage.exists(renditions.social_card_name(image))
     image.caption = "Only the words changed."
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         image_update(image=image)
-    assert callbacks == []  # no new crops for new words
+    assert renditions_queued(callbacks) == []  # no new crops for new words (cached pages are dropped, though)
 
 
 def test_one_image_serves_many_articles_and_counts_its_uses(make_article):
@@ -119,7 +123,7 @@ def test_make_renditions_fills_in_what_migrated_images_lack():
 
     from django.core.management import call_command
 
-    image = library_image(content=jpeg_bytes(1600, 900))  # inside the test transaction: nothing made yet
+    image = library_image(content=jpeg_bytes(1600, 900), ready=False)  # as after the migration: nothing made yet
     assert not default_storage.exists(renditions.social_card_name(image))
     out = StringIO()
     call_command("make_renditions", stdout=out)

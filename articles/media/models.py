@@ -51,6 +51,9 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the renditions task once the files exist; until then pages use the original (never a broken srcset).
+    sizes_ready = models.BooleanField(default=False, editable=False)  # srcset widths of the current file
+    crops_ready = models.BooleanField(default=False, editable=False)  # card and squares at the current focal point
 
     objects = ImageQuerySet.as_manager()
 
@@ -75,15 +78,22 @@ class Image(models.Model):
 
     @property
     def srcset_webp(self) -> str:
-        return renditions.srcset(self, "webp")
+        """The WebP srcset, or "" until the renditions are made (the page then uses the original)."""
+        return renditions.srcset(self, "webp") if self.sizes_ready else ""
 
     @property
     def srcset_jpeg(self) -> str:
-        return renditions.srcset(self, "jpg")
+        return renditions.srcset(self, "jpg") if self.sizes_ready else ""
 
     @property
     def social_card_url(self) -> str:
-        return renditions.url(renditions.social_card_name(self))
+        """The 1200x630 card, or the original until the card at the current focal point is made."""
+        return renditions.url(renditions.social_card_name(self)) if self.crops_ready else self.file.url
+
+    @property
+    def social_card_size(self) -> tuple[int | None, int | None]:
+        return renditions.SOCIAL_CARD_SIZE if self.crops_ready else (self.width, self.height)
 
     def square_url(self, size: int = 320) -> str:
-        return renditions.url(renditions.square_name(self, size))
+        """A square thumbnail for widgets, or the original until the squares are made."""
+        return renditions.url(renditions.square_name(self, size)) if self.crops_ready else self.file.url

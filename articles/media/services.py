@@ -1,7 +1,8 @@
 """Writes on the media library: uploading an image and editing what it says or where its focal point is.
 
 An upload is checked by Pillow in the form (`articles.images.check_image`) and re-encoded here without any
-metadata; renditions are queued after commit whenever the file or the focal point changes.
+metadata; renditions are queued after commit whenever the file or the focal point changes. An edit, and
+renditions becoming ready, drop the cached reader pages (`newsroom.cache.content_changed_on_commit`).
 """
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db import transaction
 from articles import images
 from articles.media.models import Image
 from articles.media.tasks import make_image_renditions
+from newsroom.cache import content_changed_on_commit
 
 
 def _reencode_new_file(image: Image) -> bool:
@@ -44,8 +46,13 @@ def image_update(*, image: Image, by=None) -> Image:
     image.full_clean()
     before = Image.objects.filter(pk=image.pk).values("file", "focal_x", "focal_y").first() or {}
     new_file = _reencode_new_file(image)
-    image.save()
     moved = (before.get("focal_x"), before.get("focal_y")) != (image.focal_x, image.focal_y)
+    if new_file:
+        image.sizes_ready = False
+    if new_file or moved:
+        image.crops_ready = False  # pages use the original until the new crops exist
+    image.save()
     if new_file or moved:
         _queue_renditions(image)
+    content_changed_on_commit()  # reader pages show its alt text, caption, credit and crops
     return image

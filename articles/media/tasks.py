@@ -4,10 +4,21 @@ from django.tasks import task
 
 from articles.media import renditions
 from articles.media.models import Image
+from newsroom.cache import content_changed_on_commit
 
 
 @task
 def make_image_renditions(image_id: int) -> list[str]:
-    """Write a library image's renditions: srcset widths, the social card and the squares (focal-point crops)."""
+    """Write a library image's renditions (srcset widths, social card, squares), then mark them ready.
+
+    Marked only if the file and focal point are still those the renditions were made from: an edit made
+    meanwhile queued its own run, and pages keep using the original until that one is done.
+    """
     image = Image.objects.filter(pk=image_id).first()
-    return renditions.make_renditions(image) if image else []
+    if image is None:
+        return []
+    written = renditions.make_renditions(image)
+    same = {"file": image.file.name, "focal_x": image.focal_x, "focal_y": image.focal_y}
+    if Image.objects.filter(pk=image_id, **same).update(sizes_ready=True, crops_ready=True):
+        content_changed_on_commit()  # cached pages still show the original: let them pick up the renditions
+    return written

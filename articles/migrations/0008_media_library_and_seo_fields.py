@@ -116,6 +116,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sizes_ready", models.BooleanField(default=False, editable=False)),
+                ("crops_ready", models.BooleanField(default=False, editable=False)),
                 (
                     "uploaded_by",
                     models.ForeignKey(

@@ -29,8 +29,17 @@ def heroes_into_library(apps, schema_editor):
     for pk, name, width, height, alt, caption, credit, author_id, created_at in rows.iterator(chunk_size=BATCH):
         key = (name, alt, caption, credit)
         if key not in library:
+            # The srcset widths were made when the hero was uploaded; the card and squares are not made yet
+            # (`manage.py make_renditions`), so pages use the original for link previews until then.
             image = Image.objects.create(
-                file=name, width=width, height=height, alt=alt, caption=caption, credit=credit, uploaded_by_id=author_id
+                file=name,
+                width=width,
+                height=height,
+                alt=alt,
+                caption=caption,
+                credit=credit,
+                uploaded_by_id=author_id,
+                sizes_ready=True,
             )
             Image.objects.filter(pk=image.pk).update(uploaded_at=created_at)  # when it first came in
             library[key] = image.pk

@@ -132,6 +132,8 @@ class Command(BaseCommand):
                           "credit": HERO_CREDIT},
             )  # fmt: skip
             renditions += len(make_renditions(picture))  # idempotent: writes only missing renditions
+            LibraryImage.objects.filter(pk=picture.pk).update(sizes_ready=True, crops_ready=True)
+            picture.sizes_ready = picture.crops_ready = True
             stored.append(picture)
         self.report(
             f"Hero images: {created} created, {count - created} already there ({renditions} renditions written)."
