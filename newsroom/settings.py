@@ -186,8 +186,29 @@ MEDIA_URL = "/media/"
 # Django serves uploads itself only in development and `make serve`; in production the web server does.
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", default=DEBUG)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads: the local disk (MEDIA_ROOT) by default; NEWSROOM_MEDIA_STORAGE=s3 puts them in an S3-compatible bucket
+# through django-storages (credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+NEWSROOM_MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE") or "local"
+if NEWSROOM_MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, R2, Spaces, …
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN in front of the bucket
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Plain URLs, computed without a request and the same for every reader (pages are cached whole).
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+elif NEWSROOM_MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE must be 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

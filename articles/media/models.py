@@ -38,6 +38,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
+    # Kept so that feeds (enclosure length) never ask the store for it: no remote call while rendering.
+    file_size = models.PositiveIntegerField(null=True, editable=False)
     alt = models.CharField("alt text", max_length=250, help_text="Describes the image for readers who cannot see it.")
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(max_length=150, blank=True, help_text='e.g. "Photo: Jane Doe/AP".')

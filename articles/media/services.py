@@ -18,8 +18,10 @@ def _reencode_new_file(image: Image) -> bool:
     upload = image.file
     if not upload or upload._committed:
         return False
-    name, content, _, _ = images.reencode(upload.file, upload.name)
+    name, content, width, height = images.reencode(upload.file, upload.name)
     upload.save(name, content, save=False)
+    # From the re-encoding, not read back from the store (with S3 that would be a download).
+    image.width, image.height, image.file_size = width, height, content.size
     return True
 
 

@@ -116,6 +116,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("file_size", models.PositiveIntegerField(editable=False, null=True)),
                 ("sizes_ready", models.BooleanField(default=False, editable=False)),
                 ("crops_ready", models.BooleanField(default=False, editable=False)),
                 (

@@ -129,7 +129,7 @@ class Command(BaseCommand):
             picture, _ = LibraryImage.objects.get_or_create(
                 file=name,
                 defaults={"width": width, "height": height, "alt": generated.alt, "caption": generated.caption,
-                          "credit": HERO_CREDIT},
+                          "credit": HERO_CREDIT, "file_size": default_storage.size(name)},
             )  # fmt: skip
             renditions += len(make_renditions(picture))  # idempotent: writes only missing renditions
             LibraryImage.objects.filter(pk=picture.pk).update(sizes_ready=True, crops_ready=True)
