@@ -20,7 +20,7 @@ help:
 	@echo "make serve  - production mode locally: collectstatic, migrate, gunicorn (deploy/gunicorn.conf.py)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - seed a throwaway database, serve it with gunicorn, write bench/results.{json,md}"
-	@echo "make screenshots - refresh docs/screenshots/article-{desktop,phone}.png with headless Chromium"
+	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser) with headless Chromium"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -73,6 +73,11 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	mkdir -p docs/screenshots
 	cp tests/artifacts/readme-article-desktop.png docs/screenshots/article-desktop.png
 	cp tests/artifacts/readme-article-phone.png docs/screenshots/article-phone.png
+	CI=true $(PY) -m pytest tests/browser/test_editor_browser.py tests/browser/test_media_browser.py tests/browser/test_lists_browser.py
+	cp tests/artifacts/editor-toolbar.png docs/screenshots/admin-editor.png
+	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
+	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
+	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
