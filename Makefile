@@ -20,7 +20,7 @@ help:
 	@echo "make serve  - production mode locally: collectstatic, migrate, gunicorn (deploy/gunicorn.conf.py)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - seed a throwaway database, serve it with gunicorn, write bench/results.{json,md}"
-	@echo "make screenshots - refresh docs/screenshots/article-{desktop,phone}.png with headless Chromium"
+	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser) with headless Chromium"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -51,15 +51,18 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py create_dev_editor --port $(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file.
+# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file,
+# and a task worker (`manage.py db_worker`) making image renditions off the request.
 # A throwaway SECRET_KEY unless you set one; DATABASE_URL / REDIS_URL as in production.
 serve: $(BIN)/.installed-runtime
 	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
-		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
+		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 NEWSROOM_TASKS="$${NEWSROOM_TASKS:-database}" \
+		GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
 	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 && \
 	$(PY) manage.py seed_demo --if-empty -v0 && \
-	echo "Serving http://127.0.0.1:$(PORT)/ in production mode (Ctrl-C stops)" && \
+	{ $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; } && \
+	echo "Serving http://127.0.0.1:$(PORT)/ in production mode, with a task worker (Ctrl-C stops both)" && \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(BIN)/.installed-test node_modules/.installed
@@ -70,6 +73,11 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	mkdir -p docs/screenshots
 	cp tests/artifacts/readme-article-desktop.png docs/screenshots/article-desktop.png
 	cp tests/artifacts/readme-article-phone.png docs/screenshots/article-phone.png
+	CI=true $(PY) -m pytest tests/browser/test_editor_browser.py tests/browser/test_media_browser.py tests/browser/test_lists_browser.py
+	cp tests/artifacts/editor-toolbar.png docs/screenshots/admin-editor.png
+	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
+	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
+	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

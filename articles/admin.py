@@ -7,11 +7,14 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.html import format_html
 
-from articles import publishing
+from articles import admin_lists, publishing
+from articles.editor.previews import search_result_preview, social_card_preview
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
+from articles.media.admin import thumbnail  # also registers the media library's admin
 from articles.models import Article, Section, SlugRedirect, Vote
 from articles.publishing import can_publish
+from articles.tags import admin as tags_admin  # noqa: F401 — registers the tag list with usage counts
 
 
 def bulk_action(description: str, service, *, only: Q, logged: str, done: str, **options):
@@ -83,41 +86,75 @@ class PublicationStatusFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    # Title and author first: at 1280 px with the admin's sidebars, both stay on screen.
     list_display = [
         "title",
+        "author",
         "section",
         "publication_status",
         "published_at",
-        "vote_count",
-        "view_count",
         "is_editors_pick",
-        "author",
+        "editors_pick_order",
+        "votes_and_views",
     ]
     list_display_links = ["title"]
-    list_filter = [PublicationStatusFilter, "status", "section", "tags", "author", "published_at", "is_editors_pick"]
+    list_editable = ["editors_pick_order"]  # editors' picks ordered from the list (editors only: see below)
+    # One status filter; tags and authors are typed (with suggestions), not 55-line lists.
+    list_filter = [
+        PublicationStatusFilter,
+        "section",
+        admin_lists.TagFilter,
+        admin_lists.AuthorFilter,
+        "published_at",
+        "is_editors_pick",
+    ]
+    action_form = admin_lists.TagActionForm
     list_select_related = ["section", "author"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "hero", "social_image"]  # the image chooser: search, recent first, + to upload
     raw_id_fields = ["author"]
-    readonly_fields = ["hero_preview", "reader_link", "vote_count", "view_count", "created_at", "updated_at"]
-    actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick"]
+    readonly_fields = [
+        "hero_preview",
+        "search_preview",
+        "social_preview",
+        "reader_link",
+        "vote_count",
+        "view_count",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick", "add_tags", "remove_tags"]
     save_on_top = True
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_caption", "hero_credit"]}),
+        ("Hero image", {"fields": ["hero", "hero_preview"]}),
         ("Section and tags", {"fields": ["section", "tags"]}),
+        (
+            "Search and social",
+            {
+                "fields": [
+                    "meta_title",
+                    "meta_description",
+                    "search_preview",
+                    "social_title",
+                    "social_description",
+                    "social_image",
+                    "social_preview",
+                    "canonical_url",
+                    "noindex",
+                ],
+                "description": "All optional: empty fields use the headline, the summary and the hero image.",
+            },
+        ),
         ("Byline", {"fields": ["byline", "dateline", "author"]}),
         ("Publishing", {"fields": ["status", "published_at", "reader_link"]}),
         (
             "Placement",
-            {
-                "fields": ["is_editors_pick", "editors_pick_order", "exclude_from_ranking", "ranking_pinned_until"],
-                "classes": ["collapse"],
-            },
+            {"fields": ["is_editors_pick", "editors_pick_order", "exclude_from_ranking", "ranking_pinned_until"]},
         ),
         ("Counters", {"fields": ["vote_count", "view_count", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -130,11 +167,21 @@ class ArticleAdmin(admin.ModelAdmin):
             return "Live"
         return "Scheduled" if obj.is_scheduled else "Draft"
 
+    @admin.display(description="Votes / views", ordering="-view_count")
+    def votes_and_views(self, obj: Article) -> str:
+        return f"{obj.vote_count:,} / {obj.view_count:,}"
+
     @admin.display(description="Preview")
     def hero_preview(self, obj: Article) -> str:
-        if not obj.hero_image:
-            return "No image yet."
-        return format_html('<img src="{}" alt="{}" width="320">', obj.hero_image.url, obj.hero_alt)
+        return thumbnail(obj.hero)
+
+    @admin.display(description="In search results")
+    def search_preview(self, obj: Article) -> str:
+        return search_result_preview(obj)
+
+    @admin.display(description="In link previews")
+    def social_preview(self, obj: Article) -> str:
+        return social_card_preview(obj)
 
     @admin.display(description="Reader link")
     def reader_link(self, obj: Article) -> str:
@@ -186,6 +233,8 @@ class ArticleAdmin(admin.ModelAdmin):
             publishing.article_update(article=obj, by=request.user)
         else:
             publishing.article_create(article=obj, by=request.user)
+        if removed := getattr(form, "removed_markup", None):  # never dropped silently (articles/editor/removals.py)
+            self.message_user(request, "Body — removed: " + "; ".join(removed) + ".", messages.WARNING)
 
     # --- bulk actions: each article through its service, each change in its history ------------------
 
@@ -205,6 +254,14 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     mark_editors_pick = editors_pick_action(picked=True)
     unmark_editors_pick = editors_pick_action(picked=False)
+    add_tags = admin_lists.add_tags
+    remove_tags = admin_lists.remove_tags
+
+    class Media:
+        css = {"all": ["desk/article-list.css"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        return admin_lists.pick_order_form(super().get_changelist_form(request, **kwargs), request)
 
 
 @admin.register(SlugRedirect)

@@ -1,22 +1,28 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
-from articles import images
+from articles.editor.forms import BodyField
 from articles.models import Article
 
 
 class ArticleAdminForm(forms.ModelForm):
+    body = BodyField(label="Body")
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 — the admin's fieldsets decide what is shown
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 24}),
+            "meta_description": forms.Textarea(attrs={"rows": 2}),
+            "social_description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean_hero_image(self):
-        upload = self.cleaned_data.get("hero_image")
-        # Only a new upload needs checking; a stored image was checked when it came in.
-        if isinstance(upload, UploadedFile):
-            images.check_image(upload)
-        return upload
+    class Media:
+        js = ["editor/seo-preview.js"]  # the search-result and link previews follow the fields
+
+    def clean_body(self) -> str:
+        return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))
+
+    @property
+    def removed_markup(self) -> list[str]:
+        """What the sanitiser removed from the submitted body, for the message after the save."""
+        return self.fields["body"].removed

@@ -43,4 +43,4 @@ def next_publication_time():
 
 def news_sitemap_articles(*, hours: int = 48, limit: int = 1000):
     since = timezone.now() - timedelta(hours=hours)
-    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:limit]
+    return Article.objects.published().indexable().filter(published_at__gte=since).order_by("-published_at")[:limit]

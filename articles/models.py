@@ -10,9 +10,12 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles import images
+from articles.media.heroes import HeroImageFields
+from articles.media.models import Image
 from articles.sanitize import sanitize_html
 from newsroom.cached_reverse import cached_reverse
+
+__all__ = ["Article", "Image", "PopularityBucket", "Section", "SlugRedirect", "TaggedArticle", "Vote"]
 
 
 class Section(models.Model):
@@ -71,12 +74,16 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
-        """What lists and widgets show: the section alongside, and never the (large) body."""
-        return self.select_related("section").defer("body")
+        """What lists and widgets show: the section and hero image alongside, and never the (large) body."""
+        return self.select_related("section", "hero").defer("body")
 
     def published(self) -> "ArticleQuerySet":
         """What readers may see: status published and a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def indexable(self) -> "ArticleQuerySet":
+        """What sitemaps list: not hidden from search engines, and canonical here (not first published elsewhere)."""
+        return self.filter(noindex=False, canonical_url="")
 
     def scheduled(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -98,7 +105,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_document")
 
 
-class Article(models.Model):
+class Article(HeroImageFields, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -111,20 +118,47 @@ class Article(models.Model):
         max_length=500, blank=True, help_text="One or two sentences for listings, feeds and search engines."
     )
     body = models.TextField(help_text="Article text. Scripts and unsafe markup are removed on save.")
-    hero_image = models.ImageField(
-        upload_to="heroes/%Y/%m/",
+    hero = models.ForeignKey(
+        "articles.Image",
+        null=True,
         blank=True,
-        width_field="hero_width",
-        height_field="hero_height",
-        help_text="JPEG, PNG, WebP or GIF. Re-encoded on upload; location data is removed.",
+        on_delete=models.PROTECT,
+        related_name="hero_of",
+        verbose_name="hero image",
+        help_text="From the media library: search, pick a recent one, or upload a new one with +.",
     )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_alt = models.CharField(
-        "alt text", max_length=250, blank=True, help_text="Describes the image for readers who cannot see it."
+    social_image = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="social_image_of",
+        help_text="Link previews: a 1200x630 card cut around its focal point. Empty: the hero image.",
     )
-    hero_caption = models.CharField("caption", max_length=300, blank=True)
-    hero_credit = models.CharField("credit", max_length=150, blank=True, help_text='e.g. "Photo: Jane Doe/AP".')
+    # Search and social: each empty by default, meaning "use the article's own" (articles/seo.py).
+    meta_title = models.CharField(
+        max_length=70, blank=True, help_text="The title in search results (about 60 characters). Empty: the headline."
+    )
+    meta_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The text under the title in search results (120-160 characters). Empty: the summary.",
+    )
+    social_title = models.CharField(
+        max_length=120, blank=True, help_text="The title of link previews on social sites. Empty: the headline."
+    )
+    social_description = models.CharField(
+        max_length=300, blank=True, help_text="The text of link previews. Empty: the meta description or summary."
+    )
+    canonical_url = models.URLField(
+        "canonical URL",
+        max_length=500,
+        blank=True,
+        help_text="Only when this story first appeared elsewhere: that address. Empty: this article's own.",
+    )
+    noindex = models.BooleanField(
+        "hide from search engines", default=False, help_text="Ask search engines not to list this article."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -222,19 +256,9 @@ class Article(models.Model):
             return False
         return (self.updated_at - max(self.published_at, self.created_at)).total_seconds() > 60
 
-    @property
-    def hero_srcset_webp(self) -> str:
-        return images.srcset(self.hero_image.name, self.hero_width, "webp") if self.hero_image else ""
-
-    @property
-    def hero_srcset_jpeg(self) -> str:
-        return images.srcset(self.hero_image.name, self.hero_width, "jpg") if self.hero_image else ""
-
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()  # "publish" with no time means now
-        if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
 
 
 class SlugRedirect(models.Model):

@@ -1,9 +1,9 @@
 """Writes on articles: creating, editing, publishing, scheduling, unpublishing and placing them.
 
 The admin (form saves and bulk actions), commands and tests all write through these services, so every path
-gets the same stamps and side effects: the publish time, the hero image re-encoded without metadata, the old
-slug kept as a redirect, renditions queued after commit. `Article.save()` itself only sanitises the body (the
-last line of defence); cached pages forget the old article through `articles.signals`.
+gets the same stamps and side effects: the publish time and the old slug kept as a redirect. Pictures are
+library images, uploaded through `articles.media.services`. `Article.save()` itself only sanitises the body
+(the last line of defence); cached pages forget the old article through `articles.signals`.
 """
 
 import datetime
@@ -12,25 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import images
 from articles.models import Article, SlugRedirect
-from articles.tasks import make_hero_renditions
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
 def can_publish(user) -> bool:
     return user is not None and user.has_perm(PUBLISH_PERMISSION)
-
-
-def _prepare_hero(article: Article) -> str | None:
-    """Re-encode a newly uploaded hero image (EXIF orientation applied, all metadata dropped); its new name."""
-    hero = article.hero_image
-    if not hero or hero._committed:
-        return None
-    name, content, _, _ = images.reencode(hero.file, hero.name)
-    hero.save(name, content, save=False)
-    return hero.name
 
 
 def _keep_old_slug(article: Article) -> None:
@@ -51,11 +39,8 @@ def _article_save(article: Article, *, by=None) -> Article:
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()  # "publish" with no time means now
     article.full_clean()
-    new_hero = _prepare_hero(article)
     _keep_old_slug(article)
     article.save()
-    if new_hero:
-        transaction.on_commit(lambda: make_hero_renditions.enqueue(new_hero))
     return article
 
 

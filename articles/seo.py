@@ -1,9 +1,30 @@
 """What search engines and link previews read: absolute URLs, canonical links, noindex, NewsArticle JSON-LD."""
 
+from dataclasses import dataclass
+
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import Page
 
+from articles.media.renditions import SOCIAL_CARD_SIZE
 from articles.models import Article
+
+META_DESCRIPTION_LENGTH = (120, 160)  # what search engines show in full; the admin's length hint
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What an article page's head says, with the editor's overrides applied and the defaults filled in."""
+
+    title: str
+    description: str
+    social_title: str
+    social_description: str
+    canonical_url: str
+    noindex: bool
+    card_url: str  # absolute URL of the 1200x630 social card (the original until it is made), "" without a picture
+    card_alt: str
+    card_width: int | None = SOCIAL_CARD_SIZE[0]
+    card_height: int | None = SOCIAL_CARD_SIZE[1]
 
 
 def absolute_url(request, path: str) -> str:
@@ -17,6 +38,25 @@ def listing_seo(request, page: Page) -> dict:
     return {"canonical_url": absolute_url(request, path), "noindex": "page" in request.GET}
 
 
+def article_meta(request, article: Article, *, preview: bool = False) -> ArticleMeta:
+    """Meta title/description, social title/description/card, canonical URL and noindex of an article page."""
+    description = article.meta_description or article.summary or article.title
+    card = article.card_image
+    card_width, card_height = card.social_card_size if card else (None, None)
+    return ArticleMeta(
+        title=article.meta_title or article.title,
+        description=description,
+        social_title=article.social_title or article.title,
+        social_description=article.social_description or description,
+        canonical_url=article.canonical_url or absolute_url(request, article.get_absolute_url()),
+        noindex=preview or article.noindex,
+        card_url=absolute_url(request, card.social_card_url) if card else "",
+        card_alt=card.alt if card else "",
+        card_width=card_width,
+        card_height=card_height,
+    )
+
+
 def _author(article: Article, site) -> dict:
     name = article.byline.strip().removeprefix("By ").removeprefix("by ").strip()
     return {"@type": "Person", "name": name} if name else {"@type": "Organization", "name": site.name}
@@ -24,18 +64,21 @@ def _author(article: Article, site) -> dict:
 
 def article_json_ld(request, site, article: Article) -> dict:
     """schema.org NewsArticle for an article page."""
+    meta = article_meta(request, article)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
-        "description": article.summary,
-        "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
+        "description": meta.description,
+        "mainEntityOfPage": meta.canonical_url,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
         "author": [_author(article, site)],
         "publisher": {"@type": "Organization", "name": site.name, "url": absolute_url(request, "/")},
         "articleSection": article.section.name,
     }
-    if article.hero_image:
-        data["image"] = [absolute_url(request, article.hero_image.url)]
+    if article.hero_id:
+        data["image"] = [absolute_url(request, article.hero.file.url)]
+    if meta.card_url:
+        data.setdefault("image", []).append(meta.card_url)
     return data

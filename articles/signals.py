@@ -1,16 +1,20 @@
 """Cached pages forget changed content: which change purges which cached copies.
 
 The one side effect wired to model signals, so that every path that writes an article, its tags, a tag's
-name, a section or the site's name (services, admin, taggit, the shell) triggers it. Each purge names what
-changed (`newsroom.cache.shows_*`), never "everything": editing one story drops its page, the lists it is
-on (its sections and their parents, its tags, home, latest, feeds, sitemaps) and any page whose blocks show
-it — and no other article's page. All purges run after commit. Connected in `ArticlesConfig.ready()`.
+name, a library image, a section or the site's name (services, admin, taggit, the shell) triggers it.
+Each purge names what changed (`newsroom.cache.shows_*`), never "everything": editing one story drops its
+page, the lists it is on (its sections and their parents, its tags, home, latest, feeds, sitemaps) and any
+page whose blocks show it — and no other article's page. All purges run after commit. Connected in
+`ArticlesConfig.ready()`.
 """
 
 from django.contrib.sites.models import Site
+from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 
+from articles.media.models import Image
 from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
@@ -22,7 +26,7 @@ from newsroom.cache import (
     shows_tag_list,
     site_changed_on_commit,
 )
-from newsroom.cache_entries import purge_on_commit
+from newsroom.cache_entries import purge, purge_on_commit
 
 
 def article_changed(sender, instance: Article, **kwargs) -> None:
@@ -43,12 +47,27 @@ def tag_changed(sender, instance: Tag, **kwargs) -> None:
     purge_on_commit(shows_tag(instance.pk), shows_tag_list(instance.pk))
 
 
+def image_shown_on_commit(image_id: int) -> None:
+    """The pages of the articles that show a library image (as hero or social card) are out of date: its alt
+    text, caption, credit, crops or renditions changed."""
+
+    def purge_pages() -> None:
+        shown_by = Article.objects.filter(Q(hero_id=image_id) | Q(social_image_id=image_id))
+        purge(*(shows_article(pk) for pk in shown_by.values_list("pk", flat=True)))
+
+    transaction.on_commit(purge_pages)
+
+
+def image_changed(sender, instance: Image, **kwargs) -> None:
+    image_shown_on_commit(instance.pk)
+
+
 def site_changed(sender, **kwargs) -> None:
     site_changed_on_commit()
 
 
 def connect() -> None:
-    receivers = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed}
+    receivers = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed, Image: image_changed}
     receivers |= {Section: site_changed, Site: site_changed}
     for signal in (post_save, post_delete):
         for model, receiver in receivers.items():

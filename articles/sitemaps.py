@@ -53,7 +53,8 @@ class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at").order_by("-published_at", "-id")
+        published = Article.objects.published().indexable()
+        return published.only("slug", "published_at", "updated_at").order_by("-published_at", "-id")
 
     def lastmod(self, item: Article):
         return max(item.updated_at, item.published_at)

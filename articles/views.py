@@ -19,7 +19,7 @@ from articles import search as site_search
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
-from articles.seo import absolute_url, listing_seo
+from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import site_blocks
 from newsroom.cache import (
     FRONT,
@@ -76,7 +76,7 @@ def home(request):
 @require_safe
 @public_cache
 def article_detail(request, slug: str):
-    article = Article.objects.published().select_related("section").filter(slug=slug).first()
+    article = Article.objects.published().select_related("section", "hero", "social_image").filter(slug=slug).first()
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).first()
         if moved is None:
@@ -89,7 +89,7 @@ def article_detail(request, slug: str):
 @staff_member_required
 def article_preview(request, pk: int):
     """Staff see drafts and scheduled articles as readers will; never cached, never indexed."""
-    article = get_object_or_404(Article.objects.select_related("section"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("section", "hero", "social_image"), pk=pk)
     response = _render_article(request, article, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -117,8 +117,9 @@ def _render_article(request, article: Article, *, preview: bool):
         "preview": preview,
         "related": related_list,
         "blocks": blocks,
-        "canonical_url": absolute_url(request, article.get_absolute_url()),
-        "noindex": preview,
+        "meta": (meta := article_meta(request, article, preview=preview)),
+        "canonical_url": meta.canonical_url,
+        "noindex": meta.noindex,
         "page_section_id": article.section_id,
         # Signed-in readers get pages of their own (never cached): their vote, and a token for the form.
         "personal": reader is not None,

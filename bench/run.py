@@ -137,7 +137,7 @@ def probe() -> dict:
     from articles.models import Article
     from bench.first_view import measure
 
-    article = Article.objects.published().exclude(hero_image="").select_related("section").first()
+    article = Article.objects.published().exclude(hero=None).select_related("section").first()
     voted = Article.objects.published().order_by("published_at").first()
     tag = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n").first()
     section = article.section

@@ -12,29 +12,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 from newsroom.cached_reverse import tag_url
+from newsroom.env import env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
-
-
-def env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name) or default)
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -73,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
+    "django_prose_editor",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -185,8 +170,29 @@ MEDIA_URL = "/media/"
 # Django serves uploads itself only in development and `make serve`; in production the web server does.
 NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", default=DEBUG)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads: the local disk (MEDIA_ROOT) by default; NEWSROOM_MEDIA_STORAGE=s3 puts them in an S3-compatible bucket
+# through django-storages (credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+NEWSROOM_MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE") or "local"
+if NEWSROOM_MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, R2, Spaces, …
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN in front of the bucket
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Plain URLs, computed without a request and the same for every reader (pages are cached whole).
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+elif NEWSROOM_MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE must be 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -210,17 +216,61 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (image renditions): a database queue run by `manage.py db_worker` in production, inline in
+# the request in the embedded default (`make run` needs no worker). NEWSROOM_TASKS=immediate|database.
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS") or ("immediate" if DEBUG or not DATABASE_URL else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[NEWSROOM_TASKS]
+    }
+}
+
+# Tags match whatever their case: "Harbour Barrier" typed by a writer is the existing "harbour barrier".
+TAGGIT_CASE_INSENSITIVE = True
+
+# --- The body editor and embeds (articles/editor/) ----------------------------------------------------------------
+# Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
+NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
+# What the CSP's frame-src allows: the embeds' frame hosts, nothing else (a test keeps it equal to embeds.py's list).
+NEWSROOM_EMBED_FRAME_HOSTS = [
+    f"https://{host}"
+    for host in [
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "platform.twitter.com",
+        "www.instagram.com",
+        "embed.bsky.app",
+        *NEWSROOM_EMBED_MASTODON_HOSTS,
+        "datawrapper.dwcdn.net",
+        "flo.uri.sh",
+    ]
+]
+
+
+def _adds_no_markup(extension_config, shared_config) -> None:
+    """The PastedFrame editor extension carries iframes to the server for embeds.py; the allowlist gains nothing."""
+
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("editor/pasted-frame.js")], "extensions": {"PastedFrame": _adds_no_markup}},
+]
+# The one <style> element the editor (Tiptap) injects, allowed by its hash rather than 'unsafe-inline'
+# (django-prose-editor 0.28.0; tests/browser/test_editor_browser.py fails with the new hash on an upgrade).
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 # Security. Every response carries a CSP; the few inline scripts use the per-request nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
+    "frame-src": NEWSROOM_EMBED_FRAME_HOSTS,  # embeds, only after a reader's click (articles/editor/embeds.py)
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -9,24 +9,25 @@ from uuid import uuid4
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image as PillowImage
+from PIL import ImageDraw
 
 from articles.engagement import view_counts, votes
 from articles.engagement.buckets import view_counts_record
 from articles.engagement.reconcile import counts_reconcile
-from articles.models import Article, Section
+from articles.models import Article, Image, Section
 from articles.publishing import article_create, article_publish
 
 
 def png_bytes(width: int = 64, height: int = 48, color=(200, 30, 30)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    PillowImage.new("RGB", (width, height), color).save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def jpeg_bytes(width: int = 64, height: int = 48, exif: bytes | None = None) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 120, 200)).save(buffer, "JPEG", **({"exif": exif} if exif else {}))
+    PillowImage.new("RGB", (width, height), (20, 120, 200)).save(buffer, "JPEG", **({"exif": exif} if exif else {}))
     return buffer.getvalue()
 
 
@@ -36,9 +37,6 @@ def article_form(section, **overrides) -> dict:
         "slug": "harbour-reopens-after-storm",
         "summary": "Ships return to the bay.",
         "body": "<p>The harbour reopened on Tuesday.</p>",
-        "hero_alt": "",
-        "hero_caption": "",
-        "hero_credit": "",
         "section": section.pk,
         "tags": "weather, shipping",
         "byline": "By Test Writer",
@@ -50,6 +48,37 @@ def article_form(section, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def image_form(*, content: bytes | None = None, name: str = "picture.png", **overrides) -> dict:
+    """What the media library's upload form posts."""
+    data = {
+        "file": SimpleUploadedFile(name, content or png_bytes(640, 400), content_type="image/png"),
+        "alt": "A picture",
+        "caption": "",
+        "credit": "",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+    }
+    data.update(overrides)
+    return data
+
+
+def library_image(
+    *, content: bytes | None = None, name: str = "picture.jpg", by=None, ready: bool = True, **fields
+) -> Image:
+    """A library image uploaded through the service (re-encoded). `ready`: its renditions made at once, as the
+    worker would after commit (a test's transaction never commits)."""
+    from articles.media.services import image_create
+    from articles.media.tasks import make_image_renditions
+
+    fields.setdefault("alt", "A picture")
+    upload = SimpleUploadedFile(name, content or jpeg_bytes(640, 400), content_type="image/jpeg")
+    image = image_create(image=Image(file=upload, **fields), by=by)
+    if ready:
+        make_image_renditions.call(image.pk)
+        image.refresh_from_db()
+    return image
 
 
 def record_view(article: Article, *, now=None) -> None:
@@ -76,7 +105,7 @@ def record_votes(article: Article, count: int, *, prefix: str = "reader", at=Non
 
 def landscape_jpeg(width: int, height: int) -> bytes:
     """A made-up stormy landscape (sky gradient, hills, sea), so screenshots look like a news page."""
-    image = Image.new("RGB", (width, height))
+    image = PillowImage.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / height
@@ -147,11 +176,12 @@ def add_stories(room: Newsroom, *, count: int, tags_per_article: int = 4, hero: 
             "dateline": "SEOUL, South Korea",
         }
         if hero and n == 0:
-            fields.update(
-                hero_image=SimpleUploadedFile("lead.jpg", landscape_jpeg(1280, 720), content_type="image/jpeg"),
-                hero_alt="A street in the rain",
-                hero_caption="Rain in the city.",
-                hero_credit="Photo: Test",
+            fields["hero"] = library_image(
+                content=landscape_jpeg(1280, 720),
+                name="lead.jpg",
+                alt="A street in the rain",
+                caption="Rain in the city.",
+                credit="Photo: Test",
             )
         article = article_create(article=Article(**fields))
         article.tags.add(*{TAG_NAMES[(n + k) % 12] for k in range(tags_per_article)})

@@ -39,7 +39,7 @@ def test_site_rss_feed_lists_newest_published_with_summary_and_hero_enclosure(cl
     assert lead.findtext("link") == f"http://news.example.com{room.articles[0].get_absolute_url()}"
     assert lead.findtext("description") == "Summary of story 00."
     enclosure = lead.find("enclosure")
-    assert enclosure.get("url").startswith("http://news.example.com/media/heroes/")
+    assert enclosure.get("url").startswith("http://news.example.com/media/library/")
     assert enclosure.get("type") == "image/jpeg" and int(enclosure.get("length")) > 0
     assert items[1].find("enclosure") is None
     assert {c.text for c in lead.findall("category")} >= {"World", "topic-0"}

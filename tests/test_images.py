@@ -1,4 +1,4 @@
-"""Hero image uploads: checked by Pillow before storing, re-encoded without EXIF, resized renditions."""
+"""Media library uploads: checked by Pillow before storing, re-encoded without EXIF, resized renditions."""
 
 import io
 from pathlib import Path
@@ -12,7 +12,10 @@ from PIL import Image
 
 from articles.images import rendition_name
 from articles.models import Article
-from tests.builders import article_form, jpeg_bytes, png_bytes
+from articles.models import Image as LibraryImage
+from tests.builders import article_form, image_form, jpeg_bytes, png_bytes
+
+ADD_IMAGE_URL = "/admin/articles/image/add/"
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +42,8 @@ def bilevel_png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload(editor_client, section, content: bytes, name: str, **overrides):
-    image = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    data = article_form(section, hero_image=image, hero_alt="A picture", **overrides)
-    return editor_client.post("/admin/articles/article/add/", data)
+def upload(editor_client, content: bytes, name: str, **overrides):
+    return editor_client.post(ADD_IMAGE_URL, image_form(content=content, name=name, **overrides))
 
 
 def stored_files() -> set[Path]:
@@ -59,36 +60,44 @@ def stored_files() -> set[Path]:
     ],
     ids=["not-an-image", "truncated", "over-pixel-limit", "decompression-bomb"],
 )
-def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, section, content, name, message):
+def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, content, name, message):
     stored_before = stored_files()
 
-    response = upload(editor_client, section, content, name)
+    response = upload(editor_client, content, name)
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Article.objects.exists()
+    assert not LibraryImage.objects.exists()
     assert stored_files() == stored_before
 
 
-def test_bad_upload_on_an_existing_article_keeps_what_was_stored(editor_client, section):
-    upload(editor_client, section, png_bytes(640, 400), "first.png")
-    article = Article.objects.get()
-    original_name = article.hero_image.name
+def test_image_without_alt_text_is_a_form_error(editor_client):
+    response = upload(editor_client, png_bytes(), "harbour.png", alt="")
+    assert response.status_code == 200
+    assert not LibraryImage.objects.exists()
 
-    data = article_form(section, hero_image=SimpleUploadedFile("x.jpg", b"garbage"), hero_alt="A picture")
-    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+def test_bad_upload_on_an_existing_image_keeps_what_was_stored(editor_client):
+    upload(editor_client, png_bytes(640, 400), "first.png")
+    image = LibraryImage.objects.get()
+    original_name = image.file.name
+
+    data = image_form(file=SimpleUploadedFile("x.jpg", b"garbage"))
+    response = editor_client.post(f"/admin/articles/image/{image.pk}/change/", data)
 
     assert response.status_code == 200 and "Upload a valid image" in response.content.decode()
-    article.refresh_from_db()
-    assert article.hero_image.name == original_name and default_storage.exists(original_name)
+    image.refresh_from_db()
+    assert image.file.name == original_name and default_storage.exists(original_name)
 
 
 def test_upload_is_reencoded_without_exif_or_gps_and_renditions_are_made(
     editor_client, section, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(editor_client, section, gps_jpeg(), "spy.jpg")
+        response = upload(editor_client, gps_jpeg(), "spy.jpg")
     assert response.status_code == 302
+    picture = LibraryImage.objects.get()
+    assert editor_client.post("/admin/articles/article/add/", article_form(section, hero=picture.pk)).status_code == 302
     article = Article.objects.get()
 
     with default_storage.open(article.hero_image.name) as stored, Image.open(stored) as image:
@@ -104,9 +113,9 @@ def test_upload_is_reencoded_without_exif_or_gps_and_renditions_are_made(
     assert "-320.webp 320w" in page and "-1280.jpg 1280w" in page
 
 
-def test_small_originals_are_not_upscaled(editor_client, section, django_capture_on_commit_callbacks):
+def test_small_originals_are_not_upscaled(editor_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        upload(editor_client, section, png_bytes(500, 250), "small.png")
-    article = Article.objects.get()
-    assert default_storage.exists(rendition_name(article.hero_image.name, 320, "webp"))
-    assert not default_storage.exists(rendition_name(article.hero_image.name, 640, "webp"))
+        upload(editor_client, png_bytes(500, 250), "small.png")
+    image = LibraryImage.objects.get()
+    assert default_storage.exists(rendition_name(image.file.name, 320, "webp"))
+    assert not default_storage.exists(rendition_name(image.file.name, 640, "webp"))

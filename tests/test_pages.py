@@ -82,16 +82,15 @@ def test_article_edited_after_publishing_shows_updated_time(client, make_article
 
 
 def test_article_hero_image_has_srcset_alt_caption_and_credit(client, make_article):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.builders import jpeg_bytes, library_image
 
-    from tests.builders import jpeg_bytes
-
-    article = make_article(
-        hero_image=SimpleUploadedFile("hero.jpg", jpeg_bytes(700, 400), content_type="image/jpeg"),
-        hero_alt="Rescuers at work",
-        hero_caption="Rescuers search the rubble.",
-        hero_credit="Photo: Jane Doe/AP",
+    hero = library_image(
+        content=jpeg_bytes(700, 400),
+        alt="Rescuers at work",
+        caption="Rescuers search the rubble.",
+        credit="Photo: Jane Doe/AP",
     )
+    article = make_article(hero=hero)
 
     html = client.get(article.get_absolute_url()).content.decode()
 
@@ -99,7 +98,7 @@ def test_article_hero_image_has_srcset_alt_caption_and_credit(client, make_artic
     assert re.search(r'<source type="image/webp" srcset="[^"]+-320\.webp 320w, [^"]+-640\.webp 640w"', html)
     assert "Rescuers search the rubble." in html and "Photo: Jane Doe/AP" in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert re.search(r'<meta property="og:image" content="http://news.example.com/media/heroes/', html)
+    assert re.search(r'<meta property="og:image" content="http://news.example.com/media/renditions/library/', html)
 
 
 def test_article_seo_tags_and_json_ld(client, make_article):

@@ -11,7 +11,9 @@ from PIL import Image
 
 from articles import images
 from articles.engagement.ranking import rank_popular_articles
+from articles.media import renditions
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
+from articles.models import Image as LibraryImage
 from articles.sanitize import sanitize_html
 
 pytestmark = pytest.mark.django_db
@@ -137,10 +139,11 @@ def test_bodies_are_clean_html_with_paragraphs():
 
 def test_hero_images_are_stored_reencoded_with_renditions(client):
     seed()
-    with_hero = Article.objects.published().exclude(hero_image="")
-    names = set(with_hero.values_list("hero_image", flat=True))
+    with_hero = Article.objects.published().exclude(hero=None).select_related("hero")
+    names = set(with_hero.values_list("hero__file", flat=True))
 
-    assert 1 <= len(names) <= 3  # a few shared images, not one per article
+    assert 1 <= len(names) <= 3  # a few shared library images, not one per article
+    assert LibraryImage.objects.count() == 3  # --images 3: each a library image, shared by many articles
     for name in names:
         with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
             assert image.format == "JPEG" and image.size == (1280, 720)
@@ -150,6 +153,7 @@ def test_hero_images_are_stored_reencoded_with_renditions(client):
             assert default_storage.exists(images.rendition_name(name, width, "jpg"))
     article = with_hero.first()
     assert article.hero_alt and article.hero_credit and article.hero_width == 1280
+    assert default_storage.exists(renditions.social_card_name(article.hero))
     page = client.get(article.get_absolute_url()).content.decode()
     assert f'alt="{article.hero_alt}"' in page
     assert images.rendition_name(article.hero_image.name, 640, "webp") in page

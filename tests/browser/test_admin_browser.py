@@ -1,19 +1,18 @@
-"""An editor signs in to the admin in real Chromium and publishes an article with an image and tags."""
+"""An editor signs in to the admin in real Chromium and publishes an article with a library image and tags."""
 
 import pytest
 from django.contrib.auth.models import Group, User
 
 from articles.models import Article
-from tests.builders import png_bytes
+from tests.builders import library_image, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, tmp_path, screenshot):
+def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, screenshot):
     editor = User.objects.create_user("eddie", password="right-password-123", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
-    image = tmp_path / "lighthouse.png"
-    image.write_bytes(png_bytes(900, 600))
+    library_image(content=png_bytes(900, 600), name="lighthouse.png", alt="A white lighthouse")
     csp_violations = []
     page.on("console", lambda msg: "Content Security Policy" in msg.text and csp_violations.append(msg.text))
 
@@ -25,9 +24,11 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, tm
     page.locator("#id_title").press_sequentially("Lighthouse keeper retires")
     assert page.input_value("#id_slug") == "lighthouse-keeper-retires"  # prepopulated by the admin's script
     page.fill("#id_summary", "Forty years on the rocks.")
-    page.fill("#id_body", "<p>She climbed the stairs one last time.</p>")
-    page.set_input_files("#id_hero_image", str(image))
-    page.fill("#id_hero_alt", "A white lighthouse")
+    page.locator(".field-body .ProseMirror[contenteditable=true]").click()  # the rich-text editor
+    page.keyboard.type("She climbed the stairs one last time.")
+    page.click("#id_hero + .select2 .select2-selection")  # the image chooser: search the library
+    page.fill(".select2-search__field", "lighthouse")
+    page.click(".select2-results__option:has-text('A white lighthouse')")
     page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")

@@ -27,7 +27,9 @@ from tqdm import tqdm
 
 from articles import images
 from articles.demo import pictures, stories, words
+from articles.media.renditions import make_renditions
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
+from articles.models import Image as LibraryImage
 
 IMAGE_DIR = "heroes/demo"
 ARCHIVE_TAGS = 2000  # --archive: tags in all
@@ -40,15 +42,6 @@ class DemoSection:
     section: Section
     topic: str
     region: str | None
-
-
-@dataclass(frozen=True)
-class StoredImage:
-    name: str
-    width: int
-    height: int
-    alt: str
-    caption: str
 
 
 class Command(BaseCommand):
@@ -132,10 +125,11 @@ class Command(BaseCommand):
 
     # Hero images ----------------------------------------------------------------------------------------
 
-    def seed_images(self, *, seed: int, count: int) -> list[StoredImage]:
-        """Generate `count` illustrations, re-encode them like an upload, store them and make renditions.
+    def seed_images(self, *, seed: int, count: int) -> list[LibraryImage]:
+        """Generate `count` illustrations, re-encode them like an upload, put them in the media library and
+        make their renditions (widths, social card, squares).
 
-        Articles share these by name: 100,000 articles still need only `count` image files.
+        Articles share these: 100,000 articles still need only `count` library images.
         """
         stored, created, renditions = [], 0, 0
         for number in range(count):
@@ -145,10 +139,17 @@ class Command(BaseCommand):
                 new_name, content, _, _ = images.reencode(ContentFile(generated.content), f"{generated.name}.png")
                 name = default_storage.save(str(PurePosixPath(IMAGE_DIR) / new_name), content)
                 created += 1
-            renditions += len(images.make_renditions(name))  # idempotent: writes only missing renditions
             with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
                 width, height = image.size
-            stored.append(StoredImage(name, width, height, generated.alt, generated.caption))
+            picture, _ = LibraryImage.objects.get_or_create(
+                file=name,
+                defaults={"width": width, "height": height, "alt": generated.alt, "caption": generated.caption,
+                          "credit": HERO_CREDIT, "file_size": default_storage.size(name)},
+            )  # fmt: skip
+            renditions += len(make_renditions(picture))  # idempotent: writes only missing renditions
+            LibraryImage.objects.filter(pk=picture.pk).update(sizes_ready=True, crops_ready=True)
+            picture.sizes_ready = picture.crops_ready = True
+            stored.append(picture)
         self.report(
             f"Hero images: {created} created, {count - created} already there ({renditions} renditions written)."
         )
@@ -227,12 +228,7 @@ class Command(BaseCommand):
             editors_pick_order=schedule.editors_pick_order,
             vote_count=schedule.vote_count,
             view_count=schedule.view_count,
-            hero_image=hero.name if hero else "",
-            hero_width=hero.width if hero else None,
-            hero_height=hero.height if hero else None,
-            hero_alt=hero.alt if hero else "",
-            hero_caption=hero.caption if hero else "",
-            hero_credit=HERO_CREDIT if hero else "",
+            hero=hero,
         )
         return article, tag_names, schedule.vote_count
 

@@ -1,0 +1,61 @@
+"""The article body in the admin: django-prose-editor configured from `markup.BODY_EXTENSIONS`.
+
+Cleaning turns a supported provider's pasted <iframe> into its embed URL, notes what the sanitiser will
+remove (`removed`, shown to the editor after the save) and keeps the stored body byte for byte when the
+editor sends back the same document in its own spelling (`<li><p>x</p></li>` for `<li>x</li>`), so opening
+and saving an article never rewrites its body.
+"""
+
+import re
+
+from django import forms
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from articles.editor import embeds
+from articles.editor.markup import BODY_EXTENSIONS
+from articles.editor.removals import describe_removed
+from articles.sanitize import sanitize_html
+
+
+class BodyEditorWidget(AdminProseEditorWidget):
+    @property
+    def media(self):
+        own = forms.Media(css={"all": ["editor/editor.css"]}, js=["editor/body-tools.js"])
+        return super().media + own
+
+
+_LONE_PARAGRAPH_IN_ITEM = re.compile(r"<li>\s*<p>((?:(?!</?p\b).)*)</p>\s*</li>", re.DOTALL)
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def same_document(first: str, second: str) -> bool:
+    """Whether two sanitised bodies differ only in how the editor spells the same structure."""
+
+    def canonical(html: str) -> str:
+        html = _BETWEEN_TAGS.sub("><", html.strip())
+        return _LONE_PARAGRAPH_IN_ITEM.sub(r"<li>\1</li>", html)
+
+    return canonical(first) == canonical(second)
+
+
+class BodyField(ProseEditorFormField):
+    """The body: a rich-text editor whose markup is the sanitiser's allowlist."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "Paste a YouTube, Vimeo, X, Instagram, Bluesky, Mastodon, Datawrapper or "
+            "Flourish link on a line of its own to embed it. Unsupported markup is removed on save.",
+        )
+        super().__init__(config={"extensions": BODY_EXTENSIONS}, widget=BodyEditorWidget, **kwargs)
+        self.removed: list[str] = []
+
+    def clean(self, value):
+        html = embeds.frames_to_urls(super().clean(value))
+        self.removed = describe_removed(html)
+        return sanitize_html(html)
+
+    def keep_stored(self, *, cleaned: str, stored: str | None) -> str:
+        """The stored body when `cleaned` is the same document, so an unchanged save changes nothing."""
+        return stored if stored is not None and same_document(cleaned, stored) else cleaned

@@ -1,0 +1,101 @@
+"""`Image`: one picture in the media library, with what readers are told about it and where to crop it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from articles.media import renditions
+
+FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class ImageQuerySet(models.QuerySet):
+    def with_usage(self) -> "ImageQuerySet":
+        """Each image with `usage`: how many articles show it (as their hero or their social image)."""
+        return self.annotate(
+            usage=models.Count("hero_of", distinct=True) + models.Count("social_image_of", distinct=True)
+        )
+
+    def search(self, term: str) -> "ImageQuerySet":
+        term = term.strip()
+        if not term:
+            return self
+        return self.filter(
+            models.Q(alt__icontains=term)
+            | models.Q(caption__icontains=term)
+            | models.Q(credit__icontains=term)
+            | models.Q(file__icontains=term)
+        )
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF. Re-encoded on upload; all metadata is removed.",
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    # Kept so that feeds (enclosure length) never ask the store for it: no remote call while rendering.
+    file_size = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField("alt text", max_length=250, help_text="Describes the image for readers who cannot see it.")
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=150, blank=True, help_text='e.g. "Photo: Jane Doe/AP".')
+    focal_x = models.FloatField(
+        "focal point (across)", default=0.5, validators=FRACTION, help_text="0 = left edge, 1 = right edge."
+    )
+    focal_y = models.FloatField(
+        "focal point (down)", default=0.5, validators=FRACTION, help_text="0 = top edge, 1 = bottom edge."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the renditions task once the files exist; until then pages use the original (never a broken srcset).
+    sizes_ready = models.BooleanField(default=False, editable=False)  # srcset widths of the current file
+    crops_ready = models.BooleanField(default=False, editable=False)  # card and squares at the current focal point
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        get_latest_by = "uploaded_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or self.file.name
+
+    def clean(self) -> None:
+        if not self.alt.strip():
+            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
+
+    # --- renditions (names only: no storage calls, so a page never asks the store whether a file exists) ---
+
+    @property
+    def srcset_webp(self) -> str:
+        """The WebP srcset, or "" until the renditions are made (the page then uses the original)."""
+        return renditions.srcset(self, "webp") if self.sizes_ready else ""
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return renditions.srcset(self, "jpg") if self.sizes_ready else ""
+
+    @property
+    def social_card_url(self) -> str:
+        """The 1200x630 card, or the original until the card at the current focal point is made."""
+        return renditions.url(renditions.social_card_name(self)) if self.crops_ready else self.file.url
+
+    @property
+    def social_card_size(self) -> tuple[int | None, int | None]:
+        return renditions.SOCIAL_CARD_SIZE if self.crops_ready else (self.width, self.height)
+
+    def square_url(self, size: int = 320) -> str:
+        """A square thumbnail for widgets, or the original until the squares are made."""
+        return renditions.url(renditions.square_name(self, size)) if self.crops_ready else self.file.url

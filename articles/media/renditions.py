@@ -1,0 +1,73 @@
+"""Renditions of a library image: the article page's widths, a 1200x630 social card and square thumbnails.
+
+The card and the squares are cropped around the image's focal point, and their names carry it, so moving the
+focal point makes new files under new names (no stale crop in a CDN or a browser). Names are computed, never
+looked up: rendering a page makes no storage calls.
+"""
+
+import io
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image as PillowImage
+
+from articles import images
+
+SOCIAL_CARD_SIZE = (1200, 630)
+SQUARE_SIZES = (160, 320)
+
+
+def _named(original: str, label: str, image) -> str:
+    path = PurePosixPath(original)
+    focal = f"f{round(image.focal_x * 100):03d}-{round(image.focal_y * 100):03d}"
+    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{label}-{focal}.jpg")
+
+
+def social_card_name(image) -> str:
+    width, height = SOCIAL_CARD_SIZE
+    return _named(image.file.name, f"card{width}x{height}", image)
+
+
+def square_name(image, size: int) -> str:
+    return _named(image.file.name, f"sq{size}", image)
+
+
+def url(name: str) -> str:
+    return default_storage.url(name)
+
+
+def srcset(image, ext: str) -> str:
+    return images.srcset(image.file.name, image.width, ext) if image.file else ""
+
+
+def crop_box(*, width: int, height: int, ratio: float, focal_x: float, focal_y: float) -> tuple[int, int, int, int]:
+    """The largest `ratio` (width/height) box inside the image, as centred on the focal point as the edges allow."""
+    crop_w, crop_h = (width, round(width / ratio)) if width / height <= ratio else (round(height * ratio), height)
+    crop_w, crop_h = min(crop_w, width), min(crop_h, height)
+    left = min(max(round(focal_x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal_y * height - crop_h / 2), 0), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def _save_crop(source: PillowImage.Image, image, *, name: str, size: tuple[int, int]) -> str | None:
+    if default_storage.exists(name):  # the name carries the file and the focal point: same name, same crop
+        return None
+    box = crop_box(
+        width=source.width, height=source.height, ratio=size[0] / size[1], focal_x=image.focal_x, focal_y=image.focal_y
+    )
+    cropped = source.crop(box).resize(size, PillowImage.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    cropped.save(buffer, "JPEG", quality=84, optimize=True, progressive=True)
+    return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def make_renditions(image) -> list[str]:
+    """Write the missing renditions of a library image (widths, social card, squares); returns the names written."""
+    written = images.make_renditions(image.file.name)
+    with default_storage.open(image.file.name, "rb") as handle, PillowImage.open(handle) as opened:
+        opened.load()
+        source = opened.convert("RGB")
+    crops = [(social_card_name(image), SOCIAL_CARD_SIZE), *((square_name(image, s), (s, s)) for s in SQUARE_SIZES)]
+    written += [saved for name, size in crops if (saved := _save_crop(source, image, name=name, size=size))]
+    return written

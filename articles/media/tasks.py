@@ -1,0 +1,24 @@
+"""Background work on library images, through Django's tasks API."""
+
+from django.tasks import task
+
+from articles.media import renditions
+from articles.media.models import Image
+from articles.signals import image_shown_on_commit
+
+
+@task
+def make_image_renditions(image_id: int) -> list[str]:
+    """Write a library image's renditions (srcset widths, social card, squares), then mark them ready.
+
+    Marked only if the file and focal point are still those the renditions were made from: an edit made
+    meanwhile queued its own run, and pages keep using the original until that one is done.
+    """
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return []
+    written = renditions.make_renditions(image)
+    same = {"file": image.file.name, "focal_x": image.focal_x, "focal_y": image.focal_y}
+    if Image.objects.filter(pk=image_id, **same).update(sizes_ready=True, crops_ready=True):
+        image_shown_on_commit(image_id)  # cached pages still show the original: let them pick up the renditions
+    return written
