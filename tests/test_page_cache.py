@@ -11,10 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import publishing
+from articles.media.services import image_update
 from articles.models import Article, Section
 from newsroom.cache import page_key
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
-from tests.builders import build_newsroom
+from tests.builders import build_newsroom, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,27 @@ def test_a_first_view_reads_its_cached_entries_together(client, room, monkeypatc
 
     # The page lookup; the prefetch and its marks; the marks of what the page shows, before storing it.
     assert reads == ["get", "get_many", "get_many", "get_many"]
+
+
+def test_editing_a_library_image_purges_the_pages_that_show_it_and_only_those(
+    client, room, django_capture_on_commit_callbacks
+):
+    hero = library_image(alt="Harbour wall at dusk")
+    shown = room.articles[0]
+    shown.hero = hero
+    publishing.article_update(article=shown)
+    client.get(shown.get_absolute_url())
+    elsewhere = [
+        a
+        for a in room.articles[1:]
+        if shown.get_absolute_url() not in client.get(a.get_absolute_url()).content.decode()
+    ]
+    assert elsewhere and client.get(shown.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hero.alt = "The harbour wall, rebuilt"
+        image_update(image=hero)
+
+    page = client.get(shown.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss" and "The harbour wall, rebuilt" in page.content.decode()
+    assert {client.get(a.get_absolute_url())["X-Page-Cache"] for a in elsewhere} == {"hit"}
