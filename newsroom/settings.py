@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
+    "reversion",  # every version of an article (articles/desk/versions.py)
     "articles",
 ]
 
@@ -277,3 +278,7 @@ NEWSROOM_BOT_USER_AGENT_PATTERN = os.environ.get(
     r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|httpclient|facebookexternalhit|embedly|preview|lighthouse|pingdom|uptime",
 )
+
+# --- The editors' desk (articles/desk/) ---------------------------------------------------------------------------
+# An open article form beats every 20 s; its edit lock ("Ana is editing since 10:42") lapses this long after the last.
+NEWSROOM_EDIT_LOCK_SECONDS = env_int("NEWSROOM_EDIT_LOCK_SECONDS", 90)

@@ -1,0 +1,166 @@
+"""The desk in the admin: `DeskArticleAdminMixin` (conflict-checked form, history with diff and restore, edit
+locks on the list and the form, delete → trash) for `ArticleAdmin`, and the trash's own list."""
+
+from functools import partial, update_wrapper
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from articles.desk import locks, trash, views
+from articles.desk.conflicts import EditConflict
+from articles.desk.forms import DeskArticleFormMixin
+from articles.desk.models import TrashedArticle
+from articles.publishing import can_publish
+
+
+class DeskArticleAdminMixin:
+    change_form_template = "desk/article_change_form.html"
+
+    # --- the form: built on a version, merged or refused -------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = kwargs.pop("form", self.form)
+        kwargs["form"] = type(f"Desk{form.__name__}", (DeskArticleFormMixin, form), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:  # a colleague saved between our check and our save: nothing was written
+            messages.error(request, " ".join(conflict.messages))
+            return redirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and request.method == "GET":
+            lock = locks.lock_open(article=obj, user=request.user)
+            context["edit_lock"] = lock
+            context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        form_merge = getattr(request, "_desk_merge", None)
+        if form_merge and form_merge.taken_from_them:
+            kept = ", ".join(
+                f"{capfirst(c.label)} ({c.by}, {timezone.localtime(c.at):%H:%M})" for c in form_merge.taken_from_them
+            )
+            self.message_user(request, f"Merged with changes saved meanwhile; kept theirs: {kept}.", messages.INFO)
+        locks.lock_release(article=obj, user=request.user)
+        return super().response_change(request, obj)
+
+    def save_form(self, request, form, change):
+        request._desk_merge = getattr(form, "merge", None)
+        return super().save_form(request, form, change)
+
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # an unchanged save is not an event
+        return super().log_change(request, obj, message)
+
+    # --- the list: who is editing what -----------------------------------------------------------------
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "being_edited"]
+
+    @admin.display(description="Being edited")
+    def being_edited(self, obj) -> str:
+        lock = self._live_locks.get(obj.pk) if hasattr(self, "_live_locks") else None
+        return locks.lock_notice(lock) if lock else ""
+
+    def changelist_view(self, request, extra_context=None):
+        self._live_locks = locks.locks_live()  # one query for the page, not one per row
+        return super().changelist_view(request, extra_context)
+
+    # --- delete means the trash ----------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).not_in_trash()
+
+    def delete_model(self, request, obj) -> None:
+        trash.article_trash(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for article in queryset:
+            trash.article_trash(article=article, by=request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, "It is in the trash: an editor can restore it from there.", messages.INFO)
+        return super().response_delete(request, obj_display, obj_id)
+
+    # --- history, compare, restore, the lock's heartbeat ---------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        return views.history_view(request, object_id, model_admin=self)
+
+    def get_urls(self):
+        def wrap(view):
+            bound = partial(view, model_admin=self)
+            return self.admin_site.admin_view(update_wrapper(bound, view))
+
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/history/compare/", wrap(views.compare_view), name=f"{prefix}_compare"),
+            path(
+                "<path:object_id>/history/<int:version_pk>/restore/",
+                wrap(views.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            path("<path:object_id>/lock/", wrap(views.heartbeat_view), name=f"{prefix}_heartbeat"),
+            path("<path:object_id>/lock/take-over/", wrap(views.take_over_view), name=f"{prefix}_take_over"),
+            *super().get_urls(),
+        ]
+
+
+@admin.register(TrashedArticle)
+class TrashedArticleAdmin(admin.ModelAdmin):
+    """Restore or purge; nothing else. Editors only (writers' deletes land here for an editor to judge)."""
+
+    list_display = ["title", "section", "status", "trashed_at", "vote_count", "view_count"]
+    list_select_related = ["section"]
+    search_fields = ["title", "slug"]
+    ordering = ["-trashed_at"]
+    actions = ["restore", "purge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_trash()
+
+    def has_module_permission(self, request) -> bool:
+        return can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_publish(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_publish(request.user) and request.user.has_perm("articles.delete_article")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # purge says what it does
+        return actions
+
+    @admin.action(description="Restore (back where it was, with its tags, image and counts)", permissions=["view"])
+    def restore(self, request, queryset) -> None:
+        count = 0
+        for article in queryset:
+            trash.article_restore_from_trash(article=article, by=request.user)
+            count += 1
+        self.message_user(request, f"Restored {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Delete permanently (cannot be undone)", permissions=["delete"])
+    def purge(self, request, queryset) -> None:
+        count = 0
+        for article in queryset:
+            trash.article_purge(article=article)
+            count += 1
+        self.message_user(request, f"Deleted {count} article(s) permanently.", messages.SUCCESS)
+
+    def delete_model(self, request, obj) -> None:
+        trash.article_purge(article=obj)

@@ -1,0 +1,132 @@
+"""Two editors in two real Chromium sessions: edit locks, conflicts merged or refused, history and restore, trash."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from articles import publishing
+from articles.models import Article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "right-password-123"
+
+
+def editor(username: str, first_name: str) -> User:
+    # Transactional tests flush the tables between tests: the roles migration's group is made again here.
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]))
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=True, first_name=first_name)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """A fresh browser session per editor, signed in to the admin."""
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def story(section) -> Article:
+    article = Article(
+        title="Harbor reopnes", slug="harbor-reopnes", body="<p>The harbour reopend today.</p>", section=section
+    )
+    return publishing.article_publish(article=publishing.article_create(article=article))
+
+
+def save(page) -> None:
+    page.locator("input[name=_continue]").first.click()
+
+
+def test_two_editors_both_changes_are_kept_and_the_second_sees_who_is_editing(signed_in, story, screenshot):
+    editor("ana", "Ana"), editor("bo", "Bo")
+    change_url = f"/admin/articles/article/{story.pk}/change/"
+    ana = signed_in("ana")
+    ana.goto(change_url)
+    bo = signed_in("bo")
+    bo.goto(change_url)
+    assert "Ana is editing since" in bo.locator("#desk-lock").inner_text()
+    assert bo.locator(".desk-take-over button").is_visible()
+    bo.goto("/admin/articles/article/")
+    assert "Ana is editing since" in bo.locator("#result_list").inner_text()
+
+    bo.goto(change_url)
+    bo.fill("#id_title", "Harbor reopens")
+    bo.fill("#id_slug", "harbor-reopens")
+    save(bo)
+    assert "changed successfully" in bo.locator(".messagelist").inner_text()
+
+    ana.fill("#id_body", "<p>The harbour reopened today.</p>")  # her form was opened before Bo's save
+    save(ana)
+    merged = ana.locator(".messagelist").inner_text()
+    screenshot(ana, "desk-merged")
+    assert "kept theirs: Title (Bo" in merged and "Slug (Bo" in merged
+    assert ana.input_value("#id_title") == "Harbor reopens"
+
+    story.refresh_from_db()
+    assert (story.title, story.slug, story.body) == (
+        "Harbor reopens",
+        "harbor-reopens",
+        "<p>The harbour reopened today.</p>",
+    )
+    reader = bo.context.new_page()
+    reader.goto("/news/harbor-reopens/")
+    assert reader.locator("h1").inner_text() == "Harbor reopens"
+    assert "reopened today" in reader.locator("article").inner_text()
+
+
+def test_two_editors_on_the_same_headline_the_stale_save_is_refused_with_who_and_what(signed_in, story, screenshot):
+    editor("ana", "Ana"), editor("bo", "Bo")
+    change_url = f"/admin/articles/article/{story.pk}/change/"
+    ana = signed_in("ana")
+    ana.goto(change_url)
+    bo = signed_in("bo")
+    bo.goto(change_url)
+    bo.fill("#id_title", "Harbour reopens")
+    save(bo)
+    version_after_bo = Article.objects.get(pk=story.pk).version
+
+    ana.fill("#id_title", "Harbor reopens at last")
+    save(ana)
+
+    conflict = ana.locator("#edit-conflict")
+    screenshot(ana, "desk-conflict")
+    assert "Not saved: this article was changed after you opened it." in conflict.inner_text()
+    assert "Harbour reopens" in conflict.inner_text() and "by Bo" in conflict.inner_text()
+    story.refresh_from_db()
+    assert story.title == "Harbour reopens"  # never a silent revert
+
+    save(ana)  # she has seen Bo's title and keeps hers, knowingly
+    assert "changed successfully" in ana.locator(".messagelist").inner_text()
+    story.refresh_from_db()
+    assert story.title == "Harbor reopens at last" and story.version == version_after_bo + 1
+
+
+def test_an_editor_takes_over_and_the_first_one_is_told(signed_in, story):
+    editor("ana", "Ana"), editor("bo", "Bo")
+    change_url = f"/admin/articles/article/{story.pk}/change/"
+    ana = signed_in("ana")
+    ana.goto(change_url)
+    bo = signed_in("bo")
+    bo.goto(change_url)
+    bo.click(".desk-take-over button")
+    assert "You are editing this article now" in bo.locator(".messagelist").inner_text()
+
+    # Ana's open form hears it at its next heartbeat (forced here rather than waiting 20 s).
+    ana.evaluate("document.getElementById('desk-lock').dispatchEvent(new Event('desk:beat'))")
+    ana.locator("#desk-lock-notice", has_text="Bo is editing since").wait_for(timeout=5000)
+    assert ana.locator(".desk-take-over button").is_visible()
