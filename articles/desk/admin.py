@@ -1,9 +1,11 @@
 """The desk in the admin: `DeskArticleAdminMixin` (conflict-checked form, history with diff and restore, edit
 locks on the list and the form, delete → trash) for `ArticleAdmin`, and the trash's own list."""
 
+import dataclasses
 from functools import partial, update_wrapper
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -62,21 +64,32 @@ class DeskArticleAdminMixin:
     # --- the list: who is editing what -----------------------------------------------------------------
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "being_edited"]
+        others = {pk: lock for pk, lock in locks.locks_live().items() if lock.user_id != request.user.pk}
 
-    @admin.display(description="Being edited")
-    def being_edited(self, obj) -> str:
-        lock = self._live_locks.get(obj.pk) if hasattr(self, "_live_locks") else None
-        return locks.lock_notice(lock) if lock else ""
+        @admin.display(description="Being edited")
+        def being_edited(obj) -> str:  # one query for the page (the live locks), not one per row
+            return locks.lock_notice(others[obj.pk]) if obj.pk in others else ""
 
-    def changelist_view(self, request, extra_context=None):
-        self._live_locks = locks.locks_live()  # one query for the page, not one per row
-        return super().changelist_view(request, extra_context)
+        return [*super().get_list_display(request), being_edited]
 
     # --- delete means the trash ----------------------------------------------------------------------
 
     def get_queryset(self, request):
         return super().get_queryset(request).not_in_trash()
+
+    delete_confirmation_template = "desk/article_delete_confirmation.html"
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing related is deleted (votes, tags, locks stay with the article in the trash): nothing to list or lack.
+        return [str(obj) for obj in objs], {self.opts.verbose_name_plural: len(objs)}, set(), []
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], description="Move selected articles to the trash"
+            )
+        return actions
 
     def delete_model(self, request, obj) -> None:
         trash.article_trash(article=obj, by=request.user)
@@ -141,8 +154,8 @@ class TrashedArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return can_publish(request.user) and request.user.has_perm("articles.delete_article")
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)  # purge says what it does
         return actions
 

@@ -13,6 +13,7 @@ from articles.models import Article
 
 @transaction.atomic
 def article_trash(*, article: Article, by=None) -> Article:
+    article = Article.objects.select_for_update().get(pk=article.pk)
     with versions.revision(by=by, comment="Moved to the trash."):
         article.trashed_at = timezone.now()
         article.version += 1
@@ -23,6 +24,7 @@ def article_trash(*, article: Article, by=None) -> Article:
 
 @transaction.atomic
 def article_restore_from_trash(*, article: Article, by=None) -> Article:
+    article = Article.objects.select_for_update().get(pk=article.pk)  # the article itself, not the trash's proxy
     with versions.revision(by=by, comment="Restored from the trash."):
         article.trashed_at = None
         article.version += 1
