@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission, User
 
 from articles import publishing
 from articles.models import Article
+from tests.browser.conftest import serve_media
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "right-password-123"
@@ -27,6 +28,7 @@ def signed_in(browser, live_server):
 
     def sign_in(username: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        serve_media(context)
         contexts.append(context)
         page = context.new_page()
         page.goto("/admin/login/")
@@ -130,3 +132,65 @@ def test_an_editor_takes_over_and_the_first_one_is_told(signed_in, story):
     ana.evaluate("document.getElementById('desk-lock').dispatchEvent(new Event('desk:beat'))")
     ana.locator("#desk-lock-notice", has_text="Bo is editing since").wait_for(timeout=5000)
     assert ana.locator(".desk-take-over button").is_visible()
+
+
+def test_restore_an_older_version_from_the_history_and_see_it_live(signed_in, story, screenshot):
+    editor("ana", "Ana")
+    good_title = story.title
+    story.title, story.body = "Harbour closes", "<p>Wrong story pasted over the right one.</p>"
+    publishing.article_update(article=story, base_version=story.version)
+    ana = signed_in("ana")
+    ana.goto(f"/admin/articles/article/{story.pk}/change/")
+    ana.click("text=History")
+    ana.wait_for_url("**/history/")
+    rows = ana.locator("#versions tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 3 and "Title, body" in rows.first.inner_text()
+    ana.locator("#compare-form button.default").click()  # the two newest are preselected
+    ana.wait_for_url("**/history/compare/**")
+    diff = ana.locator("#diff").inner_text()
+    screenshot(ana, "desk-history-diff")
+    assert "Harbor reopnes" in diff and "Harbour closes" in diff
+
+    ana.go_back()
+    ana.wait_for_url("**/history/")
+    rows.nth(1).locator("button", has_text="Restore this version").click()
+    ana.wait_for_url("**/change/")
+
+    assert "is now version 4" in ana.locator(".messagelist").inner_text()
+    reader = ana.context.new_page()
+    reader.goto(story.get_absolute_url())
+    assert reader.locator("h1").inner_text() == good_title
+    assert "reopend today" in reader.locator("article").inner_text()
+
+
+def test_trash_and_restore_bring_back_tags_image_and_counts(signed_in, story, tmp_path):
+    editor("ana", "Ana")
+    story.tags.add("harbour", "weather")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.builders import png_bytes, record_votes
+
+    story.hero_image = SimpleUploadedFile("bay.png", png_bytes(640, 400), content_type="image/png")
+    story.hero_alt = "Ships in the bay"
+    publishing.article_update(article=story)
+    record_votes(story, 3)
+    ana = signed_in("ana")
+    ana.goto(f"/admin/articles/article/{story.pk}/change/")
+    ana.locator("a.deletelink").first.click()
+    ana.click("input[value='Move to the trash']")
+    assert "It is in the trash" in ana.locator(".messagelist").inner_text()
+    reader = ana.context.new_page()
+    assert reader.goto(story.get_absolute_url()).status == 404
+
+    ana.goto("/admin/articles/trashedarticle/")
+    ana.check(f"input[name=_selected_action][value='{story.pk}']")
+    ana.select_option("select[name=action]", "restore")
+    ana.click("button[name=index]")
+    assert "Restored 1 article(s)." in ana.locator(".messagelist").inner_text()
+
+    reader.goto(story.get_absolute_url())
+    assert reader.locator("h1").inner_text() == story.title
+    assert reader.locator("img[alt='Ships in the bay']").is_visible()
+    assert "(3)" in reader.locator(".vote-button, button", has_text="veryGood!").first.inner_text()
+    assert {"harbour", "weather"} <= set(reader.locator("article, body").first.inner_text().split())
