@@ -318,5 +318,5 @@ class PopularityBucket(models.Model):
         return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-# The editors' desk (edit locks, the trash): models in their own package, registered with the app here.
-from articles.desk.models import EditLock, TrashedArticle  # noqa: E402, F401
+# The editors' desk (edit locks, trash, review, staged corrections): its models, registered with the app here.
+from articles.desk.models import EditLock, Review, StagedChange, TrashedArticle  # noqa: E402, F401

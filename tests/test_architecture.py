@@ -47,8 +47,11 @@ WRITE_MODULES |= {
     "articles.desk.locks",
     "articles.desk.trash",
     "articles.desk.history",
+    "articles.desk.prune",
+    "articles.desk.workflow",
+    "articles.desk.notify",
 }
-REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views"}
+REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
 DESK_MODELS = {"articles.desk.models"}
 
 

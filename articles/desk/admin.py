@@ -11,10 +11,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.desk import locks, trash, views
+from articles.desk import locks, trash, views, workflow, workflow_views
 from articles.desk.conflicts import EditConflict
 from articles.desk.forms import DeskArticleFormMixin
-from articles.desk.models import TrashedArticle
+from articles.desk.models import StagedChange, TrashedArticle
 from articles.publishing import can_publish
 
 
@@ -36,11 +36,27 @@ class DeskArticleAdminMixin:
             return redirect(request.path)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk and request.method == "GET":
-            lock = locks.lock_open(article=obj, user=request.user)
-            context["edit_lock"] = lock
-            context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+        if obj is not None and obj.pk:
+            if request.method == "GET" and self.has_change_permission(request, obj):
+                lock = locks.lock_open(article=obj, user=request.user)
+                context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+            context.update(self._workflow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _workflow_context(self, request, obj) -> dict:
+        editor, author = can_publish(request.user), workflow.is_author(obj, request.user)
+        review = workflow.review_of(obj)
+        staged = StagedChange.objects.select_related("proposed_by").filter(article=obj).first()
+        live = obj.status == obj.Status.PUBLISHED
+        return {
+            "review": review,
+            "staged": staged,
+            "staged_diff": workflow_views.correction_diff(obj, staged) if staged and editor else [],
+            "may_submit": not live and (author or editor) and not (review and review.state == review.State.IN_REVIEW),
+            "may_decide": editor and review is not None and review.state == review.State.IN_REVIEW,
+            "may_publish_now": editor and not live,
+            "may_correct": live and (author or editor),
+        }
 
     def response_change(self, request, obj):
         form_merge = getattr(request, "_desk_merge", None)
@@ -119,6 +135,29 @@ class DeskArticleAdminMixin:
                 "<path:object_id>/history/<int:version_pk>/restore/",
                 wrap(views.restore_view),
                 name=f"{prefix}_restore",
+            ),
+            path("<path:object_id>/review/submit/", wrap(workflow_views.submit_view), name=f"{prefix}_submit"),
+            path(
+                "<path:object_id>/review/request-changes/",
+                wrap(workflow_views.request_changes_view),
+                name=f"{prefix}_request_changes",
+            ),
+            path("<path:object_id>/review/publish/", wrap(workflow_views.publish_view), name=f"{prefix}_publish"),
+            path("<path:object_id>/correction/", wrap(workflow_views.correction_view), name=f"{prefix}_correction"),
+            path(
+                "<path:object_id>/correction/preview/",
+                wrap(workflow_views.correction_preview_view),
+                name=f"{prefix}_correction_preview",
+            ),
+            path(
+                "<path:object_id>/correction/approve/",
+                wrap(workflow_views.correction_approve_view),
+                name=f"{prefix}_correction_approve",
+            ),
+            path(
+                "<path:object_id>/correction/reject/",
+                wrap(workflow_views.correction_reject_view),
+                name=f"{prefix}_correction_reject",
             ),
             path("<path:object_id>/lock/", wrap(views.heartbeat_view), name=f"{prefix}_heartbeat"),
             path("<path:object_id>/lock/take-over/", wrap(views.take_over_view), name=f"{prefix}_take_over"),

@@ -90,10 +90,15 @@ def tags_diff(old: tuple[str, ...], new: tuple[str, ...]) -> SafeString:
     return mark_safe(", ".join(parts))  # noqa: S308 — every name escaped above
 
 
+def body_text(html: str) -> str:
+    """The body as a reader reads it: text, a blank line between blocks."""
+    return strip_tags(re.sub(r"</(p|h\d|li|blockquote|figcaption)>", "\n\n", html)).strip()
+
+
 def _readable(version: versions.ArticleVersion, field: str) -> str:
     article = version.article
     if field == "body":
-        return strip_tags(re.sub(r"</(p|h\d|li|blockquote|figcaption)>", "\n\n", article.body)).strip()
+        return body_text(article.body)
     if field == "section":
         section = Section.objects.filter(pk=article.section_id).first()
         return str(section) if section else f"#{article.section_id}"

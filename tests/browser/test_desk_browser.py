@@ -194,3 +194,89 @@ def test_trash_and_restore_bring_back_tags_image_and_counts(signed_in, story, tm
     assert reader.locator("img[alt='Ships in the bay']").is_visible()
     assert "(3)" in reader.locator(".vote-button, button", has_text="veryGood!").first.inner_text()
     assert {"harbour", "weather"} <= set(reader.locator("article, body").first.inner_text().split())
+
+
+def writer(username: str, first_name: str, email: str) -> User:
+    group, created = Group.objects.get_or_create(name="Writers")
+    if created:
+        codenames = ["add_article", "change_article", "delete_article", "view_article", "view_section", "view_tag"]
+        group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user = User.objects.create_user(username, email, PASSWORD, is_staff=True, first_name=first_name)
+    user.groups.add(group)
+    return user
+
+
+def test_writer_submits_editor_is_told_requests_changes_writer_resubmits_editor_publishes(signed_in, section):
+    from django.core import mail
+
+    wanda = writer("wanda", "Wanda", "wanda@example.com")
+    eddie = editor("eddie", "Eddie")
+    eddie.email = "eddie@example.com"
+    eddie.save()
+    draft = publishing.article_create(
+        article=Article(title="Ferry timetable", slug="ferry", body="<p>Boats leave at 9.</p>", section=section),
+        by=wanda,
+    )
+    change_url = f"/admin/articles/article/{draft.pk}/change/"
+    w = signed_in("wanda")
+    w.goto(change_url)
+    w.click("#submit-for-review")
+    assert "the editors have been told" in w.locator(".messagelist").inner_text()
+    assert [m.to for m in mail.outbox] == [["eddie@example.com"]] and "Ferry timetable" in mail.outbox[0].subject
+
+    e = signed_in("eddie")
+    e.goto(change_url)
+    assert "In review" in e.locator("#workflow").inner_text()
+    e.fill("#review-note-input", "Which port? Add the summer times.")
+    e.click("#request-changes")
+    assert "Sent back to the writer" in e.locator(".messagelist").inner_text()
+    assert mail.outbox[-1].to == ["wanda@example.com"]
+
+    w.goto(change_url)
+    assert "Which port? Add the summer times." in w.locator("#review-note").inner_text()
+    w.fill("#id_body", "<p>Boats leave Busan at 9, and at 8 in summer.</p>")
+    save(w)
+    w.click("#submit-for-review")
+    assert "Resubmit" not in w.locator("#workflow").inner_text()
+
+    e.goto(change_url)
+    e.click("#publish-now")
+    assert "Published." in e.locator(".messagelist").inner_text()
+    reader = e.context.new_page()
+    reader.goto("/news/ferry/")
+    assert "Boats leave Busan at 9" in reader.locator("article").inner_text()
+
+
+def test_a_writers_correction_to_a_live_story_is_invisible_until_an_editor_approves_it(signed_in, section):
+    wanda = writer("wanda", "Wanda", "wanda@example.com")
+    editor("eddie", "Eddie")
+    story = publishing.article_publish(
+        article=Article(
+            title="Mayor opens brigde", slug="bridge", body="<p>On Munday.</p>", section=section, author=wanda
+        )
+    )
+    w = signed_in("wanda")
+    w.goto(f"/admin/articles/article/{story.pk}/change/")
+    w.click("#propose-correction")
+    w.fill("#id_title", "Mayor opens bridge")
+    w.fill("#id_body", "<p>On Monday.</p>")
+    w.click("#correction-form input[type=submit]")
+    assert "readers see the published text" in w.locator(".messagelist").inner_text()
+
+    def read_as_a_reader() -> tuple[str, str]:
+        """A fresh anonymous browser (no HTTP cache of its own)."""
+        reader = w.context.browser.new_page(base_url=w.url.split("/admin/")[0])
+        reader.goto("/news/bridge/")
+        seen = reader.locator("h1").inner_text(), reader.locator("article").inner_text()
+        reader.close()
+        return seen
+
+    assert read_as_a_reader()[0] == "Mayor opens brigde"
+
+    e = signed_in("eddie")
+    e.goto(f"/admin/articles/article/{story.pk}/change/")
+    assert "Correction waiting for an editor" in e.locator("#staged-correction").inner_text()
+    e.click("#approve-correction")
+    assert "it is live" in e.locator(".messagelist").inner_text()
+    title, text = read_as_a_reader()
+    assert title == "Mayor opens bridge" and "On Monday." in text
