@@ -51,6 +51,7 @@ WRITE_MODULES |= {
     "articles.desk.workflow",
     "articles.desk.notify",
 }
+READ_MODULES += ["articles.desk.dashboard", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
 DESK_MODELS = {"articles.desk.models"}
 

@@ -5,22 +5,15 @@ laptop asleep). Another editor may take over, as in WordPress; the first one's h
 A lock is a notice, not a guard: what stops a lost update is the version check (`articles.desk.conflicts`).
 """
 
-import datetime
-
-from django.conf import settings
 from django.utils import timezone
 
 from articles.desk.models import EditLock
 from articles.models import Article
 
 
-def _fresh_since() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(seconds=settings.NEWSROOM_EDIT_LOCK_SECONDS)
-
-
 def lock_holder(*, article: Article) -> EditLock | None:
     """The live lock on `article`, whoever holds it."""
-    return EditLock.objects.select_related("user").filter(article=article, heartbeat_at__gte=_fresh_since()).first()
+    return EditLock.objects.live().select_related("user").filter(article=article).first()
 
 
 def lock_open(*, article: Article, user) -> EditLock:
@@ -47,10 +40,7 @@ def lock_release(*, article: Article, user) -> None:
 
 def locks_live() -> dict[int, EditLock]:
     """Every live lock by article id (a handful: one per open form)."""
-    return {
-        lock.article_id: lock
-        for lock in EditLock.objects.select_related("user", "article").filter(heartbeat_at__gte=_fresh_since())
-    }
+    return {lock.article_id: lock for lock in EditLock.objects.live().select_related("user", "article")}
 
 
 def _take(*, article: Article, user, keep_since: bool) -> EditLock:

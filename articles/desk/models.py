@@ -4,10 +4,20 @@ where a draft stands in review, and corrections to live stories waiting for an e
 Imported at the end of `articles.models`, so they belong to the `articles` app.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from articles.models import Article
+
+
+class EditLockQuerySet(models.QuerySet):
+    def live(self) -> "EditLockQuerySet":
+        """Locks whose form still beats: a lock lapses `NEWSROOM_EDIT_LOCK_SECONDS` after its last heartbeat."""
+        lapse = datetime.timedelta(seconds=settings.NEWSROOM_EDIT_LOCK_SECONDS)
+        return self.filter(heartbeat_at__gte=timezone.now() - lapse)
 
 
 class EditLock(models.Model):
@@ -17,6 +27,8 @@ class EditLock(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     since = models.DateTimeField(help_text="When this person opened the article.")
     heartbeat_at = models.DateTimeField(help_text="Last sign of life from their open form.")
+
+    objects = EditLockQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["heartbeat_at"], name="edit_lock_heartbeat_idx")]

@@ -106,7 +106,7 @@ def test_two_editors_on_the_same_headline_the_stale_save_is_refused_with_who_and
     save(ana)
 
     conflict = ana.locator("#edit-conflict")
-    screenshot(ana, "desk-conflict")
+    screenshot(ana, "desk-conflict", full_page=False)
     assert "Not saved: this article was changed after you opened it." in conflict.inner_text()
     assert "Harbour reopens" in conflict.inner_text() and "by Bo" in conflict.inner_text()
     story.refresh_from_db()
@@ -280,3 +280,42 @@ def test_a_writers_correction_to_a_live_story_is_invisible_until_an_editor_appro
     assert "it is live" in e.locator(".messagelist").inner_text()
     title, text = read_as_a_reader()
     assert title == "Mayor opens bridge" and "On Monday." in text
+
+
+def test_the_dashboard_is_the_admin_index(signed_in, section, screenshot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.desk import workflow
+    from tests.builders import record_views
+
+    wanda = writer("wanda", "Wanda", "wanda@example.com")
+    editor("eddie", "Eddie")
+    now = timezone.now()
+    for n, title in enumerate(["Harbour reopens after storm", "Ferry timetable changes", "Mayor opens bridge"]):
+        story = publishing.article_publish(
+            article=Article(title=title, slug=f"story-{n}", body="<p>x</p>", section=section, author=wanda),
+            at=now - timedelta(hours=n + 1),
+        )
+        record_views(story, 100 - 30 * n, at=now - timedelta(minutes=20))
+    draft = publishing.article_create(
+        article=Article(title="Port strike ends", slug="port", body="<p>x</p>", section=section), by=wanda
+    )
+    workflow.review_submit(article=draft, by=wanda)
+    publishing.article_publish(
+        article=Article(title="Budget at noon", slug="budget", body="<p>x</p>", section=section),
+        at=now + timedelta(hours=3),
+    )
+    csp_violations = []
+    e = signed_in("eddie")
+    e.on("console", lambda msg: "Content Security Policy" in msg.text and csp_violations.append(msg.text))
+    e.goto("/admin/")
+    assert "Port strike ends" in e.locator("#awaiting-review").inner_text()
+    assert "Budget at noon" in e.locator("#scheduled").inner_text()
+    assert "Harbour reopens after storm" in e.locator("#most-read").inner_text()
+    e.locator("#awaiting-review a", has_text="Port strike ends").click()
+    e.wait_for_url(f"**/{draft.pk}/change/")
+    e.go_back()
+    screenshot(e, "desk-dashboard")
+    assert csp_violations == []
