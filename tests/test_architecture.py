@@ -50,6 +50,7 @@ WRITE_MODULES |= {
     "articles.desk.prune",
     "articles.desk.workflow",
     "articles.desk.notify",
+    "articles.desk.autosave",
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.desk import locks, trash, views, workflow, workflow_views
+from articles.desk import autosave, locks, trash, views, workflow, workflow_views
 from articles.desk.conflicts import EditConflict
 from articles.desk.forms import DeskArticleFormMixin
 from articles.desk.models import StagedChange, TrashedArticle
@@ -35,11 +35,23 @@ class DeskArticleAdminMixin:
             messages.error(request, " ".join(conflict.messages))
             return redirect(request.path)
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "GET" and request.GET.get("autosave") == "restore":
+            saved = autosave.autosave_latest(article=obj, user=request.user)
+            if saved is not None:
+                autosave.autosave_apply(article=obj, autosave=saved)
+                request._desk_autosave_restored = saved
+        return obj
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             if request.method == "GET" and self.has_change_permission(request, obj):
                 lock = locks.lock_open(article=obj, user=request.user)
                 context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+                context["autosave_restored"] = getattr(request, "_desk_autosave_restored", None)
+                if context["autosave_restored"] is None:
+                    context["autosave"] = autosave.autosave_latest(article=obj, user=request.user)
             context.update(self._workflow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -66,6 +78,7 @@ class DeskArticleAdminMixin:
             )
             self.message_user(request, f"Merged with changes saved meanwhile; kept theirs: {kept}.", messages.INFO)
         locks.lock_release(article=obj, user=request.user)
+        autosave.autosave_discard(article=obj, user=request.user)  # saved for real
         return super().response_change(request, obj)
 
     def save_form(self, request, form, change):
@@ -158,6 +171,12 @@ class DeskArticleAdminMixin:
                 "<path:object_id>/correction/reject/",
                 wrap(workflow_views.correction_reject_view),
                 name=f"{prefix}_correction_reject",
+            ),
+            path("<path:object_id>/autosave/", wrap(views.autosave_view), name=f"{prefix}_autosave"),
+            path(
+                "<path:object_id>/autosave/discard/",
+                wrap(views.autosave_discard_view),
+                name=f"{prefix}_autosave_discard",
             ),
             path("<path:object_id>/lock/", wrap(views.heartbeat_view), name=f"{prefix}_heartbeat"),
             path("<path:object_id>/lock/take-over/", wrap(views.take_over_view), name=f"{prefix}_take_over"),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.desk.models import EditLock, Review, StagedChange
+from articles.desk.models import AUTOSAVE_COMMENT, EditLock, Review, StagedChange
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 
@@ -66,6 +66,7 @@ def dashboard_for(*, user) -> Dashboard:
     board.latest_changes = list(
         Version.objects.get_for_model(Article)
         .exclude(revision__user=user)
+        .exclude(revision__comment=AUTOSAVE_COMMENT)
         .select_related("revision__user")
         .order_by("-pk")[:LIST_LENGTH]
     )

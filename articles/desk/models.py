@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from articles.models import Article
 
+# The revision comment that marks an autosaved form (`articles.desk.autosave`), kept apart from the history.
+AUTOSAVE_COMMENT = "Autosave."
+
 
 class EditLockQuerySet(models.QuerySet):
     def live(self) -> "EditLockQuerySet":

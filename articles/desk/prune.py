@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from articles.desk.models import AUTOSAVE_COMMENT
 from articles.models import Article
 
 
@@ -14,6 +15,7 @@ def versions_prune(*, keep_last: int, dry_run: bool = False) -> int:
         raise ValueError("keep_last must be at least 1: an article's latest version is what conflicts build on.")
     rows = (
         Version.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+        .exclude(revision__comment=AUTOSAVE_COMMENT)  # autosaves replace each other and go with the next save
         .order_by("object_id", "-pk")
         .values_list("object_id", "revision_id", "revision__date_created")
     )

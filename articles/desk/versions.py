@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles.desk.models import AUTOSAVE_COMMENT
 from articles.models import Article, TaggedArticle
 from articles.sanitize import sanitize_html
 
@@ -148,16 +149,25 @@ def _load(version: Version) -> ArticleVersion:
     )
 
 
+def saved_versions(article: Article):
+    """The article's kept versions, without autosaves."""
+    return Version.objects.get_for_object(article).exclude(revision__comment=AUTOSAVE_COMMENT)
+
+
+def load(version: Version) -> ArticleVersion:
+    return _load(version)
+
+
 def versions_of(article: Article, *, limit: int | None = None) -> list[ArticleVersion]:
     """Newest first."""
-    found = Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk")
+    found = saved_versions(article).select_related("revision__user").order_by("-pk")
     if limit is not None:
         found = found[:limit]
     return [_load(v) for v in found.prefetch_related("revision__version_set__content_type")]
 
 
 def version_get(article: Article, *, pk: int) -> ArticleVersion | None:
-    found = Version.objects.get_for_object(article).select_related("revision__user").filter(pk=pk).first()
+    found = saved_versions(article).select_related("revision__user").filter(pk=pk).first()
     return _load(found) if found else None
 
 

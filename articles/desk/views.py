@@ -1,4 +1,5 @@
-"""The desk's admin pages for one article: history, compare, restore, and the edit-lock heartbeat and take-over.
+"""The desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
+and autosave.
 
 Mounted by `DeskArticleAdminMixin.get_urls` (so every one runs behind the admin's login and permission checks).
 """
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles.desk import history, locks, versions
+from articles.desk import autosave, history, locks, versions
 from articles.models import Article
 
 
@@ -102,4 +103,20 @@ def take_over_view(request, object_id: str, *, model_admin):
     article = _article(model_admin, request, object_id, change=True)
     locks.lock_take_over(article=article, user=request.user)
     messages.info(request, "You are editing this article now; the previous editor is told when their page checks in.")
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+@require_POST
+def autosave_view(request, object_id: str, *, model_admin):
+    """The open form's text, kept as this editor's autosave (never written to the article)."""
+    article = _article(model_admin, request, object_id, change=True)
+    autosave.autosave_store(article=article, by=request.user, data=request.POST)
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@require_POST
+def autosave_discard_view(request, object_id: str, *, model_admin):
+    article = _article(model_admin, request, object_id, change=True)
+    autosave.autosave_discard(article=article, user=request.user)
+    messages.info(request, "Autosaved text discarded.")
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -319,3 +319,31 @@ def test_the_dashboard_is_the_admin_index(signed_in, section, screenshot):
     e.go_back()
     screenshot(e, "desk-dashboard")
     assert csp_violations == []
+
+
+def test_autosave_survives_closing_the_tab_and_leaving_with_changes_asks_first(signed_in, story):
+    editor("ana", "Ana")
+    change_url = f"/admin/articles/article/{story.pk}/change/"
+    ana = signed_in("ana")
+    ana.goto(change_url)
+    ana.fill("#id_body", "<p>A long paragraph written before the laptop died.</p>")
+    ana.locator("#autosave-status").dispatch_event("desk:autosave")  # rather than waiting 30 s
+    ana.locator("#autosave-status", has_text="Autosaved at").wait_for(timeout=5000)
+    story.refresh_from_db()
+    assert "laptop" not in story.body and story.is_published  # an autosave writes and publishes nothing
+
+    context = ana.context
+    with ana.expect_event("dialog") as asked:
+        ana.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.accept()
+
+    again = context.new_page()
+    again.goto(change_url)
+    assert "You have text autosaved at" in again.locator("#autosave-offer").inner_text()
+    again.click("#restore-autosave")
+    assert again.input_value("#id_body") == "<p>A long paragraph written before the laptop died.</p>"
+    save(again)
+    assert "changed successfully" in again.locator(".messagelist").inner_text()
+    story.refresh_from_db()
+    assert story.body == "<p>A long paragraph written before the laptop died.</p>"
