@@ -179,3 +179,12 @@ def test_tags_are_followed_by_name_even_after_the_tag_is_renamed(make_article, a
     Tag.objects.filter(name="Seoul").update(name="Seoul (city)")
     assert kept(article)[0].tags == ("Seoul",)
     assert Section.objects.count() == 1
+
+
+def test_existing_articles_get_a_first_version_from_reversions_command(section):
+    # Articles written before the desk existed (bulk inserts, like seed_demo) have no version yet.
+    Article.objects.bulk_create([Article(title="Old story", slug="old-story", body="<p>x</p>", section=section)])
+    article = Article.objects.get(slug="old-story")
+    assert kept(article) == []
+    call_command("createinitialrevisions", "articles.Article", comment="Initial version.", stdout=None)
+    assert [(v.number, v.comment) for v in kept(article)] == [(1, "Initial version.")]

@@ -17,7 +17,7 @@ from articles.desk import autosave, history, locks, versions
 from articles.models import Article
 
 
-def _article(model_admin, request, object_id: str, *, change: bool = False) -> Article:
+def article_for(model_admin, request, object_id: str, *, change: bool = False) -> Article:
     article = model_admin.get_queryset(request).filter(pk=object_id).first()
     if article is None:
         raise Http404("No such article.")
@@ -27,7 +27,7 @@ def _article(model_admin, request, object_id: str, *, change: bool = False) -> A
     return article
 
 
-def _context(model_admin, request, article: Article, title: str) -> dict:
+def page_context(model_admin, request, article: Article, title: str) -> dict:
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -39,16 +39,16 @@ def _context(model_admin, request, article: Article, title: str) -> dict:
 
 
 def history_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     context = {
-        **_context(model_admin, request, article, "History"),
+        **page_context(model_admin, request, article, "History"),
         "rows": history.history_rows(article),
     }
     return TemplateResponse(request, "desk/history.html", context)
 
 
 def compare_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     try:
         old_pk, new_pk = sorted(int(request.GET[key]) for key in ("from", "to"))
     except (KeyError, ValueError):
@@ -58,7 +58,7 @@ def compare_view(request, object_id: str, *, model_admin):
     if old is None or new is None:
         raise Http404("No such version.")
     context = {
-        **_context(model_admin, request, article, f"Compare version {old.number} with {new.number}"),
+        **page_context(model_admin, request, article, f"Compare version {old.number} with {new.number}"),
         "old": old,
         "new": new,
         "diffs": history.compare(old, new),
@@ -68,7 +68,7 @@ def compare_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def restore_view(request, object_id: str, version_pk: int, *, model_admin):
-    article = _article(model_admin, request, object_id, change=True)
+    article = article_for(model_admin, request, object_id, change=True)
     try:
         restored = history.article_restore_version(article=article, version_pk=version_pk, by=request.user)
     except Article.DoesNotExist as missing:
@@ -94,13 +94,13 @@ def _lock_json(lock, user) -> JsonResponse:
 
 @require_POST
 def heartbeat_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id, change=True)
+    article = article_for(model_admin, request, object_id, change=True)
     return _lock_json(locks.lock_heartbeat(article=article, user=request.user), request.user)
 
 
 @require_POST
 def take_over_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id, change=True)
+    article = article_for(model_admin, request, object_id, change=True)
     locks.lock_take_over(article=article, user=request.user)
     messages.info(request, "You are editing this article now; the previous editor is told when their page checks in.")
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))
@@ -109,14 +109,14 @@ def take_over_view(request, object_id: str, *, model_admin):
 @require_POST
 def autosave_view(request, object_id: str, *, model_admin):
     """The open form's text, kept as this editor's autosave (never written to the article)."""
-    article = _article(model_admin, request, object_id, change=True)
+    article = article_for(model_admin, request, object_id, change=True)
     autosave.autosave_store(article=article, by=request.user, data=request.POST)
     return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M:%S")})
 
 
 @require_POST
 def autosave_discard_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id, change=True)
+    article = article_for(model_admin, request, object_id, change=True)
     autosave.autosave_discard(article=article, user=request.user)
     messages.info(request, "Autosaved text discarded.")
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from articles import views as reader_views
 from articles.desk import history, workflow
 from articles.desk.models import StagedChange
-from articles.desk.views import _article, _context
+from articles.desk.views import article_for, page_context
 from articles.publishing import can_publish
 
 
@@ -32,7 +32,7 @@ def _done(request, article, step, success: str):
 
 @require_POST
 def submit_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     link = request.build_absolute_uri(_change_url(article))
     return _done(
         request,
@@ -44,7 +44,7 @@ def submit_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def request_changes_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     link = request.build_absolute_uri(_change_url(article))
     note = request.POST.get("note", "")
     return _done(
@@ -57,7 +57,7 @@ def request_changes_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def publish_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     return _done(request, article, lambda: workflow.review_publish(article=article, by=request.user), "Published.")
 
 
@@ -72,7 +72,7 @@ class CorrectionForm(forms.Form):
 
 def correction_view(request, object_id: str, *, model_admin):
     """Write (or rewrite) a correction to a live story."""
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     if not (workflow.is_author(article, request.user) or can_publish(request.user)):
         raise PermissionDenied
     staged = StagedChange.objects.filter(article=article).first()
@@ -93,13 +93,13 @@ def correction_view(request, object_id: str, *, model_admin):
         else:
             messages.success(request, "Correction staged: readers see the published text until an editor approves it.")
             return redirect(_change_url(article))
-    context = {**_context(model_admin, request, article, "Propose a correction"), "form": form}
+    context = {**page_context(model_admin, request, article, "Propose a correction"), "form": form}
     return TemplateResponse(request, "desk/correction.html", context)
 
 
 def correction_preview_view(request, object_id: str, *, model_admin):
     """The story as readers would see it with the correction applied (staff only, never cached)."""
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     staged = StagedChange.objects.filter(article=article).first()
     if staged is None:
         return redirect(_change_url(article))
@@ -112,7 +112,7 @@ def correction_preview_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def correction_approve_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     return _done(
         request,
         article,
@@ -123,7 +123,7 @@ def correction_approve_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def correction_reject_view(request, object_id: str, *, model_admin):
-    article = _article(model_admin, request, object_id)
+    article = article_for(model_admin, request, object_id)
     return _done(
         request,
         article,
