@@ -106,8 +106,8 @@ def test_two_editors_on_the_same_headline_the_stale_save_is_refused_with_who_and
     save(ana)
 
     conflict = ana.locator("#edit-conflict")
-    screenshot(ana, "desk-conflict", full_page=False)
     assert "Not saved: this article was changed after you opened it." in conflict.inner_text()
+    screenshot(ana, "desk-conflict", full_page=False)
     assert "Harbour reopens" in conflict.inner_text() and "by Bo" in conflict.inner_text()
     story.refresh_from_db()
     assert story.title == "Harbour reopens"  # never a silent revert
