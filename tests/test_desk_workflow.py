@@ -144,3 +144,13 @@ def test_a_writer_cannot_correct_someone_elses_story(client, wanda, eddie, make_
     response = client.post(URL.format(pk=story.pk, step="correction"), {"title": "x", "body": "<p>x</p>"})
     assert response.status_code == 403
     assert not StagedChange.objects.exists()
+
+
+def test_the_article_list_filters_by_review_state(client, wanda, eddie, draft, make_article):
+    make_article(title="Not in review", status=Article.Status.DRAFT, author=wanda)
+    client.force_login(wanda)
+    step(client, draft, "review/submit")
+    client.force_login(eddie)
+    page = client.get("/admin/articles/article/?review=in_review").content.decode()
+    assert "Port strike ends" in page and "Not in review" not in page
+    assert client.get("/admin/articles/article/?review=changes_requested").status_code == 200

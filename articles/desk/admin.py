@@ -14,8 +14,19 @@ from django.utils.text import capfirst
 from articles.desk import autosave, locks, trash, views, workflow, workflow_views
 from articles.desk.conflicts import EditConflict
 from articles.desk.forms import DeskArticleFormMixin
-from articles.desk.models import StagedChange, TrashedArticle
+from articles.desk.models import Review, StagedChange, TrashedArticle
 from articles.publishing import can_publish
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return Review.State.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(review__state=self.value()) if self.value() in Review.State.values else queryset
 
 
 class DeskArticleAdminMixin:
@@ -91,6 +102,9 @@ class DeskArticleAdminMixin:
         return super().log_change(request, obj, message)
 
     # --- the list: who is editing what -----------------------------------------------------------------
+
+    def get_list_filter(self, request):
+        return [ReviewFilter, *super().get_list_filter(request)]
 
     def get_list_display(self, request):
         others = {pk: lock for pk, lock in locks.locks_live().items() if lock.user_id != request.user.pk}
