@@ -21,27 +21,9 @@ from articles.models import Article, TaggedArticle
 from articles.sanitize import sanitize_html
 
 NOT_VERSIONED = ("vote_count", "view_count", "search_document", "updated_at", "trashed_at", "tags")
-# What "changed" means: every versioned field an editor can set (not ids, stamps or the version number itself).
-COMPARED = (
-    "title",
-    "slug",
-    "summary",
-    "body",
-    "hero_image",
-    "hero_alt",
-    "hero_caption",
-    "hero_credit",
-    "author",
-    "byline",
-    "dateline",
-    "section",
-    "status",
-    "published_at",
-    "is_editors_pick",
-    "editors_pick_order",
-    "exclude_from_ranking",
-    "ranking_pinned_until",
-)
+# What "changed" means: every field an editor can set (a field added to Article later is compared too); ids,
+# stamps, counters and the version number are not editable, so never compared.
+COMPARED = tuple(f.name for f in Article._meta.concrete_fields if f.editable and not f.primary_key)
 LABELS = {"hero_image": "image", "published_at": "publish time", "tags": "tags"}
 
 
