@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.utils.html import format_html
 
 from articles import admin_lists, publishing
+from articles.desk.admin import DeskArticleAdminMixin
 from articles.editor.previews import search_result_preview, social_card_preview
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
@@ -25,7 +26,8 @@ def bulk_action(description: str, service, *, only: Q, logged: str, done: str, *
         changed, refused = 0, []
         for article in queryset.filter(only):
             try:
-                service(article=article, by=request.user, **options)
+                # Built on the version just read: a colleague's save in between is refused, never overwritten.
+                service(article=article, by=request.user, base_version=article.version, **options)
             except ValidationError as error:
                 refused.append(f"“{article.title}”: {' '.join(error.messages)}")
                 continue
@@ -84,7 +86,7 @@ class PublicationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # Title and author first: at 1280 px with the admin's sidebars, both stay on screen.
     list_display = [
@@ -229,10 +231,15 @@ class ArticleAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
+        tags = form.cleaned_data.get("tags") if "tags" in form.fields else None
+        comment = f"Changed {', '.join(form.changed_data)}." if form.changed_data else ""
         if change:
-            publishing.article_update(article=obj, by=request.user)
+            base_version = form.cleaned_data.get("base_version")
+            publishing.article_update(
+                article=obj, by=request.user, base_version=base_version, tags=tags, comment=comment
+            )
         else:
-            publishing.article_create(article=obj, by=request.user)
+            publishing.article_create(article=obj, by=request.user, tags=tags)
         if removed := getattr(form, "removed_markup", None):  # never dropped silently (articles/editor/removals.py)
             self.message_user(request, "Body — removed: " + "; ".join(removed) + ".", messages.WARNING)
 

@@ -12,5 +12,8 @@ class ArticlesConfig(AppConfig):
         from articles import signals
 
         signals.connect()
+        from articles.desk import versions
+
+        versions.register()  # every write of an article kept as a version (django-reversion)
         # Pillow refuses (rather than decodes) anything past twice this: decompression bombs.
         Image.MAX_IMAGE_PIXELS = settings.NEWSROOM_MAX_IMAGE_PIXELS

@@ -78,18 +78,24 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "hero").defer("body")
 
     def published(self) -> "ArticleQuerySet":
-        """What readers may see: status published and a publish time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What readers may see: status published, a publish time that has come, and not in the trash."""
+        return self.not_in_trash().filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def indexable(self) -> "ArticleQuerySet":
         """What sitemaps list: not hidden from search engines, and canonical here (not first published elsewhere)."""
         return self.filter(noindex=False, canonical_url="")
 
     def scheduled(self) -> "ArticleQuerySet":
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.not_in_trash().filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def drafts(self) -> "ArticleQuerySet":
-        return self.filter(status=Article.Status.DRAFT)
+        return self.not_in_trash().filter(status=Article.Status.DRAFT)
+
+    def not_in_trash(self) -> "ArticleQuerySet":
+        return self.filter(trashed_at__isnull=True)
+
+    def in_trash(self) -> "ArticleQuerySet":
+        return self.filter(trashed_at__isnull=False)
 
     def bulk_create(self, objs, *args, **kwargs):
         # Bulk inserts skip `save()`; the sanitiser, the last line of defence, must not be skipped with it.
@@ -192,6 +198,12 @@ class Article(HeroImageFields, models.Model):
         null=True,
         blank=True,
         help_text="Show this article at the top of the Ranking until this time. Empty: ranked by popularity.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up by one with every saved change; a stale form is refused."
+    )
+    trashed_at = models.DateTimeField(
+        "moved to the trash", null=True, blank=True, editable=False, help_text="Set while the article is in the trash."
     )
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     view_count = models.PositiveBigIntegerField(default=0, editable=False)
@@ -329,3 +341,7 @@ class PopularityBucket(models.Model):
     def day_of(moment: datetime.datetime) -> datetime.datetime:
         """Start of the UTC day `moment` falls in: the period of its daily bucket."""
         return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# The editors' desk (edit locks, trash, review, staged corrections): its models, registered with the app here.
+from articles.desk.models import EditLock, Review, StagedChange, TrashedArticle  # noqa: E402, F401

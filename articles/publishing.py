@@ -1,7 +1,8 @@
 """Writes on articles: creating, editing, publishing, scheduling, unpublishing and placing them.
 
 The admin (form saves and bulk actions), commands and tests all write through these services, so every path
-gets the same stamps and side effects: the publish time and the old slug kept as a redirect. Pictures are
+gets the same stamps and side effects: the publish time, the old slug kept as a redirect, a version kept
+(`articles.desk.versions`) and a save from a stale form refused (`articles.desk.conflicts`). Pictures are
 library images, uploaded through `articles.media.services`. `Article.save()` itself only sanitises the body
 (the last line of defence); cached pages forget the old article through `articles.signals`.
 """
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles.desk import conflicts, versions
 from articles.models import Article, SlugRedirect
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -31,53 +33,83 @@ def _keep_old_slug(article: Article) -> None:
     SlugRedirect.objects.filter(old_slug=article.slug).delete()  # the slug is live again: no redirect loop
 
 
+# Written by the services; a form or a crafted request never sets them (counters move only through engagement/).
+NOT_SAVED_BY_EDITS = {"id", "vote_count", "view_count", "search_document", "trashed_at", "created_at"}
+
+
 @transaction.atomic
-def _article_save(article: Article, *, by=None) -> Article:
+def _article_save(
+    article: Article, *, by=None, base_version: int | None = None, tags: list[str] | None = None, comment: str = ""
+) -> Article:
+    """Save when something changed (a new version, one revision); refuse a save built on an older version."""
     if by is not None and not can_publish(by):
         # Writers save drafts only: enforced here, whatever the form or a crafted request says.
         article.status = Article.Status.DRAFT
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()  # "publish" with no time means now
     article.full_clean()
-    _keep_old_slug(article)
-    article.save()
+    with versions.revision(by=by, comment=comment or ("Edited." if article.pk else "Created.")):
+        current = conflicts.article_lock_current(article=article, base_version=base_version)
+        unchanged = current is not None and not versions.changed_fields(
+            versions.state_of(current), versions.state_of(article, tags=tags)
+        )
+        if unchanged:
+            return article  # nothing changed: no save, no version, nothing logged
+        _keep_old_slug(article)
+        if current is None:
+            article.save()
+        else:
+            article.version = current.version + 1
+            fields = [f.attname for f in Article._meta.concrete_fields if f.name not in NOT_SAVED_BY_EDITS]
+            article.save(update_fields=fields)
+        if tags is not None:
+            article.tags.set(tags)
+        versions.version_add(article)
     return article
 
 
-def article_create(*, article: Article, by=None) -> Article:
+def article_create(*, article: Article, by=None, tags: list[str] | None = None, comment: str = "") -> Article:
     """A new article, owned by `by` (and bylined with their name) unless the article names someone else."""
     if by is not None:
         article.author = article.author or by
         if not article.byline and by.get_full_name():
             article.byline = f"By {by.get_full_name()}"
-    return _article_save(article, by=by)
+    return _article_save(article, by=by, tags=tags, comment=comment)
 
 
-def article_update(*, article: Article, by=None) -> Article:
-    """Save an edited article: body sanitised, publish time stamped, an old slug kept as a redirect."""
-    return _article_save(article, by=by)
+def article_update(
+    *, article: Article, by=None, base_version: int | None = None, tags: list[str] | None = None, comment: str = ""
+) -> Article:
+    """Save an edited article: body sanitised, publish time stamped, an old slug kept as a redirect.
+
+    `base_version`: the version the editor's form was built on; a save over a newer one raises `EditConflict`.
+    """
+    return _article_save(article, by=by, base_version=base_version, tags=tags, comment=comment)
 
 
-def article_publish(*, article: Article, at: datetime.datetime | None = None, by=None) -> Article:
+def article_publish(
+    *, article: Article, at: datetime.datetime | None = None, by=None, base_version: int | None = None
+) -> Article:
     """Publish now (or at `at`: a future time schedules it — see `article_schedule`)."""
     article.status = Article.Status.PUBLISHED
     article.published_at = at or timezone.now()
-    return _article_save(article, by=by)
+    return _article_save(article, by=by, base_version=base_version, comment="Published.")
 
 
-def article_schedule(*, article: Article, at: datetime.datetime, by=None) -> Article:
+def article_schedule(*, article: Article, at: datetime.datetime, by=None, base_version: int | None = None) -> Article:
     """Publish at a future time: readers see the article from `at` on, with no job to run."""
     if at <= timezone.now():
         raise ValidationError({"published_at": "A scheduled time must be in the future."})
-    return article_publish(article=article, at=at, by=by)
+    return article_publish(article=article, at=at, by=by, base_version=base_version)
 
 
-def article_unpublish(*, article: Article, by=None) -> Article:
+def article_unpublish(*, article: Article, by=None, base_version: int | None = None) -> Article:
     """Back to draft: readers no longer see it (its old address answers 404)."""
     article.status = Article.Status.DRAFT
-    return _article_save(article, by=by)
+    return _article_save(article, by=by, base_version=base_version, comment="Unpublished.")
 
 
-def article_set_editors_pick(*, article: Article, picked: bool, by=None) -> Article:
+def article_set_editors_pick(*, article: Article, picked: bool, by=None, base_version: int | None = None) -> Article:
     article.is_editors_pick = picked
-    return _article_save(article, by=by)
+    comment = "Marked as editors' pick." if picked else "Removed from editors' picks."
+    return _article_save(article, by=by, base_version=base_version, comment=comment)

@@ -10,6 +10,12 @@ class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom admin"
     index_title = "Editorial desk"
+    index_template = "desk/dashboard.html"
+
+    def index(self, request, extra_context=None):
+        from articles.desk.dashboard import dashboard_for  # the newsroom's dashboard (the app loads after the site)
+
+        return super().index(request, {**(extra_context or {}), "dashboard": dashboard_for(user=request.user)})
 
     def login(self, request, extra_context=None):
         if request.method == "POST" and is_locked_out(request, request.POST.get("username", "")):

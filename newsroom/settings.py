@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import static_lazy
 
 from newsroom.cached_reverse import tag_url
-from newsroom.env import env_bool, env_float, env_int, env_list
+from newsroom.env import env_bool, env_float, env_int, env_list, mailer_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "django_tasks_db",
+    "reversion",  # every version of an article (articles/desk/versions.py)
     "articles",
 ]
 
@@ -334,3 +335,12 @@ NEWSROOM_BOT_USER_AGENT_PATTERN = os.environ.get(
     r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|httpclient|facebookexternalhit|embedly|preview|lighthouse|pingdom|uptime",
 )
+
+# --- The editors' desk (articles/desk/) ---------------------------------------------------------------------------
+# An open article form beats every 20 s; its edit lock ("Ana is editing since 10:42") lapses this long after the last.
+NEWSROOM_EDIT_LOCK_SECONDS = env_int("NEWSROOM_EDIT_LOCK_SECONDS", 90)
+# Review e-mails (articles/desk/notify.py), through Django's MAILERS: printed to the console in development, sent
+# by SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) with DEBUG off;
+# EMAIL_BACKEND picks another backend either way.
+MAILERS = {"default": mailer_from_env(debug=DEBUG)}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")

@@ -148,7 +148,7 @@ def test_writer_may_delete_own_draft(client, writer, make_article):
     client.force_login(writer)
     draft = make_article(status=Article.Status.DRAFT, author=writer)
     assert client.post(f"{LIST_URL}{draft.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not Article.objects.filter(pk=draft.pk).exists()
+    assert Article.objects.in_trash().filter(pk=draft.pk).exists()  # deleting moves it to the trash
 
 
 def test_writer_cannot_manage_sections(client, writer):

@@ -1,0 +1,73 @@
+"""The newsroom dashboard (the admin's index): what waits for me, what is mine, what goes out next, who is
+editing what, what readers read, and what colleagues changed. Reads only; each list is bounded."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.desk.models import AUTOSAVE_COMMENT, EditLock, Review, StagedChange
+from articles.engagement.ranking import rank_popular_articles
+from articles.models import Article
+
+LIST_LENGTH = 10
+MOST_READ_WINDOWS = [("Last hour", timedelta(hours=1)), ("24 hours", timedelta(days=1)), ("7 days", timedelta(days=7))]
+
+
+@dataclass
+class Dashboard:
+    is_editor: bool
+    awaiting_review: list[Review] = field(default_factory=list)
+    corrections: list[StagedChange] = field(default_factory=list)
+    my_drafts: list[Article] = field(default_factory=list)
+    changes_requested: list[Review] = field(default_factory=list)
+    scheduled: list[Article] = field(default_factory=list)
+    being_edited: list[EditLock] = field(default_factory=list)
+    most_read: list[tuple[str, list[Article]]] = field(default_factory=list)
+    latest_changes: list[Version] = field(default_factory=list)
+
+
+def dashboard_for(*, user) -> Dashboard:
+    now = timezone.now()
+    board = Dashboard(is_editor=user.has_perm("articles.publish_article"))
+    reviews = Review.objects.select_related("article", "submitted_by", "decided_by").filter(
+        article__trashed_at__isnull=True
+    )
+    corrections = StagedChange.objects.select_related("article", "proposed_by").order_by("proposed_at")
+    if board.is_editor:
+        board.awaiting_review = list(
+            reviews.filter(state=Review.State.IN_REVIEW).order_by("submitted_at")[:LIST_LENGTH]
+        )
+        board.corrections = list(corrections[:LIST_LENGTH])
+    else:
+        board.corrections = list(corrections.filter(proposed_by=user)[:LIST_LENGTH])
+    board.changes_requested = list(
+        reviews.filter(state=Review.State.CHANGES_REQUESTED, article__author=user).order_by("-decided_at")[:LIST_LENGTH]
+    )
+    board.my_drafts = list(
+        Article.objects.drafts()
+        .filter(author=user)
+        .select_related("section", "review")
+        .defer("body")
+        .order_by("-updated_at")[:LIST_LENGTH]
+    )
+    board.scheduled = list(
+        Article.objects.scheduled()
+        .filter(published_at__lte=now + timedelta(hours=24))
+        .select_related("section")
+        .defer("body")
+        .order_by("published_at")[:LIST_LENGTH]
+    )
+    board.being_edited = list(
+        EditLock.objects.live().exclude(user=user).select_related("user", "article").order_by("since")[:LIST_LENGTH]
+    )
+    board.most_read = [(label, rank_popular_articles(window=window, limit=5)) for label, window in MOST_READ_WINDOWS]
+    board.latest_changes = list(
+        Version.objects.get_for_model(Article)
+        .exclude(revision__user=user)
+        .exclude(revision__comment=AUTOSAVE_COMMENT)
+        .select_related("revision__user")
+        .order_by("-pk")[:LIST_LENGTH]
+    )
+    return board

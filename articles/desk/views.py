@@ -1,0 +1,122 @@
+"""The desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
+and autosave.
+
+Mounted by `DeskArticleAdminMixin.get_urls` (so every one runs behind the admin's login and permission checks).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from articles.desk import autosave, history, locks, versions
+from articles.models import Article
+
+
+def article_for(model_admin, request, object_id: str, *, change: bool = False) -> Article:
+    article = model_admin.get_queryset(request).filter(pk=object_id).first()
+    if article is None:
+        raise Http404("No such article.")
+    allowed = model_admin.has_change_permission if change else model_admin.has_view_or_change_permission
+    if not allowed(request, article):
+        raise PermissionDenied
+    return article
+
+
+def page_context(model_admin, request, article: Article, title: str) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": article,
+        "title": title,
+        "subtitle": str(article),
+        "can_restore": model_admin.has_change_permission(request, article),
+    }
+
+
+def history_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    context = {
+        **page_context(model_admin, request, article, "History"),
+        "rows": history.history_rows(article),
+    }
+    return TemplateResponse(request, "desk/history.html", context)
+
+
+def compare_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    try:
+        old_pk, new_pk = sorted(int(request.GET[key]) for key in ("from", "to"))
+    except (KeyError, ValueError):
+        messages.error(request, "Choose two versions to compare.")
+        return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+    old, new = versions.version_get(article, pk=old_pk), versions.version_get(article, pk=new_pk)
+    if old is None or new is None:
+        raise Http404("No such version.")
+    context = {
+        **page_context(model_admin, request, article, f"Compare version {old.number} with {new.number}"),
+        "old": old,
+        "new": new,
+        "diffs": history.compare(old, new),
+    }
+    return TemplateResponse(request, "desk/compare.html", context)
+
+
+@require_POST
+def restore_view(request, object_id: str, version_pk: int, *, model_admin):
+    article = article_for(model_admin, request, object_id, change=True)
+    try:
+        restored = history.article_restore_version(article=article, version_pk=version_pk, by=request.user)
+    except Article.DoesNotExist as missing:
+        raise Http404("No such version.") from missing
+    except ValidationError as refused:
+        messages.error(request, "Not restored — " + " ".join(refused.messages))
+        return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+    model_admin.log_change(request, restored, "Restored an earlier version.")
+    messages.success(request, f"Restored. “{restored}” is now version {restored.version}.")
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+def _lock_json(lock, user) -> JsonResponse:
+    return JsonResponse(
+        {
+            "mine": lock.user_id == user.pk,
+            "holder": locks.holder_name(lock),
+            "since": timezone.localtime(lock.since).strftime("%H:%M"),
+            "notice": locks.lock_notice(lock),
+        }
+    )
+
+
+@require_POST
+def heartbeat_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id, change=True)
+    return _lock_json(locks.lock_heartbeat(article=article, user=request.user), request.user)
+
+
+@require_POST
+def take_over_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id, change=True)
+    locks.lock_take_over(article=article, user=request.user)
+    messages.info(request, "You are editing this article now; the previous editor is told when their page checks in.")
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+@require_POST
+def autosave_view(request, object_id: str, *, model_admin):
+    """The open form's text, kept as this editor's autosave (never written to the article)."""
+    article = article_for(model_admin, request, object_id, change=True)
+    autosave.autosave_store(article=article, by=request.user, data=request.POST)
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@require_POST
+def autosave_discard_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id, change=True)
+    autosave.autosave_discard(article=article, user=request.user)
+    messages.info(request, "Autosaved text discarded.")
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))

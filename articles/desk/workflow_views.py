@@ -1,0 +1,140 @@
+"""The review workflow's admin endpoints: submit, request changes, publish, and staged corrections (propose,
+preview, approve, turn down). The services decide who may; these turn their refusals into messages or 403s."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles import views as reader_views
+from articles.desk import history, workflow
+from articles.desk.models import StagedChange
+from articles.desk.views import article_for, page_context
+from articles.publishing import can_publish
+
+
+def _change_url(article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _done(request, article, step, success: str):
+    try:
+        step()
+    except ValidationError as refused:
+        messages.error(request, "Not done — " + " ".join(refused.messages))
+    else:
+        messages.success(request, success)
+    return redirect(_change_url(article))
+
+
+@require_POST
+def submit_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    link = request.build_absolute_uri(_change_url(article))
+    return _done(
+        request,
+        article,
+        lambda: workflow.review_submit(article=article, by=request.user, link=link),
+        "Submitted for review; the editors have been told.",
+    )
+
+
+@require_POST
+def request_changes_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    link = request.build_absolute_uri(_change_url(article))
+    note = request.POST.get("note", "")
+    return _done(
+        request,
+        article,
+        lambda: workflow.review_request_changes(article=article, by=request.user, note=note, link=link),
+        "Sent back to the writer with your note.",
+    )
+
+
+@require_POST
+def publish_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    return _done(request, article, lambda: workflow.review_publish(article=article, by=request.user), "Published.")
+
+
+class CorrectionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 20}))
+    note = forms.CharField(
+        label="What it corrects", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+def correction_view(request, object_id: str, *, model_admin):
+    """Write (or rewrite) a correction to a live story."""
+    article = article_for(model_admin, request, object_id)
+    if not (workflow.is_author(article, request.user) or can_publish(request.user)):
+        raise PermissionDenied
+    staged = StagedChange.objects.filter(article=article).first()
+    source = staged or article
+    initial = {
+        "title": source.title,
+        "summary": source.summary,
+        "body": source.body,
+        "note": getattr(source, "note", ""),
+    }
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        link = request.build_absolute_uri(_change_url(article))
+        try:
+            workflow.correction_propose(article=article, by=request.user, link=link, **form.cleaned_data)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, "Correction staged: readers see the published text until an editor approves it.")
+            return redirect(_change_url(article))
+    context = {**page_context(model_admin, request, article, "Propose a correction"), "form": form}
+    return TemplateResponse(request, "desk/correction.html", context)
+
+
+def correction_preview_view(request, object_id: str, *, model_admin):
+    """The story as readers would see it with the correction applied (staff only, never cached)."""
+    article = article_for(model_admin, request, object_id)
+    staged = StagedChange.objects.filter(article=article).first()
+    if staged is None:
+        return redirect(_change_url(article))
+    article.title, article.summary, article.body = staged.title, staged.summary, staged.body
+    response = reader_views._render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def correction_approve_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    return _done(
+        request,
+        article,
+        lambda: workflow.correction_approve(article=article, by=request.user),
+        "Correction approved: it is live.",
+    )
+
+
+@require_POST
+def correction_reject_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    return _done(
+        request,
+        article,
+        lambda: workflow.correction_reject(article=article, by=request.user),
+        "Correction turned down.",
+    )
+
+
+def correction_diff(article, staged: StagedChange) -> list[tuple[str, object]]:
+    return [
+        ("Title", history.text_diff(article.title, staged.title)),
+        ("Summary", history.text_diff(article.summary, staged.summary)),
+        ("Body", history.text_diff(history.body_text(article.body), history.body_text(staged.body))),
+    ]
