@@ -17,9 +17,9 @@ PORT ?= 8000
 help:
 	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/ (PORT=… to change)"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects the database)"
-	@echo "make serve  - production mode locally: collectstatic, migrate, gunicorn (deploy/gunicorn.conf.py)"
+	@echo "make serve  - production mode locally: collectstatic, migrate, granian (deploy/granian.env)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
-	@echo "make bench  - seed a throwaway database, serve it with gunicorn, write bench/results.{json,md}"
+	@echo "make bench  - 2,000 and 100,000 articles: seed, serve with granian, write bench/results.{json,md}"
 	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser) with headless Chromium"
 
 python:
@@ -51,19 +51,22 @@ run: $(BIN)/.installed-runtime
 	$(DEV_ENV) $(PY) manage.py create_dev_editor --port $(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, gunicorn from its config file,
+# Production mode on this machine: DEBUG off, WhiteNoise's hashed static files, granian with deploy/granian.env,
 # and a task worker (`manage.py db_worker`) making image renditions off the request.
 # A throwaway SECRET_KEY unless you set one; DATABASE_URL / REDIS_URL as in production.
 serve: $(BIN)/.installed-runtime
 	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
-		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 NEWSROOM_TASKS="$${NEWSROOM_TASKS:-database}" \
-		GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"; \
+		DEBUG=0 NEWSROOM_SERVE_MEDIA=1 NEWSROOM_TASKS="$${NEWSROOM_TASKS:-database}"; \
+	export GRANIAN_PORT="$${GRANIAN_PORT:-$(PORT)}" GRANIAN_WORKERS="$${GRANIAN_WORKERS:-$$(nproc)}"; \
+	while IFS='=' read -r name value; do \
+		case "$$name" in ''|\#*) continue ;; esac; [ -n "$${!name}" ] || export "$$name=$$value"; \
+	done < deploy/granian.env; \
 	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 && \
 	$(PY) manage.py seed_demo --if-empty -v0 && \
 	{ $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; } && \
-	echo "Serving http://127.0.0.1:$(PORT)/ in production mode, with a task worker (Ctrl-C stops both)" && \
-	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	echo "Serving http://127.0.0.1:$(PORT)/ in production mode (granian, $$GRANIAN_WORKERS workers), with a task worker (Ctrl-C stops both)" && \
+	$(PY) -m granian newsroom.wsgi:application
 
 test: $(BIN)/.installed-test node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

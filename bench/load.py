@@ -99,7 +99,7 @@ def _hammer(port: int, spec: dict, *, seconds: float, max_requests: int, concurr
 
 
 def send(connection: http.client.HTTPConnection, spec: dict) -> tuple[int, http.client.HTTPConnection]:
-    """One request; the status, and a connection to go on with (gunicorn's sync workers close after each)."""
+    """One request; the status, and a connection to go on with (a server may close after each)."""
     connection.request(
         spec.get("method", "GET"), spec["path"], body=spec.get("body"), headers=HEADERS | spec.get("headers", {})
     )

@@ -94,7 +94,7 @@ def write_markdown(report: dict, path: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"{m['date']} · commit `{m['commit']}` · cache: {m['cache']} · {m.get('server', 'gunicorn')} "
+        f"{m['date']} · commit `{m['commit']}` · cache: {m['cache']} · {m.get('server', 'granian')} "
         f"{m['workers']} workers{' behind nginx (deploy/nginx.conf)' if m.get('nginx') else ''} · "
         f"{m['concurrency']} client threads ({m['load_tool']}) · {m['cpus']} CPUs · Python {m['python']}",
         "",
@@ -136,7 +136,7 @@ def write_markdown(report: dict, path: Path) -> None:
             f"{f.get('ranking_ms', '—')} ms; Related chosen {f.get('related_ms', '—')} ms.",
             f"Votes: {v['accepted']} accepted under load; the counter went from {v['before']} to {v['vote_count']} "
             f"with {v['vote_rows']} vote rows — {v['lost']} lost.",
-            f"Gunicorn memory after the load: master {mem['master_rss_mib']} MiB, workers "
+            f"Server memory after the load: master {mem['master_rss_mib']} MiB, workers "
             f"{', '.join(f'{w} MiB' for w in mem['worker_rss_mib'])} (RSS).",
         ]
     if len(report["runs"]) > 1:

@@ -1,5 +1,5 @@
 # ruff: noqa: S603, S607 — fixed argument lists (no shell) for our own python, manage.py, gunicorn and git
-"""`make bench`: seed a throwaway database, serve it with gunicorn, load each reader page, report ratios.
+"""`make bench`: seed a throwaway database, serve it with granian, load each reader page, report ratios.
 
 Not part of the test suite. Machines are shared and noisy, so every figure is a ratio against a trivial
 request measured in the same run: served pages against the hello-world `/healthz` (interleaved in rounds),
@@ -9,17 +9,18 @@ For each size in BENCH_SIZES (default "2000 100000"): (a) a throwaway database �
 bench/tmp/, or, when DATABASE_URL points at PostgreSQL, a database of its own (BENCH_DB_NAME, default
 newsroom_bench) created and dropped here — seeded with `seed_demo --articles N` (with `--archive` at 100,000
 and more: ~2,000 tags, a year of history, over a million votes); (b) in-process: SQL queries per page, first
-views and all-caches-empty views (bench/first_view.py); (c) gunicorn with production settings on a free
+views and all-caches-empty views (bench/first_view.py); (c) granian with production settings on a free
 127.0.0.1 port and a bounded load from a second process (bench/load.py): the pages, the article
 revalidated with its ETag (304s), and vote POSTs (then checked: no vote lost); (d) worker memory. Then
 bench/results.json and bench/results.md. Everything it starts is stopped, and the temporary files and the
 database are removed, even when a step fails.
 
 Settings (environment): BENCH_SIZES ("2000 100000"), BENCH_SECONDS per page (12), BENCH_MAX_REQUESTS per
-page (5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS gunicorn workers (2), BENCH_ROUNDS (6),
-BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_SERVER (gunicorn, or
-granian to compare), BENCH_NGINX=1 (load through nginx with deploy/nginx.conf), BENCH_KEEP=1 keeps bench/tmp/,
-BENCH_RESULTS (output path without extension, default bench/results).
+page (5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS server workers (2), BENCH_ROUNDS (6),
+BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_SERVER (granian, as
+`make serve`; gunicorn to compare, when installed), BENCH_NGINX=1 (load through nginx with
+deploy/nginx.conf), BENCH_KEEP=1 keeps bench/tmp/, BENCH_RESULTS (output path without extension, default
+bench/results).
 """
 
 import json
@@ -205,7 +206,7 @@ def git_commit() -> str:
 
 
 def bench_size(articles: int, settings: dict) -> dict:
-    """One database size: seed, probe in-process, load through gunicorn, check the votes. The size's report."""
+    """One database size: seed, probe in-process, load through the server, check the votes. The size's report."""
     workdir = BENCH_DIR / "tmp" / f"run-{os.getpid()}-{articles}"
     workdir.mkdir(parents=True, exist_ok=True)
     database = Database(workdir)
@@ -302,7 +303,7 @@ def main() -> int:
         "concurrency": env_int("BENCH_CONCURRENCY", 4),
         "workers": env_int("BENCH_WORKERS", 2),
         "rounds": env_int("BENCH_ROUNDS", 6),
-        "server": os.environ.get("BENCH_SERVER") or "gunicorn",
+        "server": os.environ.get("BENCH_SERVER") or "granian",
         "nginx": bool(os.environ.get("BENCH_NGINX")),
     }
     runs = [bench_size(articles, settings) for articles in sizes]

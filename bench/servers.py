@@ -1,6 +1,7 @@
 # ruff: noqa: S603 — fixed argument lists (no shell) for our own python, gunicorn, granian and nginx
-"""The servers `make bench` loads: gunicorn (as in production) or granian (BENCH_SERVER=granian, to compare),
-optionally behind nginx with the repository's deploy/nginx.conf (BENCH_NGINX=1, when nginx is installed)."""
+"""The servers `make bench` loads: granian (as `make serve` and production) or gunicorn's sync workers
+(BENCH_SERVER=gunicorn, to compare, when installed), optionally behind nginx with the repository's
+deploy/nginx.conf (BENCH_NGINX=1, when nginx is installed)."""
 
 import http.client
 import os
@@ -25,11 +26,13 @@ def free_port() -> int:
 
 
 def start_app_server(kind: str, env: dict[str, str], port: int, workers: int, logfile: Path) -> subprocess.Popen:
-    """gunicorn with sync workers (deploy/gunicorn.conf.py's kind), or granian's WSGI interface."""
+    """granian's WSGI interface with one blocking thread per worker (deploy/granian.env), or gunicorn's sync
+    workers."""
     if kind == "granian":
         command = [
             sys.executable, "-m", "granian", "--interface", "wsgi", "newsroom.wsgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+            "--blocking-threads", "1",
         ]  # fmt: skip
     else:
         command = [
