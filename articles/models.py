@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -70,6 +68,9 @@ class TaggedArticle(TaggedItemBase):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")]
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx")]
+
+
+NOT_TRASHED = Q(trashed_at__isnull=True)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -222,8 +223,11 @@ class Article(HeroImageFields, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_pub_idx"),
+            # Readers' lists and their counts never see the trash: partial indexes keep counting index-only.
+            models.Index(fields=["status", "-published_at"], condition=NOT_TRASHED, name="article_live_pub_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"], condition=NOT_TRASHED, name="article_live_sec_idx"
+            ),
             models.Index(fields=["editors_pick_order"], condition=Q(is_editors_pick=True), name="article_picks_idx"),
             # Ranking looks pinned articles up on every rebuild: only the few pinned ones are in this index.
             models.Index(
@@ -301,47 +305,7 @@ class Vote(models.Model):
         return f"{self.voter_key} → {self.article_id}"
 
 
-class PopularityBucket(models.Model):
-    """Views and net votes of one article in one period. Storage grows with articles x periods, never with hits.
-
-    Hourly buckets are written by the view flush and by votes; after two days they roll up into daily ones;
-    buckets past retention fold into one `total` bucket per article, so the sum over an article's buckets
-    always equals its all-time counts (what `reconcile_counts` checks `view_count` against).
-    """
-
-    class Granularity(models.TextChoices):
-        HOUR = "hour", "Hour"
-        DAY = "day", "Day"
-        TOTAL = "total", "Total before retention"
-
-    # The period of every `total` bucket: before any hour or day a bucket can cover.
-    TOTAL_PERIOD_START = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="popularity_buckets")
-    granularity = models.CharField(max_length=5, choices=Granularity, default=Granularity.HOUR)
-    period_start = models.DateTimeField(help_text="Start of the hour or day (UTC) this bucket covers.")
-    views = models.PositiveBigIntegerField(default=0)
-    votes = models.BigIntegerField(default=0, help_text="Votes cast minus votes withdrawn in this period.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["article", "granularity", "period_start"], name="popularity_bucket_unique"),
-        ]
-        indexes = [models.Index(fields=["period_start", "article"], name="popularity_bucket_period_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.granularity} {self.period_start:%Y-%m-%d %H:%M}: {self.views}v {self.votes}+"
-
-    @staticmethod
-    def hour_of(moment: datetime.datetime) -> datetime.datetime:
-        """Start of the UTC hour `moment` falls in: the period of its hourly bucket."""
-        return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
-
-    @staticmethod
-    def day_of(moment: datetime.datetime) -> datetime.datetime:
-        """Start of the UTC day `moment` falls in: the period of its daily bucket."""
-        return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
+# Popularity buckets belong to engagement (articles/engagement/models.py); the desk's models to articles/desk/.
 # The editors' desk (edit locks, trash, review, staged corrections): its models, registered with the app here.
 from articles.desk.models import EditLock, Review, StagedChange, TrashedArticle  # noqa: E402, F401
+from articles.engagement.models import PopularityBucket  # noqa: E402

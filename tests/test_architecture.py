@@ -63,7 +63,8 @@ WRITE_MODULES |= {
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
-DESK_MODELS = {"articles.desk.models"}
+# Models of a feature, imported by articles.models so the app registers them.
+DESK_MODELS = {"articles.desk.models", "articles.engagement.models"}
 
 
 def python_modules() -> list[Path]:

@@ -1,0 +1,48 @@
+"""The engagement feature's own table: popularity buckets (registered with the `articles` app through
+articles/models.py, which imports it)."""
+
+import datetime
+
+from django.db import models
+
+
+class PopularityBucket(models.Model):
+    """Views and net votes of one article in one period. Storage grows with articles x periods, never with hits.
+
+    Hourly buckets are written by the view flush and by votes; after two days they roll up into daily ones;
+    buckets past retention fold into one `total` bucket per article, so the sum over an article's buckets
+    always equals its all-time counts (what `reconcile_counts` checks `view_count` against).
+    """
+
+    class Granularity(models.TextChoices):
+        HOUR = "hour", "Hour"
+        DAY = "day", "Day"
+        TOTAL = "total", "Total before retention"
+
+    # The period of every `total` bucket: before any hour or day a bucket can cover.
+    TOTAL_PERIOD_START = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="popularity_buckets")
+    granularity = models.CharField(max_length=5, choices=Granularity, default=Granularity.HOUR)
+    period_start = models.DateTimeField(help_text="Start of the hour or day (UTC) this bucket covers.")
+    views = models.PositiveBigIntegerField(default=0)
+    votes = models.BigIntegerField(default=0, help_text="Votes cast minus votes withdrawn in this period.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "granularity", "period_start"], name="popularity_bucket_unique"),
+        ]
+        indexes = [models.Index(fields=["period_start", "article"], name="popularity_bucket_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.granularity} {self.period_start:%Y-%m-%d %H:%M}: {self.views}v {self.votes}+"
+
+    @staticmethod
+    def hour_of(moment: datetime.datetime) -> datetime.datetime:
+        """Start of the UTC hour `moment` falls in: the period of its hourly bucket."""
+        return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+
+    @staticmethod
+    def day_of(moment: datetime.datetime) -> datetime.datetime:
+        """Start of the UTC day `moment` falls in: the period of its daily bucket."""
+        return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
