@@ -1,8 +1,13 @@
 """Issue 11 (hardening): odd input found by a security test answers sensibly, never a 500."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from taggit.models import Tag
+
+from articles.models import Article
+from articles.publishing import article_unpublish, article_update
+from tests.builders import article_form
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +41,51 @@ def test_pages_showing_a_tag_stored_with_an_empty_slug_do_not_fail(client, make_
     assert page.status_code == 200
     assert "budget" in page.content.decode()
     assert client.get(article.get_preview_url()).status_code == 200
+
+
+def _rename_published(make_article, *, old: str, new: str):
+    article = make_article(slug=old, title="The original story")
+    article.slug = new
+    article_update(article=article)
+    return article
+
+
+def test_a_draft_cannot_take_a_live_articles_old_slug_in_the_admin(client, make_article, section):
+    _rename_published(make_article, old="harbour", new="harbour-reopens")
+    writer = User.objects.create_user(username="wanda", password="pw-for-tests-only", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writers"))
+    client.force_login(writer)
+
+    response = client.post("/admin/articles/article/add/", article_form(section, slug="harbour", status="draft"))
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "still redirects readers to “The original story”" in response.content.decode()
+    assert not Article.objects.filter(title="Harbour reopens after storm").exists()
+    moved = client.get("/news/harbour/")
+    assert moved.status_code == 301 and moved["Location"] == "/news/harbour-reopens/"
+
+
+def test_the_service_refuses_a_draft_taking_a_live_articles_old_slug(client, make_article):
+    _rename_published(make_article, old="harbour", new="harbour-reopens")
+    draft = make_article(slug="other", status=Article.Status.DRAFT)
+    draft.slug = "harbour"
+
+    with pytest.raises(ValidationError) as refused:
+        article_update(article=draft)
+
+    assert "slug" in refused.value.message_dict
+    assert client.get("/news/harbour/")["Location"] == "/news/harbour-reopens/"
+
+
+def test_an_article_may_take_back_its_own_old_slug_or_that_of_an_unpublished_one(client, make_article):
+    original = _rename_published(make_article, old="harbour", new="harbour-reopens")
+    original.slug = "harbour"
+    article_update(article=original)
+    assert client.get("/news/harbour/").status_code == 200
+
+    gone = _rename_published(make_article, old="storm", new="storm-update")
+    article_unpublish(article=gone)
+    draft = make_article(slug="other", status=Article.Status.DRAFT)
+    draft.slug = "storm"
+    article_update(article=draft)  # nobody reaches the unpublished story through that address any more
+    assert Article.objects.get(pk=draft.pk).slug == "storm"
