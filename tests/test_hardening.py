@@ -1,5 +1,7 @@
 """Issue 11 (hardening): odd input found by a security test answers sensibly, never a 500."""
 
+from xml.etree import ElementTree
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
@@ -89,3 +91,19 @@ def test_an_article_may_take_back_its_own_old_slug_or_that_of_an_unpublished_one
     draft.slug = "storm"
     article_update(article=draft)  # nobody reaches the unpublished story through that address any more
     assert Article.objects.get(pk=draft.pk).slug == "storm"
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/feed/", "channel/item/description"),
+        ("/atom/", "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"),
+    ],
+)
+def test_feed_summaries_are_html_escaped_text(client, make_article, url, path):
+    make_article(summary='Fish & chips <img src=x onerror="alert(1)">')
+
+    feed = ElementTree.fromstring(client.get(url).content)
+
+    # Readers take the element's text as HTML: the summary must come out as text, never as markup.
+    assert feed.find(path).text == "Fish &amp; chips &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
