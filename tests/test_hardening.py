@@ -107,3 +107,22 @@ def test_feed_summaries_are_html_escaped_text(client, make_article, url, path):
 
     # Readers take the element's text as HTML: the summary must come out as text, never as markup.
     assert feed.find(path).text == "Fish &amp; chips &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+
+
+@pytest.mark.parametrize("url", ["/tag/%00/", "/tag/%00/feed/", "/tag/%00/atom/", "/news/a%00b/", "/search/?q=%00"])
+def test_a_nul_byte_in_a_reader_url_is_a_bad_request(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/autocomplete/?app_label=articles&model_name=article&field_name=tags&term=%00",
+        "/admin/taggit/tag/?q=%00",
+        "/admin/articles/article/?status=%00",
+        "/admin/articles/article/?q=a%00",
+    ],
+)
+def test_a_nul_byte_in_the_admin_search_or_filters_is_a_bad_request(client, url):
+    client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
+    assert client.get(url).status_code == 400
