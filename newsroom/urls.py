@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, sitemap_view
@@ -12,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view),
+        require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

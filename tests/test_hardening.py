@@ -126,3 +126,14 @@ def test_a_nul_byte_in_a_reader_url_is_a_bad_request(client, url):
 def test_a_nul_byte_in_the_admin_search_or_filters_is_a_bad_request(client, url):
     client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
     assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/atom/", "/section/world/feed/", "/tag/budget/atom/", "/sitemap.xml", "/"])
+def test_options_on_a_feed_answers_like_any_page_without_a_body(client, make_article, url):
+    make_article(tags=["budget"])
+
+    response = client.options(url)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.content == b""
