@@ -1,5 +1,7 @@
 """Issue 11 (hardening): odd input found by a security test answers sensibly, never a 500."""
 
+import datetime
+import re
 from xml.etree import ElementTree
 
 import pytest
@@ -137,3 +139,16 @@ def test_options_on_a_feed_answers_like_any_page_without_a_body(client, make_art
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert response.content == b""
+
+
+@pytest.mark.parametrize("url", ["/", "/latest/", "/section/world/", "/news/timed/"])
+def test_time_datetime_values_are_whole_seconds(client, make_article, url):
+    at = datetime.datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=datetime.UTC)
+    make_article(slug="timed", published_at=at)
+    Article.objects.update(updated_at=at)
+
+    page = client.get(url).content.decode()
+
+    # The W3C validator refuses more than three fraction digits; whole seconds say all a reader needs.
+    assert 'datetime="2026-03-04T05:06:07+00:00"' in page
+    assert not re.search(r'datetime="[^"]*\.\d', page)
