@@ -6,10 +6,11 @@ from django.views.decorators.http import require_safe
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, sitemap_view
-from newsroom.views import healthz
+from newsroom.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -1,12 +1,14 @@
 """Issue 11 (hardening): odd input found by a security test answers sensibly, never a 500."""
 
 import datetime
+import io
 import re
 from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from PIL import Image as PillowImage
 from taggit.models import Tag
 
 from articles.models import Article
@@ -152,3 +154,13 @@ def test_time_datetime_values_are_whole_seconds(client, make_article, url):
     # The W3C validator refuses more than three fraction digits; whole seconds say all a reader needs.
     assert 'datetime="2026-03-04T05:06:07+00:00"' in page
     assert not re.search(r'datetime="[^"]*\.\d', page)
+
+
+def test_the_site_has_a_favicon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert "public" in response["Cache-Control"]
+    with PillowImage.open(io.BytesIO(b"".join(response))) as icon:
+        assert icon.format == "ICO"
