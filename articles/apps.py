@@ -12,6 +12,9 @@ class ArticlesConfig(AppConfig):
         from articles import signals
 
         signals.connect()
+        from articles.tags import slugs
+
+        slugs.connect()  # never an empty tag slug: it has no URL
         from articles.desk import versions
 
         versions.register()  # every write of an article kept as a version (django-reversion)

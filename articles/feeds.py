@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import listings, sections
@@ -63,7 +64,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.summary or item.meta_description or item.title
+        # RSS <description> and Atom <summary type="html"> are read as HTML: plain text must be escaped for it.
+        return escape(item.summary or item.meta_description or item.title)
 
     def item_pubdate(self, item: Article):
         return item.published_at

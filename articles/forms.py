@@ -2,6 +2,7 @@ from django import forms
 
 from articles.editor.forms import BodyField
 from articles.models import Article
+from articles.publishing import check_slug_not_redirecting
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -21,6 +22,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self) -> str:
         return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        try:
+            check_slug_not_redirecting(article=Article(pk=self.instance.pk, slug=slug))
+        except forms.ValidationError as refused:
+            raise forms.ValidationError(refused.error_dict["slug"]) from None  # shown next to the field
+        return slug
 
     @property
     def removed_markup(self) -> list[str]:

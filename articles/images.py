@@ -16,6 +16,8 @@ from PIL import Image, ImageOps
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
+# The most pixels a side may have in every format we write (WebP: 16383; JPEG: 65535; PNG: far more).
+MAX_IMAGE_SIDE = 16383
 
 
 def check_image(file) -> None:
@@ -34,6 +36,13 @@ def check_image(file) -> None:
                 width, height = image.size
                 if width * height > settings.NEWSROOM_MAX_IMAGE_PIXELS:
                     raise _too_large(width, height)
+                if max(width, height) > MAX_IMAGE_SIDE:
+                    raise ValidationError(
+                        "This image is %(width)s x %(height)s pixels: neither side may exceed %(limit)s pixels. "
+                        "Crop or resize it, then upload it again.",
+                        code="image_side_too_long",
+                        params={"width": width, "height": height, "limit": MAX_IMAGE_SIDE},
+                    )
                 image.load()  # decodes every pixel: catches truncated and corrupt files
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_large(None, None) from None

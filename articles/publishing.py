@@ -23,6 +23,31 @@ def can_publish(user) -> bool:
     return user is not None and user.has_perm(PUBLISH_PERMISSION)
 
 
+def check_slug_not_redirecting(*, article: Article) -> None:
+    """Refuse a slug that still redirects readers to another published article.
+
+    Taking it would delete that redirect, and links shared to the other story would lead to this one once it
+    is published: the editor picks another slug (an old slug of an unpublished story, or its own, is free).
+    """
+    taken = (
+        SlugRedirect.objects.filter(old_slug=article.slug, article__status=Article.Status.PUBLISHED)
+        .exclude(article_id=article.pk)
+        .select_related("article")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {
+                "slug": ValidationError(
+                    "This slug still redirects readers to “%(title)s”, whose address it used to be. "
+                    "Choose another slug.",
+                    code="slug_redirects",
+                    params={"title": taken.article.title},
+                )
+            }
+        )
+
+
 def _keep_old_slug(article: Article) -> None:
     """Links shared before a published article's slug changed keep working (301 to the new slug)."""
     if article.pk is None:
@@ -48,6 +73,7 @@ def _article_save(
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()  # "publish" with no time means now
     article.full_clean()
+    check_slug_not_redirecting(article=article)
     with versions.revision(by=by, comment=comment or ("Edited." if article.pk else "Created.")):
         current = conflicts.article_lock_current(article=article, base_version=base_version)
         unchanged = current is not None and not versions.changed_fields(

@@ -1,10 +1,17 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from articles import feeds, views
 from articles.engagement import endpoints
 from newsroom.http_cache import public_cache
 
 app_name = "articles"
+
+
+def feed_view(feed):
+    """A feed answers GET and HEAD only, like every page (an OPTIONS or POST gets 405, not the feed)."""
+    return require_safe(public_cache(feed))
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,14 +20,14 @@ urlpatterns = [
     path("news/<slug:slug>/", views.article_detail, name="detail"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("section/<slug:slug>/feed/", public_cache(feeds.SectionFeed()), name="section-feed"),
-    path("section/<slug:slug>/atom/", public_cache(feeds.SectionAtomFeed()), name="section-atom"),
+    path("section/<slug:slug>/feed/", feed_view(feeds.SectionFeed()), name="section-feed"),
+    path("section/<slug:slug>/atom/", feed_view(feeds.SectionAtomFeed()), name="section-atom"),
     path("tag/<str:slug>/", views.tag_detail, name="tag"),
-    path("tag/<str:slug>/feed/", public_cache(feeds.TagFeed()), name="tag-feed"),
-    path("tag/<str:slug>/atom/", public_cache(feeds.TagAtomFeed()), name="tag-atom"),
+    path("tag/<str:slug>/feed/", feed_view(feeds.TagFeed()), name="tag-feed"),
+    path("tag/<str:slug>/atom/", feed_view(feeds.TagAtomFeed()), name="tag-atom"),
     path("search/", views.search, name="search"),
-    path("feed/", public_cache(feeds.LatestArticlesFeed()), name="feed"),
-    path("atom/", public_cache(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("feed/", feed_view(feeds.LatestArticlesFeed()), name="feed"),
+    path("atom/", feed_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("news/<int:pk>/vote/", endpoints.vote, name="vote"),
     path("news/<int:pk>/seen/", endpoints.seen, name="seen"),
 ]

@@ -17,5 +17,10 @@ def cached_reverse(viewname: str, *, slug: str) -> str:
 
 
 def tag_url(tag) -> str:
-    """A tag's page: taggit's `Tag.get_absolute_url` (`ABSOLUTE_URL_OVERRIDES` in settings)."""
+    """A tag's page: taggit's `Tag.get_absolute_url` (`ABSOLUTE_URL_OVERRIDES` in settings).
+
+    "" for a tag stored with an empty slug (before `articles.tags.slugs`): no page to link to, and no 500.
+    """
+    if not tag.slug:
+        return ""
     return cached_reverse("articles:tag", slug=tag.slug)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
     # Anonymous reader pages from the cache, before sessions, CSRF or any view (articles/page_cache.py).
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,17 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, sitemap_view
-from newsroom.views import healthz
+from newsroom.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view),
+        require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

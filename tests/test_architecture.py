@@ -111,6 +111,7 @@ def test_the_rules_know_every_module():
     known = WRITE_MODULES | set(READ_MODULES) | REQUEST_LAYER
     others = {
         "articles.models", "articles.apps", "articles.urls", "articles.signals", "articles.sanitize",
+        "articles.tags.slugs",
         "articles.images", "articles.demo.words", "articles.demo.stories",
         "articles.demo.pictures",
         "articles.editor.markup", "articles.editor.embeds", "articles.editor.removals",

@@ -57,8 +57,10 @@ def stored_files() -> set[Path]:
         (jpeg_bytes(400, 300)[:700], "cut.jpg", "not a complete image"),
         (bilevel_png(7_000, 7_000), "big.png", "too large"),
         (bilevel_png(10_000, 10_000), "bomb.png", "Upload a valid image"),
+        (bilevel_png(70_000, 10), "strip.png", "This image is 70000 x 10 pixels: neither side may exceed 16383"),
+        (bilevel_png(10, 20_000), "pole.png", "This image is 10 x 20000 pixels: neither side may exceed 16383"),
     ],
-    ids=["not-an-image", "truncated", "over-pixel-limit", "decompression-bomb"],
+    ids=["not-an-image", "truncated", "over-pixel-limit", "decompression-bomb", "too-wide", "too-tall"],
 )
 def test_bad_uploads_are_form_errors_and_nothing_is_stored(editor_client, content, name, message):
     stored_before = stored_files()

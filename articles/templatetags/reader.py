@@ -1,8 +1,10 @@
 """Reader-page widgets (each with its own template under articles/includes/) and SEO helpers."""
 
+import datetime
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -54,3 +56,13 @@ def article_json_ld(context, article: Article) -> str:
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload),  # noqa: S308 — escaped above, as json_script does
     )
+
+
+@register.filter(expects_localtime=True)
+def machine_time(value: datetime.datetime | None) -> str:
+    """A `<time datetime>` value: ISO 8601 in whole seconds (`date:'c'` adds microseconds, which HTML refuses)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()
