@@ -90,6 +90,9 @@ def test_empty_and_overlong_queries(client, make_article):
 def test_odd_queries_never_fail(client, make_article, query):
     make_article(title="Anything")
     response = client.get("/search/", {"q": query})
+    if query == "\x00":  # a NUL byte is refused before any view (newsroom/hostile_input.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main", 1)[1]
 
