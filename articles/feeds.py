@@ -14,7 +14,7 @@ from taggit.models import Tag
 from articles import listings, sections
 from articles.models import Article, Section
 from articles.seo import absolute_url
-from newsroom.cache import FRONT, shows_article, shows_section_list, shows_tag, shows_tag_list
+from newsroom.cache import FRONT, shows_articles, shows_section_list, shows_tag, shows_tag_list
 from newsroom.cache_entries import shows
 
 FEED_SIZE = 30
@@ -49,7 +49,8 @@ class LatestArticlesFeed(Feed):
         items = list(articles.prefetch_related("tags")[:FEED_SIZE])
         # What the cached feed shows: any published change (the site feed), its section's or tag's list, and
         # each item with its tags' names.
-        shows(FRONT, *(shows_article(item.pk) for item in items))
+        shows(FRONT)
+        shows_articles(items)
         shows(*(shows_tag(tag.pk) for item in items for tag in item.tags.all()))
         if obj.section is not None:
             shows(shows_section_list(obj.section.pk))

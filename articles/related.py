@@ -70,10 +70,8 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     """
     if not tag_ids:
         return []
-    tagged, articles = (
-        TaggedArticle._meta.db_table,
-        Article._meta.db_table,
-    )  # the SQL's only names; values are parameters
+    # Table names are the only text put into the SQL; every value is a parameter.
+    tagged, articles = TaggedArticle._meta.db_table, Article._meta.db_table
     per_tag = (
         f"SELECT * FROM (SELECT t.content_object_id FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"  # noqa: S608
         " WHERE t.tag_id = %s AND t.content_object_id <> %s AND a.status = %s AND a.published_at <= %s"

@@ -25,7 +25,7 @@ from newsroom.cache import (
     FRONT,
     SECTION_TREE_KEY,
     section_nav_key,
-    shows_article,
+    shows_articles,
     shows_section_list,
     shows_tag,
     shows_tag_list,
@@ -37,11 +37,6 @@ from newsroom.http_cache import public_cache, signed_in_user
 PAGE_SIZE = 20
 HOME_LATEST = 11  # the lead story and ten more
 MOST_READ_LIMIT = 10
-
-
-def show_articles(articles) -> None:
-    """The page shows these articles: an edit to any of them drops its cached copy."""
-    shows(*(shows_article(a.pk) for a in articles))
 
 
 def paginate(request, items) -> Page:
@@ -61,7 +56,7 @@ def home(request):
     latest = list(listings.latest_articles()[:HOME_LATEST])
     section_blocks = listings.section_blocks()
     shows(FRONT)
-    show_articles([*latest, *(a for _, items in section_blocks for a in items)])
+    shows_articles([*latest, *(a for _, items in section_blocks for a in items)])
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
@@ -108,7 +103,7 @@ def _render_article(request, article: Article, *, preview: bool):
     )
     blocks = site_blocks(section_id=article.section_id)
     related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.article_ids)
-    show_articles([article, *related_list])
+    shows_articles([article, *related_list])
     shows(*(shows_tag(t.pk) for t in tags))
     context = {
         "article": article,
@@ -137,7 +132,7 @@ def section_detail(request, slug: str):
     page = paginate(request, listings.latest_articles(section=section))
     ranking = rank_popular_articles(section=section)
     shows(shows_section_list(section.pk))
-    show_articles([*page, *ranking])
+    shows_articles([*page, *ranking])
     context = {
         "section": section,
         "breadcrumb": sections.breadcrumb_for_section(section.pk),
@@ -155,7 +150,7 @@ def latest(request):
     """Every published article, newest first: the paginated archive behind the front page."""
     page = paginate(request, listings.latest_articles())
     shows(FRONT)
-    show_articles(page)
+    shows_articles(page)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Latest"), request.path)]
     context = {"breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/latest.html", context)
@@ -167,7 +162,7 @@ def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, listings.latest_articles().filter(tags=tag))
     shows(shows_tag(tag.pk), shows_tag_list(tag.pk))
-    show_articles(page)
+    shows_articles(page)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Tag: %(name)s") % {"name": tag.name}, request.path)]
     context = {"tag": tag, "breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/tag_detail.html", context)
@@ -179,7 +174,7 @@ def search(request):
     query, shortened = site_search.clean_search_query(request.GET.get("q", ""))
     page = paginate(request, site_search.search_articles(query)) if query else None
     shows(FRONT)  # any published story may match
-    show_articles(page or [])
+    shows_articles(page or [])
     context = {
         "query": query,
         "shortened": shortened,
@@ -202,7 +197,7 @@ def most_read(request):
         (_("Last 30 days"), rank_popular_articles(window=timedelta(days=30), limit=MOST_READ_LIMIT)),
     ]
     shows(FRONT)
-    show_articles(a for _, ranked in rankings for a in ranked)
+    shows_articles(a for _, ranked in rankings for a in ranked)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Most read"), request.path)]
     context = {
         "breadcrumb": breadcrumb,

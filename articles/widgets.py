@@ -18,8 +18,8 @@ from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import shows_article, site_blocks_key
-from newsroom.cache_entries import get_or_build_shown, shows
+from newsroom.cache import shows_articles, site_blocks_key
+from newsroom.cache_entries import get_or_build_shown
 
 # The blocks may lag a popularity change, or a new story's arrival, by this long; an edit to an article they
 # show drops them at once.
@@ -60,7 +60,7 @@ def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
     recommendation = recommended_articles(
         exclude_ids={a.pk for a in ranking}, popular=popular[RANKING_LIMIT:], section_id=top_section_id
     )
-    shows(*(shows_article(a.pk) for a in (*ranking, *recommendation)))
+    shows_articles([*ranking, *recommendation])
     html = render_to_string(
         "articles/includes/site_blocks.html", {"ranking": ranking, "recommendation": recommendation}
     )

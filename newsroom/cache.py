@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from newsroom.cache_entries import purge
+from newsroom.cache_entries import purge, shows
 
 
 def hashed(purpose: str, value: str) -> str:
@@ -36,6 +36,11 @@ FRONT = "front"  # home, latest, most read, search, feeds, sitemaps: any publish
 
 def shows_article(article_id: int) -> str:
     return f"article:{article_id}"
+
+
+def shows_articles(articles) -> None:
+    """Record, for the page or block being built, that it shows these articles (an edit to one purges it)."""
+    shows(*(shows_article(a.pk) for a in articles))
 
 
 def shows_section_list(section_id: int) -> str:

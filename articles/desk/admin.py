@@ -29,6 +29,24 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset.filter(review__state=self.value()) if self.value() in Review.State.values else queryset
 
 
+# The desk's pages under an article's admin URL: (route, view, URL name suffix).
+ROUTES = [
+    ("history/compare/", views.compare_view, "compare"),
+    ("history/<int:version_pk>/restore/", views.restore_view, "restore"),
+    ("review/submit/", workflow_views.submit_view, "submit"),
+    ("review/request-changes/", workflow_views.request_changes_view, "request_changes"),
+    ("review/publish/", workflow_views.publish_view, "publish"),
+    ("correction/", workflow_views.correction_view, "correction"),
+    ("correction/preview/", workflow_views.correction_preview_view, "correction_preview"),
+    ("correction/approve/", workflow_views.correction_approve_view, "correction_approve"),
+    ("correction/reject/", workflow_views.correction_reject_view, "correction_reject"),
+    ("autosave/", views.autosave_view, "autosave"),
+    ("autosave/discard/", views.autosave_discard_view, "autosave_discard"),
+    ("lock/", views.heartbeat_view, "heartbeat"),
+    ("lock/take-over/", views.take_over_view, "take_over"),
+]
+
+
 class DeskArticleAdminMixin:
     change_form_template = "desk/article_change_form.html"
 
@@ -156,46 +174,8 @@ class DeskArticleAdminMixin:
             return self.admin_site.admin_view(update_wrapper(bound, view))
 
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path("<path:object_id>/history/compare/", wrap(views.compare_view), name=f"{prefix}_compare"),
-            path(
-                "<path:object_id>/history/<int:version_pk>/restore/",
-                wrap(views.restore_view),
-                name=f"{prefix}_restore",
-            ),
-            path("<path:object_id>/review/submit/", wrap(workflow_views.submit_view), name=f"{prefix}_submit"),
-            path(
-                "<path:object_id>/review/request-changes/",
-                wrap(workflow_views.request_changes_view),
-                name=f"{prefix}_request_changes",
-            ),
-            path("<path:object_id>/review/publish/", wrap(workflow_views.publish_view), name=f"{prefix}_publish"),
-            path("<path:object_id>/correction/", wrap(workflow_views.correction_view), name=f"{prefix}_correction"),
-            path(
-                "<path:object_id>/correction/preview/",
-                wrap(workflow_views.correction_preview_view),
-                name=f"{prefix}_correction_preview",
-            ),
-            path(
-                "<path:object_id>/correction/approve/",
-                wrap(workflow_views.correction_approve_view),
-                name=f"{prefix}_correction_approve",
-            ),
-            path(
-                "<path:object_id>/correction/reject/",
-                wrap(workflow_views.correction_reject_view),
-                name=f"{prefix}_correction_reject",
-            ),
-            path("<path:object_id>/autosave/", wrap(views.autosave_view), name=f"{prefix}_autosave"),
-            path(
-                "<path:object_id>/autosave/discard/",
-                wrap(views.autosave_discard_view),
-                name=f"{prefix}_autosave_discard",
-            ),
-            path("<path:object_id>/lock/", wrap(views.heartbeat_view), name=f"{prefix}_heartbeat"),
-            path("<path:object_id>/lock/take-over/", wrap(views.take_over_view), name=f"{prefix}_take_over"),
-            *super().get_urls(),
-        ]
+        own = [path(f"<path:object_id>/{route}", wrap(view), name=f"{prefix}_{name}") for route, view, name in ROUTES]
+        return [*own, *super().get_urls()]
 
 
 @admin.register(TrashedArticle)
