@@ -22,7 +22,10 @@ class PopularityBucket(models.Model):
     # The period of every `total` bucket: before any hour or day a bucket can cover.
     TOTAL_PERIOD_START = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="popularity_buckets")
+    # No index of its own: the unique constraint below starts with the article.
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="popularity_buckets", db_index=False
+    )
     granularity = models.CharField(max_length=5, choices=Granularity, default=Granularity.HOUR)
     period_start = models.DateTimeField(help_text="Start of the hour or day (UTC) this bucket covers.")
     views = models.PositiveBigIntegerField(default=0)
@@ -32,7 +35,15 @@ class PopularityBucket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "granularity", "period_start"], name="popularity_bucket_unique"),
         ]
-        indexes = [models.Index(fields=["period_start", "article"], name="popularity_bucket_period_idx")]
+        indexes = [
+            # Covers the ranking's window sums (and the rollup's age scan): the window's buckets are one range of
+            # this index, read without visiting the table, so the cost follows the window's rows, not how the
+            # table is laid out (at 100,000 articles the window's 10,000 rows sat on 2,400 table pages).
+            # Plain key columns rather than INCLUDE, so SQLite's index covers the query too.
+            models.Index(
+                fields=["period_start", "article", "granularity", "views", "votes"], name="popularity_window_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.granularity} {self.period_start:%Y-%m-%d %H:%M}: {self.views}v {self.votes}+"

@@ -1,7 +1,9 @@
 """Rankings from popularity buckets: one bounded aggregate query, cached for about a minute.
 
 The cost depends on the number of articles with buckets in the window (at most 48 hourly + one daily bucket
-per day each), never on how many votes or views there were.
+per day each), never on how many votes or views there were, nor on the archive: the window's buckets are one
+range of the covering index `popularity_window_idx`, summed without reading the table
+(docs/ranking-benchmark.md).
 """
 
 from collections.abc import Iterable
@@ -162,9 +164,7 @@ def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> di
     """The best `limit` articles by points in the window, summed from its buckets: {article id: score}.
 
     Only `rankable` articles when given; every article with activity in the window when None."""
-    in_window = Q(granularity=PopularityBucket.Granularity.HOUR, period_start__gte=PopularityBucket.hour_of(since)) | Q(
-        granularity=PopularityBucket.Granularity.DAY, period_start__gte=PopularityBucket.day_of(since)
-    )
+    in_window = _in_window(since)
     points = _score(F("views"), F("votes"))
     if half_life is not None:
         points = ExpressionWrapper(points * _decay(now, window, half_life), output_field=FloatField())
@@ -179,6 +179,16 @@ def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> di
         .values_list("article_id", "score")[:limit]
     )
     return dict(rows)
+
+
+def _in_window(since: datetime) -> Q:
+    """Hourly buckets from the hour of `since`, daily ones from its day: written as one range of
+    `period_start` (from the day) so the window is a single scan of the covering index `popularity_window_idx`
+    (two OR-ed ranges made PostgreSQL combine bitmaps and read the table)."""
+    hour = PopularityBucket.Granularity.HOUR
+    day = PopularityBucket.Granularity.DAY
+    from_hour = Q(granularity=hour, period_start__gte=PopularityBucket.hour_of(since))
+    return Q(period_start__gte=PopularityBucket.day_of(since)) & (Q(granularity=day) | from_hour)
 
 
 def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:

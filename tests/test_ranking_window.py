@@ -1,0 +1,91 @@
+"""Ranking's window: exactly the buckets it covers, read from the covering index alone, rebuilt without a stampede."""
+
+import datetime
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from articles.engagement import ranking
+from articles.engagement.buckets import buckets_add, view_counts_record
+from articles.engagement.ranking import rank_popular_articles
+from articles.models import PopularityBucket
+from newsroom import cache_entries
+from newsroom.cache import ranking_key
+from newsroom.cache_entries import rebuild_done, rebuild_lock
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+SINCE = datetime.datetime(2026, 1, 10, 12, 30, tzinfo=UTC)  # a window opening at 12:30 on 10 January
+
+
+def test_the_window_holds_hours_from_its_hour_and_days_from_its_day(make_article):
+    article = make_article()
+    hour, day, total = (PopularityBucket.Granularity.HOUR, PopularityBucket.Granularity.DAY, "total")
+    buckets = {
+        "hour before the window's hour, same day": (hour, datetime.datetime(2026, 1, 10, 11, tzinfo=UTC), False),
+        "hour the window opens in": (hour, datetime.datetime(2026, 1, 10, 12, tzinfo=UTC), True),
+        "later hour": (hour, datetime.datetime(2026, 1, 12, 3, tzinfo=UTC), True),
+        "hour of the day before": (hour, datetime.datetime(2026, 1, 9, 23, tzinfo=UTC), False),
+        "day the window opens in": (day, datetime.datetime(2026, 1, 10, tzinfo=UTC), True),
+        "later day": (day, datetime.datetime(2026, 1, 11, tzinfo=UTC), True),
+        "day before": (day, datetime.datetime(2026, 1, 9, tzinfo=UTC), False),
+        "total before retention": (total, PopularityBucket.TOTAL_PERIOD_START, False),
+    }
+    for n, (granularity, start, _) in enumerate(buckets.values()):
+        buckets_add([(article.pk, granularity, start, 2**n, 0)])
+
+    chosen = set(PopularityBucket.objects.filter(ranking._in_window(SINCE)).values_list("granularity", "period_start"))
+
+    assert chosen == {(g, start) for g, start, inside in buckets.values() if inside}
+
+
+def test_the_window_is_read_from_the_covering_index_alone(make_article):
+    """Whatever the table's size, the window's rows come from one range of `popularity_window_idx` without
+    visiting the table (the planner is told to prefer indexes: a test database is too small to need them)."""
+    article = make_article()
+    for hours in range(0, 24 * 9, 5):
+        view_counts_record(article_id=article.pk, views=1, at=timezone.now() - datetime.timedelta(hours=hours))
+    since = timezone.now() - datetime.timedelta(days=7)
+    rows = PopularityBucket.objects.filter(ranking._in_window(since)).values_list("article_id", "views", "votes")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+    expected = (
+        "Index Only Scan using popularity_window_idx"
+        if connection.vendor == "postgresql"
+        else ("USING COVERING INDEX popularity_window_idx")
+    )
+    assert expected in plan, plan
+
+
+def test_a_stale_ranking_is_rebuilt_by_one_request_while_the_others_serve_the_previous_list(
+    make_article, monkeypatch, django_assert_num_queries
+):
+    a, b = make_article(title="A"), make_article(title="B")
+    view_counts_record(article_id=a.pk, views=5)
+    view_counts_record(article_id=b.pk, views=1)
+    day = datetime.timedelta(days=1)
+    assert [x.title for x in rank_popular_articles(window=day)] == ["A", "B"]
+    view_counts_record(article_id=b.pk, views=100)
+    later = time.time() + settings.NEWSROOM_POPULARITY_CACHE_SECONDS + 1  # the cached list is stale now
+    monkeypatch.setattr(cache_entries.time, "time", lambda: later)
+    weights = f"{settings.NEWSROOM_POPULARITY_VIEW_WEIGHT}:{settings.NEWSROOM_POPULARITY_VOTE_WEIGHT}"
+    key = ranking_key(window=int(day.total_seconds()), half_life=None, section_id=None, limit=8, weights=weights)
+    assert rebuild_lock(key)  # another request is rebuilding it
+
+    with django_assert_num_queries(1):  # no bucket sums: only the cached ids' visibility re-checked
+        assert [x.title for x in rank_popular_articles(window=day)] == ["A", "B"]
+
+    rebuild_done(key)  # that request is done (or died and its lock expired): the next one rebuilds
+    with django_assert_num_queries(2):
+        assert [x.title for x in rank_popular_articles(window=day)] == ["B", "A"]
