@@ -1,6 +1,8 @@
-"""Who is asking: the client's address behind trusted proxies, a salted fingerprint, bots and prefetches.
+"""Who is asking: the client's address behind trusted proxies, the client a budget counts, bots and prefetches.
 
-Nothing here stores an address or a User-Agent: rate limits keep only a keyed hash of the two, briefly.
+Budgets (`newsroom/rate_limit.py`) count a client by its address alone (`client_key`): a client can change its
+User-Agent or drop its cookies at will, but not its address. Nothing here stores an address or a User-Agent:
+cache keys hold a keyed hash of them, briefly.
 """
 
 import ipaddress
@@ -19,7 +21,8 @@ def _trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network |
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def _is_trusted_proxy(address: str) -> bool:
+def is_trusted_proxy(address: str) -> bool:
+    """Whether `address` is one of our own proxies (`NEWSROOM_TRUSTED_PROXIES`), whose X-Forwarded-* we believe."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -30,18 +33,45 @@ def _is_trusted_proxy(address: str) -> bool:
 def client_ip(request) -> str:
     """The peer address; `X-Forwarded-For` is believed only when the peer is one of our own proxies."""
     address = request.META.get("REMOTE_ADDR", "")
-    if not _is_trusted_proxy(address):
+    if not is_trusted_proxy(address):
         return address
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     # Walk from the nearest hop outwards: the first address that is not ours is the client.
     for hop in reversed(forwarded):
-        if not _is_trusted_proxy(hop):
+        if not is_trusted_proxy(hop):
             return hop
     return address
 
 
-def client_fingerprint(request) -> str:
-    """A keyed hash of address + User-Agent: enough to rate-limit a client, useless for identifying one."""
+def client_network(request) -> str:
+    """The client as budgets count it: its IPv4 address, or its IPv6 /64 (`NEWSROOM_CLIENT_IPV6_PREFIX`).
+
+    One IPv6 subscriber is handed a whole /64 and may pick any address in it, so an address alone would be a
+    fresh client at will; an IPv4-mapped IPv6 address is the IPv4 client it maps.
+    """
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.IPv6Network((int(ip), settings.NEWSROOM_CLIENT_IPV6_PREFIX), strict=False))
+    return str(ip)
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's network (`client_network`): what every vote and view budget is counted by.
+
+    Nothing the client chooses (User-Agent, cookies) is part of it, so no header buys a fresh budget.
+    """
+    return hashed("newsroom.requester.client", client_network(request))
+
+
+def reader_fingerprint(request) -> str:
+    """A keyed hash of address + User-Agent: tells apart cookie-less readers sharing one address (an office, a
+    campus) so each one's view counts once. Never a budget key: a new User-Agent is free to send."""
     return hashed("newsroom.requester.fingerprint", f"{client_ip(request)}\n{request.headers.get('User-Agent', '')}")
 
 

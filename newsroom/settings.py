@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.forwarded.UntrustedForwardedHeadersMiddleware",  # X-Forwarded-* only from NEWSROOM_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
@@ -331,6 +332,12 @@ NEWSROOM_BEACON_RATE_LIMIT = env_int("NEWSROOM_BEACON_RATE_LIMIT", 300)
 NEWSROOM_BEACON_RATE_WINDOW_SECONDS = env_int("NEWSROOM_BEACON_RATE_WINDOW_SECONDS", 600)
 # Addresses/networks of our own load balancers: X-Forwarded-For is believed only from them.
 NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES")
+# Vote and view budgets count a client by address only (an IPv6 client is its /64), never User-Agent or cookies; per
+# article and day as well, shared by everyone behind one address (an office, a campus): docs/votes-and-popularity.md.
+NEWSROOM_CLIENT_IPV6_PREFIX = env_int("NEWSROOM_CLIENT_IPV6_PREFIX", 64)
+NEWSROOM_VOTE_ARTICLE_LIMIT = env_int("NEWSROOM_VOTE_ARTICLE_LIMIT", 20)
+NEWSROOM_VIEW_ARTICLE_LIMIT = env_int("NEWSROOM_VIEW_ARTICLE_LIMIT", 100)
+NEWSROOM_ARTICLE_BUDGET_WINDOW_SECONDS = env_int("NEWSROOM_ARTICLE_BUDGET_WINDOW_SECONDS", 24 * 3600)
 NEWSROOM_BOT_USER_AGENT_PATTERN = os.environ.get(
     "NEWSROOM_BOT_USER_AGENT_PATTERN",
     r"\bbot\b|bot[/;_-]|crawl|spider|slurp|scrap|fetcher|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"

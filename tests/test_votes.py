@@ -223,7 +223,8 @@ def test_rate_limit_per_client_with_429_and_retry_after(make_article, settings):
     settings.NEWSROOM_VOTE_RATE_LIMIT = 3
     articles = [make_article() for _ in range(5)]
     client = Client(HTTP_USER_AGENT=BROWSER_UA)
-    other = Client(HTTP_USER_AGENT=BROWSER_UA + " Other/1.0")
+    new_user_agent = Client(HTTP_USER_AGENT=BROWSER_UA + " Other/1.0")
+    other = Client(HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR="203.0.113.9")
 
     statuses = [client.post(vote_url(a), **JSON).status_code for a in articles[:4]]
     limited = client.post(vote_url(articles[4]), **JSON)
@@ -234,7 +235,8 @@ def test_rate_limit_per_client_with_429_and_retry_after(make_article, settings):
     assert limited["Retry-After"] == str(settings.NEWSROOM_VOTE_RATE_WINDOW_SECONDS)
     assert html.status_code == 429 and escape(str(REFUSED_RATE)) in html.content.decode()
     assert Vote.objects.count() == 3
-    # A different client (address + User-Agent) has its own budget.
+    # A client is its address: a new User-Agent (or no cookie) buys no fresh budget; another address has its own.
+    assert new_user_agent.post(vote_url(articles[4]), **JSON).status_code == 429
     assert other.post(vote_url(articles[4]), **JSON).status_code == 200
 
 

@@ -77,16 +77,17 @@ def vote(request, pk: int):
     if not (requester.is_same_origin(request) or _has_valid_csrf_token(request)):
         return _confirm(request, pk, action)
     try:
-        article = votes.check_vote(request=request, article_id=pk, action=action)
+        allowed = votes.check_vote(request=request, article_id=pk, action=action)
     except votes.VoteRefused as refusal:
         return _refusal(request, refusal)
 
-    new_id = None
+    article, new_id = allowed.article, None
     if action == "undo":
         outcome = votes.vote_remove(article=article, voter_key=voters.existing_voter_key(request))
     else:
         voter_key, new_id = voters.voter_key_or_new(request)
         outcome = votes.vote_add(article=article, voter_key=voter_key)
+        allowed.repeat_costs_nothing(outcome)
 
     if _wants_json(request):
         response = JsonResponse({"votes": outcome.count, "voted": outcome.voted, "changed": outcome.changed})
@@ -106,6 +107,21 @@ def _counts_this_view(request) -> bool:
     return not (request.user.is_authenticated and request.user.is_staff)
 
 
+def _view_count(request, pk: int, *, reader_key: str) -> bool:
+    """Count this reader's view, within the client's daily budget on this article (`NEWSROOM_VIEW_ARTICLE_LIMIT`).
+
+    Each reader counts once per window by `reader_key`, which a client can renew at will (a new User-Agent, no
+    cookie); the budget, kept by address alone, is what bounds the views one client adds to one article.
+    """
+    budget = rate_limit.VIEWS_PER_ARTICLE.spend(request, per=str(pk))
+    if budget.over:
+        return False
+    counted = view_counts.view_register(article_id=pk, reader_key=reader_key)
+    if not counted:
+        budget.give_back()  # a reader already counted in this window costs nothing
+    return counted
+
+
 @csrf_exempt  # carries no reader's authority: it can only add one deduplicated view, and returns public counts
 @never_cache
 def seen(request, pk: int):
@@ -119,9 +135,7 @@ def seen(request, pk: int):
     voter_key = voters.existing_voter_key(request)
     counted = False
     if _counts_this_view(request) and not rate_limit.BEACONS.hit(request):
-        counted = view_counts.view_register(
-            article_id=pk, reader_key=voter_key or requester.client_fingerprint(request)
-        )
+        counted = _view_count(request, pk, reader_key=voter_key or requester.reader_fingerprint(request))
         if view_counts.view_counts_flush_if_due() is not None:
             counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
     return JsonResponse(

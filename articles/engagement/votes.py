@@ -1,5 +1,8 @@
 """Votes: `check_vote` decides whether a request may vote; `vote_add` / `vote_remove` do it, exactly.
 
+A client (its address, `newsroom.requester.client_key`) has two budgets: votes per short window on any article,
+and votes per day on one article. Neither depends on a User-Agent or a cookie, which a client changes at will.
+
 A vote is an insert-if-absent on the unique (article, voter key), then an `F()` increment of `vote_count` and
 +1 in the current hour's bucket, all in one transaction; un-voting is the reverse. Each reports the count
 as committed.
@@ -21,6 +24,10 @@ ACTIONS = ("vote", "undo")
 
 REFUSED_BOT = _("Automated clients can't vote. If you are a person, please use a regular web browser.")
 REFUSED_RATE = _("Too many votes from this connection. Please wait a few minutes and try again.")
+REFUSED_ARTICLE_BUDGET = _(
+    "This article has had as many votes from your connection today as we count. If you share the connection "
+    "with many readers (an office, a campus), please try again tomorrow."
+)
 REFUSED_MISSING = _("This article isn't available for voting.")
 REFUSED_ACTION = _("Unknown vote action: send action=vote or action=undo.")
 
@@ -40,8 +47,23 @@ class VoteOutcome:
     changed: bool  # False when the request was a repeat (idempotent no-op)
 
 
-def check_vote(*, request, article_id: int, action: str) -> Article:
-    """The published article this request may vote on; raises `VoteRefused` with the reason otherwise."""
+@dataclass(frozen=True)
+class VoteAllowed:
+    article: Article
+    budget: rate_limit.Spent | None  # the unit of the per-article budget a vote took; None for withdrawing
+
+    def repeat_costs_nothing(self, outcome: VoteOutcome) -> None:
+        """A repeated vote adds nothing, so it gives its unit of the per-article budget back."""
+        if self.budget and not outcome.changed:
+            self.budget.give_back()
+
+
+def check_vote(*, request, article_id: int, action: str) -> VoteAllowed:
+    """The published article this request may vote on; raises `VoteRefused` with the reason otherwise.
+
+    A vote takes one unit of the client's budget on this article (`NEWSROOM_VOTE_ARTICLE_LIMIT` a day);
+    withdrawing one is free, as it can only lower a count.
+    """
     if requester.is_bot(request):
         raise VoteRefused(REFUSED_BOT, 403)
     if rate_limit.VOTES.hit(request):
@@ -51,7 +73,13 @@ def check_vote(*, request, article_id: int, action: str) -> Article:
         raise VoteRefused(REFUSED_MISSING, 404)
     if action not in ACTIONS:
         raise VoteRefused(REFUSED_ACTION, 400, article=article)
-    return article
+    if action == "undo":
+        return VoteAllowed(article=article, budget=None)
+    budget = rate_limit.VOTES_PER_ARTICLE.spend(request, per=str(article.pk))
+    if budget.over:
+        retry_after = {"Retry-After": str(budget.retry_after)}
+        raise VoteRefused(REFUSED_ARTICLE_BUDGET, 429, article=article, headers=retry_after)
+    return VoteAllowed(article=article, budget=budget)
 
 
 def _committed_vote_count(article_id: int) -> int:
