@@ -14,7 +14,7 @@ First views and all-caches-empty views are also given in this process's CPU time
 shared with other jobs, wall-clock time also counts waiting for a CPU.
 
 `python bench/first_view.py` prints JSON; `--profile PATH` also writes a pyinstrument text profile of
-first views (`pip install pyinstrument`).
+first views (pyinstrument, in requirements-test.txt).
 """
 
 import json
