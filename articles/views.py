@@ -71,7 +71,9 @@ def home(request):
 @require_safe
 @public_cache
 def article_detail(request, slug: str):
-    article = Article.objects.published().select_related("section", "hero", "social_image").filter(slug=slug).first()
+    # Slugs are unique: no ORDER BY to add (and for the ORM to compile) on every first view.
+    found = Article.objects.published().select_related("section", "hero", "social_image").filter(slug=slug)
+    article = next(iter(found.order_by()[:1]), None)
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).first()
         if moved is None:

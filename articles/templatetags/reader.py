@@ -6,11 +6,12 @@ import json
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles import sections, seo
 from articles.models import Article
+from newsroom import cached_reverse
 
 register = template.Library()
 
@@ -38,6 +39,35 @@ def ranking_widget(
 @register.inclusion_tag("articles/includes/recommendation.html")
 def recommendation_widget(articles: list[Article]) -> dict:
     return {"articles": articles}
+
+
+@register.simple_tag
+def cached_url(viewname: str, pk: int | None = None) -> str:
+    """`{% url %}` for the links on every page (feeds, search, home, the vote form), without running the
+    resolver each time (newsroom/cached_reverse.py)."""
+    if pk is None:
+        return cached_reverse.cached_url(viewname)
+    return cached_reverse.cached_reverse_pk(viewname, pk=pk)
+
+
+@register.simple_tag
+def widget_item(item: Article) -> SafeString:
+    """One story of a widget list (Related, Ranking, Recommendation): its link, section and date.
+
+    Written in Python rather than as an included template: a first view shows ten of them, and the include, its
+    three lookups and two date filters per story were a third of the page's template time.
+    """
+    published = item.published_at
+    if published is not None and timezone.is_aware(published):
+        published = timezone.localtime(published)
+    return format_html(
+        '<a href="{}">{}</a>\n<span class="meta">{} · <time datetime="{}">{}</time></span>\n',
+        item.get_absolute_url(),
+        item.title,
+        item.section.name,
+        machine_time(published),
+        f"{published.year:04d}-{published.month:02d}-{published.day:02d}" if published else "",
+    )
 
 
 @register.simple_tag
