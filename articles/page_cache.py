@@ -82,7 +82,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _lookup_allowed(request):
             return self.get_response(request)
-        key = page_key(host=request.get_host(), path=request.path, query=request.GET)
+        key = page_key(scheme=request.scheme, host=request.get_host(), path=request.path, query=request.GET)
         entry = cache.get(key)
         now = time.time()
         if entry and now < entry["expires"] and still_current(entry["versions"]):

@@ -106,10 +106,14 @@ def ranking_key(*, window: int | None, half_life: int | None, section_id: int | 
 PAGE_QUERY_PARAMETERS = ("page", "q")  # the only parameters a public page reads
 
 
-def page_key(*, host: str, path: str, query) -> str:
-    """One shared copy per page: host, path, and only the query parameters pages read (sorted)."""
+def page_key(*, host: str, path: str, query, scheme: str = "http") -> str:
+    """One shared copy per page: scheme, host, path, and only the query parameters pages read (sorted).
+
+    The scheme is part of the key because pages print absolute URLs (canonical, og:url, JSON-LD): a proxy that
+    passes both http and https must not have one scheme's copy served for the other.
+    """
     kept = "&".join(f"{name}={query[name]}" for name in sorted(PAGE_QUERY_PARAMETERS) if name in query)
-    return f"page:v2:{hashed('newsroom.page', f'{host}{path}?{kept}')}"
+    return f"page:v3:{hashed('newsroom.page', f'{scheme}://{host}{path}?{kept}')}"
 
 
 # --- view counting ---------------------------------------------------------------------------------

@@ -69,6 +69,18 @@ def test_a_stranger_cannot_poison_the_shared_copy_of_a_page(make_article, path):
     assert absolute_urls(reader) == {"http"}
 
 
+def test_our_proxy_passing_both_schemes_gets_one_copy_per_scheme(make_article):
+    """Behind a proxy that forwards http and https alike, each scheme's readers get their own absolute URLs."""
+    path = make_article().get_absolute_url()
+
+    secure = Client(REMOTE_ADDR=PROXY).get(path, **HTTPS)
+    plain = Client(REMOTE_ADDR=PROXY).get(path, HTTP_X_FORWARDED_PROTO="http")
+    secure_again = Client(REMOTE_ADDR=PROXY).get(path, **HTTPS)
+
+    assert (secure["X-Page-Cache"], plain["X-Page-Cache"], secure_again["X-Page-Cache"]) == ("miss", "miss", "hit")
+    assert absolute_urls(plain) == {"http"} and absolute_urls(secure_again) == {"https"}
+
+
 def test_a_stranger_claiming_https_is_still_redirected_to_https(make_article, settings):
     settings.SECURE_SSL_REDIRECT = True
     path = make_article().get_absolute_url()

@@ -171,7 +171,7 @@ def test_an_out_of_date_page_is_rendered_by_one_request_while_others_get_the_old
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         edit_title(article)
-    key = page_key(host="testserver", path=url, query={})
+    key = page_key(scheme="http", host="testserver", path=url, query={})
     assert rebuild_lock(key)  # another request is rendering the corrected page right now
 
     meanwhile = client.get(url)
