@@ -92,12 +92,17 @@ def _same_file(image: Image, sha256: str) -> bool:
         return False  # this image's own file is lost: not a match for anything
 
 
-def _image_matching(record: dict, size: int) -> Image | None:
-    """The library image with the same name and contents, else one with the same contents under another name."""
-    named = Image.objects.filter(file=record["file"]).first()
+def _image_matching(record: dict, size: int, *, claimed: set[int]) -> Image | None:
+    """The library image with the same name and contents, else one with the same contents under another name.
+
+    An image already matched by another record of the archive is not matched again: two library images that
+    share a file stay two (each keeps its own words), and a second import finds each by its name.
+    """
+    named = Image.objects.filter(file=record["file"]).exclude(pk__in=claimed).order_by("pk").first()
     if named is not None and _same_file(named, record["sha256"]):
         return named
-    same_size = Image.objects.filter(file_size=size).exclude(file=record["file"]).order_by("pk")
+    same_size = Image.objects.filter(file_size=size).exclude(file=record["file"]).exclude(pk__in=claimed)
+    same_size = same_size.order_by("pk")
     return next((image for image in same_size if _same_file(image, record["sha256"])), None)
 
 
@@ -147,7 +152,7 @@ class _Import:
     def images_merge(self) -> None:
         for record in self.document["images"]:
             data, width, height = _media_checked(self.reader, record)
-            image = _image_matching(record, len(data))
+            image = _image_matching(record, len(data), claimed={i.pk for i in self.images.values()})
             created = image is None
             changed = created or any(getattr(image, name) != record[name] for name in IMAGE_FIELDS)
             if created:
@@ -163,7 +168,7 @@ class _Import:
             if created and record["uploaded_at"]:
                 Image.objects.filter(pk=image.pk).update(uploaded_at=record["uploaded_at"])
             self.report.count("images", created=created, changed=changed)
-            self.images[record["file"]] = image
+            self.images[record["key"]] = image
 
     def articles_merge(self) -> None:
         for record in self.document["articles"]:
@@ -183,6 +188,7 @@ class _Import:
         created = article is None
         article = article or Article(slug=record["slug"])
         version = article.version
+        before = None if created else versions.state_of(article)
         for name in ARTICLE_FIELDS:
             setattr(article, name, record[name])
         section = Section.objects.filter(slug=record["section"]).first()
@@ -194,9 +200,10 @@ class _Import:
         if record["author"] in self.users:  # an author with no account here: the article keeps the one it has
             article.author = self.users[record["author"]]
         tags = sorted({self.tags[slug].name for slug in record["tags"]})
-        service = publishing.article_create if created else publishing.article_update
-        with versions.revision(comment=f"Imported from {self.source}."):
-            article = _call(service, where, article=article, tags=tags)
+        if created or versions.changed_fields(before, versions.state_of(article, tags=tags)):
+            service = publishing.article_create if created else publishing.article_update
+            with versions.revision(comment=f"Imported from {self.source}."):
+                article = _call(service, where, article=article, tags=tags)
         stamps = {name: record[name] for name in STAMPS if record[name] or name == "trashed_at"}
         stale = {name: value for name, value in stamps.items() if getattr(article, name) != value}
         if stale:
@@ -241,7 +248,7 @@ def _messages(error: ValidationError) -> str:
 def content_import(*, reader: ArchiveReader, source: str) -> ImportReport:
     """Merge the archive into this site in one transaction; `ArchiveError` (and no change at all) if it cannot."""
     document = schema.content_parse(reader.content())
-    for record in document["images"]:
+    for record in {record["file"]: record for record in document["images"]}.values():
         _media_checked(reader, record)  # every file checked before the first write
     run = _Import(reader, document, source)
     try:

@@ -24,7 +24,7 @@ VOTER_KEY_LENGTH = 64  # `Vote.voter_key`'s max_length: votes are written in bul
 SECTION = {"slug": "str", "name": "str", "description": ("str", ""), "position": ("int", 0), "parent": ("str?", None)}
 TAG = {"slug": "str", "name": "str"}
 IMAGE = {
-    "file": "str", "sha256": "str", "alt": "str", "caption": ("str", ""), "credit": ("str", ""),
+    "key": "str", "file": "str", "sha256": "str", "alt": "str", "caption": ("str", ""), "credit": ("str", ""),
     "focal_x": ("float", 0.5), "focal_y": ("float", 0.5), "uploaded_at": ("datetime?", None),
     "uploaded_by": ("str?", None),
 }  # fmt: skip
@@ -136,17 +136,20 @@ def content_parse(raw: bytes) -> dict:
     if document.get("version") != FORMAT_VERSION:
         found = document.get("version")
         raise ArchiveError(f"content.json has format version {found!r}; this site reads version {FORMAT_VERSION}.")
-    images = _records(document, "images", IMAGE, "file")
+    images = _records(document, "images", IMAGE, "key")
+    digests: dict[str, str] = {}
     for n, image in enumerate(images):
         check_media_name(image["file"])
         if not SHA256.fullmatch(image["sha256"]):
             raise ArchiveError(f"images[{n}].sha256: expected 64 lowercase hex digits.")
+        if digests.setdefault(image["file"], image["sha256"]) != image["sha256"]:
+            raise ArchiveError(f"images[{n}]: media/{image['file']} is listed with two different SHA-256s.")
     tags = _records(document, "tags", TAG, "slug")
     articles = _records(document, "articles", ARTICLE, "slug")
-    tag_slugs, files = {t["slug"] for t in tags}, {i["file"] for i in images}
+    tag_slugs, image_keys = {t["slug"] for t in tags}, {i["key"] for i in images}
     return {
         "sections": _records(document, "sections", SECTION, "slug"),
         "tags": tags,
         "images": images,
-        "articles": [_article(a, f"articles[{n}]", tags=tag_slugs, images=files) for n, a in enumerate(articles)],
+        "articles": [_article(a, f"articles[{n}]", tags=tag_slugs, images=image_keys) for n, a in enumerate(articles)],
     }

@@ -1,7 +1,8 @@
 """What an export holds: the site's content as one JSON document, every reference by natural key.
 
-Sections by slug (parents listed before their children), tags by slug, library images by file name (with the
-file's SHA-256, so an import recognises a picture it already has under another name), articles by slug with
+Sections by slug (parents listed before their children), tags by slug, library images by a key of this export
+with their file name and the file's SHA-256 (so an import recognises a picture it already has under another
+name; two images sharing one file, as the media migration can leave them, stay two), articles by slug with
 their slug redirects, vote rows and popularity buckets. Accounts are not exported: an article's author and an
 image's uploader travel as user names and are linked again only where the importing site has that account.
 Counters (`vote_count`, `view_count`) are written for reading only: an import recomputes them from the rows.
@@ -66,7 +67,8 @@ def file_sha256(name: str) -> str:
 def _images() -> list[dict]:
     images = []
     for image in Image.objects.select_related("uploaded_by").order_by("pk"):
-        record = {"file": image.file.name, "sha256": file_sha256(image.file.name)}
+        # Keyed by id: two library images may share a file (same picture, different words), stored once.
+        record = {"key": str(image.pk), "file": image.file.name, "sha256": file_sha256(image.file.name)}
         record |= {name: getattr(image, name) for name in IMAGE_FIELDS}
         record["uploaded_by"] = image.uploaded_by.get_username() if image.uploaded_by_id else None
         images.append(record)
@@ -99,7 +101,7 @@ def content_snapshot() -> dict:
         record["section"] = article.section.slug
         record["author"] = article.author.get_username() if article.author_id else None
         for name in ("hero", "social_image"):
-            record[name] = getattr(article, name).file.name if getattr(article, f"{name}_id") else None
+            record[name] = str(getattr(article, f"{name}_id")) if getattr(article, f"{name}_id") else None
         record["tags"] = [slug for (slug,) in tag_slugs[article.pk]]
         record["redirects"] = [{"old_slug": old, "created_at": at} for old, at in redirects[article.pk]]
         record["votes"] = votes[article.pk]

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, destination: Path, **options):
         try:
             document = content_snapshot()
-            media = [image["file"] for image in document["images"]]
+            media = list(dict.fromkeys(image["file"] for image in document["images"]))
             archive_write(destination, content=content_json(document), media_names=media)
         except ArchiveError as error:
             raise CommandError(str(error)) from error
