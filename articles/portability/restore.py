@@ -106,12 +106,20 @@ def _image_matching(record: dict, size: int, *, claimed: set[int]) -> Image | No
     return next((image for image in same_size if _same_file(image, record["sha256"])), None)
 
 
+def _accounts_named(document: dict) -> dict:
+    """The accounts of this site whose user names the archive mentions (as authors or uploaders)."""
+    names = {record["author"] for record in document["articles"]} | {i["uploaded_by"] for i in document["images"]}
+    User = get_user_model()
+    accounts = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names - {None}})
+    return {account.get_username(): account for account in accounts}
+
+
 class _Import:
     def __init__(self, reader: ArchiveReader, document: dict, source: str) -> None:
         self.reader, self.document, self.source = reader, document, source
         self.report = ImportReport()
         self.written: list[str] = []  # media files copied, deleted again if the import fails
-        self.users = {user.get_username(): user for user in get_user_model().objects.all()}
+        self.users = _accounts_named(document)
         self.tags: dict[str, Tag] = {}
         self.images: dict[str, Image] = {}
         self.article_ids: list[int] = []
