@@ -68,6 +68,11 @@ REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.v
 # Models of a feature, imported by articles.models so the app registers them.
 DESK_MODELS = {"articles.desk.models", "articles.engagement.models"}
 
+# Content export/import (articles/portability/): the import writes; the export's snapshot, the archive's checks
+# and content.json's schema only read (the archive module copies files, never through a write service).
+WRITE_MODULES |= {"articles.portability.restore", "articles.portability.engagement"}
+READ_MODULES += ["articles.portability.snapshot", "articles.portability.archive", "articles.portability.schema"]
+
 
 def python_modules() -> list[Path]:
     return [
