@@ -1,9 +1,14 @@
-"""The admin site, with sign-in attempts throttled per client and per account (`newsroom.login_throttle`)."""
+"""The admin site, with sign-in attempts throttled (`newsroom.login_throttle`) and an "Unlock sign-in" action
+on users for staff who may change them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.contrib.auth.views import LoginView
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy, ngettext
 
-from newsroom.login_throttle import is_locked_out, lockout_message
+from newsroom import login_throttle
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -18,7 +23,46 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard_for(user=request.user)})
 
     def login(self, request, extra_context=None):
-        if request.method == "POST" and is_locked_out(request, request.POST.get("username", "")):
-            context = {**self.each_context(request), "title": "Sign-in paused", "lockout_message": lockout_message()}
-            return TemplateResponse(request, "admin/login_locked.html", context, status=429)
+        if request.method == "POST":
+            if not login_throttle.admit(request, request.POST.get("username", "")):
+                context = {
+                    **self.each_context(request),
+                    "title": gettext_lazy("Sign-in paused"),
+                    "lockout_message": login_throttle.lockout_message(),
+                }
+                return TemplateResponse(request, "admin/login_locked.html", context, status=429)
+            self._land_on_the_index_unless_next_is_safe(request)
         return super().login(request, extra_context)
+
+    def _land_on_the_index_unless_next_is_safe(self, request) -> None:
+        """A missing or rejected `next=` (off-site, `javascript:`) sends Django's sign-in to `LOGIN_REDIRECT_URL`,
+        `/accounts/profile/`: no such page here. The admin's own fallback is its index (as Django's sign-in form
+        already uses for its hidden `next`), and only staff sign in here."""
+        if not LoginView().get_redirect_url(request):
+            post = request.POST.copy()
+            post[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+            request.POST = post
+
+
+@admin.action(description=gettext_lazy("Unlock sign-in"), permissions=["change"])
+def unlock_sign_in(modeladmin, request, queryset) -> None:
+    """For an editor locked out by failed attempts (theirs or a guesser's): they may try again at once."""
+    usernames = [user.get_username() for user in queryset]
+    cleared = login_throttle.unlock(usernames)
+    message = ngettext(
+        "Sign-in unlocked for %(names)s (%(cleared)d failed attempt cleared).",
+        "Sign-in unlocked for %(names)s (%(cleared)d failed attempts cleared).",
+        cleared,
+    )
+    modeladmin.message_user(request, message % {"names": ", ".join(usernames), "cleared": cleared}, messages.SUCCESS)
+
+
+def add_sign_in_unlock(site: admin.AdminSite) -> None:
+    """Give the registered user admin (Django's `UserAdmin` unless a project replaced it) the unlock action."""
+    user_model = get_user_model()
+    if not site.is_registered(user_model):
+        return
+    registered = type(site.get_model_admin(user_model))
+    site.unregister(user_model)
+    actions = [*(registered.actions or []), unlock_sign_in]
+    site.register(user_model, type(registered.__name__, (registered,), {"actions": actions}))

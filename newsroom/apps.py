@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
@@ -5,7 +6,20 @@ class NewsroomAdminConfig(AdminConfig):
     default_site = "newsroom.admin.NewsroomAdminSite"
 
     def ready(self) -> None:
-        super().ready()
+        super().ready()  # every app's admin module registered: the User admin can gain its unlock action
+        from newsroom.admin import add_sign_in_unlock
+
+        add_sign_in_unlock(self.module.site)
+
+
+class NewsroomConfig(AppConfig):
+    """The project's own app: the sign-in failures model (`newsroom.models`) and `manage.py unlock_login`."""
+
+    name = "newsroom"
+    verbose_name = "Newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
         from newsroom import login_throttle
 
         login_throttle.connect()

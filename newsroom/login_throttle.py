@@ -1,49 +1,95 @@
-"""Admin sign-in throttling: failures counted per client and per account, in the shared cache.
+"""Admin sign-in throttling: attempts recorded in the database, counted per (account, client), client and account.
 
-The client is the real one behind our trusted proxies (`NEWSROOM_TRUSTED_PROXIES`), so one proxy's address
-never becomes everyone's shared budget. Receivers are connected in `NewsroomAdminConfig.ready()`.
+Three limits, each over the last `NEWSROOM_LOGIN_LOCKOUT_SECONDS`:
+- one client on one account (`NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT`): a guesser is stopped, and a
+  stranger who fails on an editor's name locks only himself out of it, never the editor;
+- one client on any accounts (`NEWSROOM_LOGIN_FAILURES_PER_CLIENT`): one address guessing many names;
+- any clients on one account (`NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT`, higher): many addresses guessing one
+  name still end in a lock, which an admin lifts (the users' "Unlock sign-in" action, `manage.py unlock_login`).
+
+A name is normalised once (`sign_in_name`: NFKC as Django's `normalize_username`, stripped, casefolded) for the
+lock check and every count, so full-width `wr2`, ` WR2` and `wr2` share one budget. The client is the real one behind
+our trusted proxies (`newsroom.requester.client_ip`).
+
+An attempt is on record before its password is checked (and forgiven when it signs in), so parallel guesses
+cannot all pass the check while the first is still hashing. Rows rather than cache counters: the throttle holds
+with Redis down or restarted and is exact under concurrency, for one indexed query per sign-in and one insert
+per attempt, next to a password hash that costs far more.
 """
 
+import unicodedata
+from datetime import timedelta
+
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
+from django.contrib.auth.signals import user_logged_in
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from newsroom.cache import login_failures_account_key, login_failures_client_key
-from newsroom.cache_entries import counter_add
+from newsroom.cache import hashed
+from newsroom.models import SignInFailure
 from newsroom.requester import client_ip
 
 LOCKOUT_MESSAGE = gettext_lazy("Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.")
 
 
-def _keys(request, username: str) -> tuple[str, str]:
-    return login_failures_client_key(client_ip(request)), login_failures_account_key(username)
+def sign_in_name(username: str) -> str:
+    """The one form of a name every count and check uses: Django's normalisation (NFKC), stripped, casefolded."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def account_of(username: str) -> str:
+    return hashed("newsroom.login.account", sign_in_name(username))
+
+
+def client_of(request) -> str:
+    return hashed("newsroom.login.client", client_ip(request))
+
+
+def _window_start():
+    return timezone.now() - timedelta(seconds=settings.NEWSROOM_LOGIN_LOCKOUT_SECONDS)
 
 
 def is_locked_out(request, username: str) -> bool:
-    client_key, account_key = _keys(request, username)
-    failures = cache.get_many([client_key, account_key])
-    return (
-        failures.get(client_key, 0) >= settings.NEWSROOM_LOGIN_FAILURES_PER_CLIENT
-        or failures.get(account_key, 0) >= settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT
+    account, client = account_of(username), client_of(request)
+    failures = SignInFailure.objects.filter(Q(account=account) | Q(client=client), attempted_at__gte=_window_start())
+    counts = failures.aggregate(
+        pair=Count("pk", filter=Q(account=account, client=client)),
+        account=Count("pk", filter=Q(account=account)),
+        client=Count("pk", filter=Q(client=client)),
     )
+    return (
+        counts["pair"] >= settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT
+        or counts["client"] >= settings.NEWSROOM_LOGIN_FAILURES_PER_CLIENT
+        or counts["account"] >= settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT
+    )
+
+
+def admit(request, username: str) -> bool:
+    """False if this sign-in attempt is refused (locked); otherwise it is on record as a failure until it signs
+    in (`forgive_on_sign_in`). Rows older than the window go here, so the table stays the size of one window."""
+    if is_locked_out(request, username):
+        return False
+    SignInFailure.objects.filter(attempted_at__lt=_window_start()).delete()
+    SignInFailure.objects.create(account=account_of(username), client=client_of(request), attempted_at=timezone.now())
+    return True
+
+
+def forgive_on_sign_in(sender, request, user, **kwargs) -> None:
+    """Whoever signs in is forgiven their own failures on that account; others' failures on it still count."""
+    if request is not None:
+        SignInFailure.objects.filter(account=account_of(user.get_username()), client=client_of(request)).delete()
+
+
+def unlock(usernames) -> int:
+    """Lift every lock on these accounts (all clients' failures on them); how many failures were cleared."""
+    deleted, _ = SignInFailure.objects.filter(account__in=[account_of(name) for name in usernames]).delete()
+    return deleted
 
 
 def lockout_message() -> str:
     return LOCKOUT_MESSAGE % {"minutes": settings.NEWSROOM_LOGIN_LOCKOUT_SECONDS // 60}
 
 
-def count_login_failure(sender, credentials, request=None, **kwargs) -> None:
-    if request is not None:
-        for key in _keys(request, credentials.get("username", "")):
-            counter_add(key, timeout=settings.NEWSROOM_LOGIN_LOCKOUT_SECONDS)
-
-
-def clear_account_failures(sender, request, user, **kwargs) -> None:
-    if request is not None:
-        cache.delete(login_failures_account_key(user.get_username()))
-
-
 def connect() -> None:
-    user_login_failed.connect(count_login_failure, dispatch_uid="newsroom_count_login_failure")
-    user_logged_in.connect(clear_account_failures, dispatch_uid="newsroom_clear_login_failures")
+    user_logged_in.connect(forgive_on_sign_in, dispatch_uid="newsroom_forgive_sign_in_failures")

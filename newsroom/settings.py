@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "reversion",  # every version of an article (articles/desk/versions.py)
     "articles",
+    "newsroom.apps.NewsroomConfig",  # failed sign-ins (newsroom/models.py), manage.py unlock_login
 ]
 
 MIDDLEWARE = [
@@ -285,9 +286,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # the vote script reads the token from the form, not the cookie
 LOGIN_URL = "admin:login"
-# Admin sign-in throttling: failures counted per client and per account for this long.
+# Admin sign-in throttling: failures counted per client, per account, per (account, client) for this long.
 NEWSROOM_LOGIN_FAILURES_PER_CLIENT = env_int("NEWSROOM_LOGIN_FAILURES_PER_CLIENT", 20)
-NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 5)
+NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 50)
+NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT", 5)
 NEWSROOM_LOGIN_LOCKOUT_SECONDS = env_int("NEWSROOM_LOGIN_LOCKOUT_SECONDS", 900)
 
 if not DEBUG:
