@@ -16,6 +16,7 @@ from js_asset import static_lazy
 
 from newsroom.cached_reverse import tag_url
 from newsroom.env import env_bool, env_float, env_int, env_list, mailer_from_env
+from newsroom.media_origins import media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -268,7 +269,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL, _media_storage)],  # S3/CDN; articles/sanitize.py
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
