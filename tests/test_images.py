@@ -121,3 +121,22 @@ def test_small_originals_are_not_upscaled(editor_client, django_capture_on_commi
     image = LibraryImage.objects.get()
     assert default_storage.exists(rendition_name(image.file.name, 320, "webp"))
     assert not default_storage.exists(rendition_name(image.file.name, 640, "webp"))
+
+
+def test_an_upload_over_the_size_cap_is_a_form_error_and_nothing_is_stored(editor_client, settings):
+    settings.NEWSROOM_MAX_UPLOAD_BYTES = 100_000
+    stored_before = stored_files()
+    big = png_bytes(64, 48) + b"\0" * 150_000  # Pillow would read it: the cap must refuse it first
+
+    response = upload(editor_client, big, "huge.png")
+
+    assert response.status_code == 200
+    assert "This file is 146.6\xa0KB; the largest upload is 97.7\xa0KB." in response.content.decode()
+    assert not LibraryImage.objects.exists()
+    assert stored_files() == stored_before
+
+
+def test_the_default_size_cap_is_20_megabytes():
+    assert settings.NEWSROOM_MAX_UPLOAD_BYTES == 20 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024  # larger uploads spool to disk, not memory
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
