@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 350
 LONG_BY_NATURE = {"articles/demo/words.py"}  # word lists: data, not logic
+# One settings module (STYLE.md, habit 7): a flat list, each setting with its why, grows past the limit by nature.
+LONG_BY_NATURE |= {"newsroom/settings.py"}
 
 # Reads never import writes; models import neither writes nor the request layer.
 WRITE_MODULES = {
