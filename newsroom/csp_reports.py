@@ -1,5 +1,6 @@
 """Where browsers report what the CSP blocked: one compact log line per report, never more than a trickle.
 
+Browsers POST `report-uri` reports; the Reporting API's format (`report-to`) is read too, for when that is used.
 Anyone can POST here (browsers send no CSRF token, so it is exempt by design), hence: small bodies only (413),
 JSON of the two report formats only (400), control characters and length cut from what is logged, and at most
 `LOG_LINES_PER_MINUTE` lines a minute per process (the rest are counted, then summed up in one line).
@@ -16,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 CSP_REPORT_PATH = "/csp-report"  # the CSP's report-uri in newsroom/settings.py (a test keeps them equal)
-REPORT_GROUP = "csp"  # the CSP's report-to, named in the Reporting-Endpoints header
 MAX_BODY_BYTES = 16 * 1024  # a real report is well under 2 KB
 LOG_LINES_PER_MINUTE = 60
 FIELD_LENGTH = 200

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.browser_policies.BrowserPoliciesMiddleware",  # Permissions-Policy and Reporting-Endpoints
+    "newsroom.browser_policies.BrowserPoliciesMiddleware",  # Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
     # Anonymous reader pages from the cache, before sessions, CSRF or any view (articles/page_cache.py).
@@ -279,8 +279,8 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "report-uri": ["/csp-report"],  # newsroom/csp_reports.py; report-to for browsers that use Reporting-Endpoints
-    "report-to": ["csp"],
+    # newsroom/csp_reports.py. Not report-to: Chromium then ignores report-uri, and (tested) delivered nothing.
+    "report-uri": ["/csp-report"],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
