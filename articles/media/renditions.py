@@ -75,7 +75,7 @@ def make_renditions(image) -> list[str]:
     written = images.make_renditions(image.file.name)
     with default_storage.open(image.file.name, "rb") as handle, PillowImage.open(handle) as opened:
         opened.load()
-        source = opened.convert("RGB")
+        source = images.on_white(opened)  # the card and squares are JPEGs: transparent parts white, not black
     crops = [(social_card_name(image), SOCIAL_CARD_SIZE), *((square_name(image, s), (s, s)) for s in SQUARE_SIZES)]
     written += [saved for name, size in crops if (saved := _save_crop(source, image, name=name, size=size))]
     return written
