@@ -12,13 +12,14 @@ def origin_of(url: str) -> str:
     """`scheme://host[:port]` of an absolute URL, "" for a relative one (served by this site: CSP 'self')."""
     try:
         parts = urlsplit(url.strip())
-    except ValueError:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a bad port or bracket: no browser loads it, so it is no origin
         return ""
-    if not parts.netloc or not parts.hostname:
+    if not parts.netloc or not host:
         return ""
     scheme = parts.scheme.lower() or "https"  # a scheme-relative URL is fetched over https from our https pages
-    port = f":{parts.port}" if parts.port else ""
-    return f"{scheme}://{parts.hostname.lower()}{port}"
+    host = f"[{host}]" if ":" in host else host  # IPv6
+    return f"{scheme}://{host}{f':{port}' if port else ''}"
 
 
 def _s3_origins(options: dict) -> list[str]:

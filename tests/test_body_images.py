@@ -28,6 +28,8 @@ HOSTILE_SOURCES = [
     "HTTPS://TRACKER.example.com/pixel.png",
     "https://cdn.example-media.net.tracker.example.com/x.png",
     "https://tracker.example.com/@cdn.example-media.net/x.png",
+    "https://tracker.example.com:99999/x.png",  # a port out of range: dropped, never a 500 on save
+    "https://[::1/x.png",
 ]
 
 
