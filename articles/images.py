@@ -72,16 +72,29 @@ def reencode(file, name: str) -> tuple[str, ContentFile, int, int]:
     file.seek(0)
     with Image.open(file) as source:
         image = ImageOps.exif_transpose(source)
-        has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
         buffer = io.BytesIO()
         stem = PurePosixPath(name).stem or "image"
-        if has_alpha:
+        if has_alpha(image):
             image.convert("RGBA").save(buffer, "PNG", optimize=True)
             new_name = f"{stem}.png"
         else:
             image.convert("RGB").save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
             new_name = f"{stem}.jpg"
         return new_name, ContentFile(buffer.getvalue()), image.width, image.height
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def on_white(image: Image.Image) -> Image.Image:
+    """An RGB copy for JPEG, transparent parts white (`convert("RGB")` alone turns them black)."""
+    if not has_alpha(image):
+        return image.convert("RGB")
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
 
 
 def rendition_name(original: str, width: int, ext: str) -> str:
@@ -96,18 +109,23 @@ def rendition_widths(original_width: int | None) -> list[int]:
 
 
 def make_renditions(original: str) -> list[str]:
-    """Write WebP and JPEG renditions of a stored image; returns the names written (idempotent)."""
+    """Write WebP and JPEG renditions of a stored image; returns the names written (idempotent).
+
+    WebP keeps the original's transparency; JPEG has none, so transparent parts become white there.
+    """
     written = []
     with default_storage.open(original, "rb") as handle, Image.open(handle) as source:
         source.load()
-        image = source.convert("RGB")
-    for width in rendition_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
-        resized = image if width >= image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+        sources = {"webp": source.convert("RGBA" if has_alpha(source) else "RGB"), "jpg": on_white(source)}
+    full_width, full_height = source.size
+    for width in rendition_widths(full_width):
+        height = max(1, round(full_height * width / full_width))
         for ext, fmt in RENDITION_FORMATS.items():
             name = rendition_name(original, width, ext)
             if default_storage.exists(name):
                 continue
+            image = sources[ext]
+            resized = image if width >= full_width else image.resize((width, height), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             resized.save(buffer, fmt, quality=82, optimize=fmt == "JPEG")
             default_storage.save(name, ContentFile(buffer.getvalue()))

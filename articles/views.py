@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles import listings, related, sections
 from articles import search as site_search
+from articles.editor.previews import may_preview
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
@@ -87,6 +88,8 @@ def article_detail(request, slug: str):
 def article_preview(request, pk: int):
     """Staff see drafts and scheduled articles as readers will; never cached, never indexed."""
     article = get_object_or_404(Article.objects.select_related("section", "hero", "social_image"), pk=pk)
+    if not may_preview(request.user, article):  # a colleague's draft or embargoed story: as if it did not exist
+        raise Http404("No article to preview.")
     response = _render_article(request, article, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

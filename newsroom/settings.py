@@ -16,6 +16,7 @@ from js_asset import static_lazy
 
 from newsroom.cached_reverse import tag_url
 from newsroom.env import env_bool, env_float, env_int, env_list, mailer_from_env
+from newsroom.media_origins import media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.forwarded.UntrustedForwardedHeadersMiddleware",  # X-Forwarded-* only from NEWSROOM_TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.browser_policies.BrowserPoliciesMiddleware",  # Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
     # Anonymous reader pages from the cache, before sessions, CSRF or any view (articles/page_cache.py).
@@ -216,6 +218,7 @@ NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = env_int("NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS",
 
 # Uploads: Pillow checks every image; anything above this many pixels is refused as a likely bomb.
 NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
+NEWSROOM_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)  # a form error above it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
@@ -270,7 +273,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL, _media_storage)],  # S3/CDN; articles/sanitize.py
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -278,6 +281,8 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # newsroom/csp_reports.py. Not report-to: Chromium then ignores report-uri, and (tested) delivered nothing.
+    "report-uri": ["/csp-report"],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

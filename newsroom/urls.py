@@ -6,11 +6,13 @@ from django.views.decorators.http import require_safe
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, sitemap_view
+from newsroom.csp_reports import csp_report
 from newsroom.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("csp-report", csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -44,7 +44,7 @@ def test_the_admin_editor_is_configured_from_the_same_definition():
         "<p><strong>b</strong> <em>i</em> <u>u</u> <s>s</s> x<sub>2</sub> y<sup>3</sup><br>z</p>",
         '<ul><li><p>a</p></li></ul><ol start="3"><li><p>b</p></li></ol>',
         "<blockquote><p>Quoted.</p></blockquote><hr>",
-        '<figure><img src="https://example.org/a.jpg" alt="A photo" width="640" height="480">'
+        '<figure><img src="/media/library/a.jpg" alt="A photo" width="640" height="480">'
         "<figcaption>Caption</figcaption></figure>",
         '<table><tbody><tr><th colspan="2">H</th></tr><tr><td>1</td><td rowspan="1">2</td></tr></tbody></table>',
     ],

@@ -121,3 +121,51 @@ def test_small_originals_are_not_upscaled(editor_client, django_capture_on_commi
     image = LibraryImage.objects.get()
     assert default_storage.exists(rendition_name(image.file.name, 320, "webp"))
     assert not default_storage.exists(rendition_name(image.file.name, 640, "webp"))
+
+
+def test_an_upload_over_the_size_cap_is_a_form_error_and_nothing_is_stored(editor_client, settings):
+    settings.NEWSROOM_MAX_UPLOAD_BYTES = 100_000
+    stored_before = stored_files()
+    big = png_bytes(64, 48) + b"\0" * 150_000  # Pillow would read it: the cap must refuse it first
+
+    response = upload(editor_client, big, "huge.png")
+
+    assert response.status_code == 200
+    assert "This file is 146.6\xa0KB; the largest upload is 97.7\xa0KB." in response.content.decode()
+    assert not LibraryImage.objects.exists()
+    assert stored_files() == stored_before
+
+
+def test_the_default_size_cap_is_20_megabytes():
+    assert settings.NEWSROOM_MAX_UPLOAD_BYTES == 20 * 1024 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024  # larger uploads spool to disk, not memory
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024
+
+
+def transparent_png(width: int, height: int) -> bytes:
+    """A red square in the middle of an otherwise fully transparent picture."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    image.paste((220, 20, 20, 255), (width // 4, height // 4, 3 * width // 4, 3 * height // 4))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_transparency_survives_in_webp_and_turns_white_not_black_in_jpeg(
+    editor_client, django_capture_on_commit_callbacks
+):
+    from articles.media import renditions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(editor_client, transparent_png(800, 600), "logo.png").status_code == 302
+    image = LibraryImage.objects.get()
+
+    with default_storage.open(rendition_name(image.file.name, 640, "webp")) as f, Image.open(f) as webp:
+        assert webp.mode == "RGBA"
+        assert webp.getpixel((2, 2))[3] == 0 and webp.getpixel((320, 240))[3] == 255
+    jpegs = [rendition_name(image.file.name, 640, "jpg"), renditions.social_card_name(image)]
+    jpegs += [renditions.square_name(image, size) for size in renditions.SQUARE_SIZES]
+    for name in jpegs:
+        with default_storage.open(name) as f, Image.open(f) as jpeg:
+            assert jpeg.mode == "RGB", name
+            assert min(jpeg.getpixel((1, 1))) >= 250, name  # white corner, where a plain RGB convert is black

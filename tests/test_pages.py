@@ -19,6 +19,7 @@ from articles import publishing
 from articles.models import Article, Section
 from articles.publishing import article_create
 from tests.builders import add_stories, build_newsroom, use_public_domain
+from tests.desk_helpers import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_preview_is_for_staff_never_cached_never_indexed_and_has_no_vote_button(
     draft = make_article(status=Article.Status.DRAFT, title="Embargoed")
     assert client.get(draft.get_preview_url()).status_code == 302  # to the admin login
 
-    client.force_login(User.objects.create_user("ed", password="x" * 12, is_staff=True))
+    client.force_login(staff("ed", "Editors"))  # who else may preview: tests/test_preview_access.py
     response = client.get(draft.get_preview_url())
     html = response.content.decode()
 

@@ -131,7 +131,7 @@ def test_staff_are_not_counted_but_signed_in_readers_are(make_article, no_auto_f
 
 def test_staff_preview_page_sends_no_beacon(make_article, client):
     article = make_article(status=Article.Status.DRAFT)
-    client.force_login(get_user_model().objects.create_user("e", password="pw-editor-123", is_staff=True))
+    client.force_login(get_user_model().objects.create_superuser("e", password="pw-editor-123"))  # may preview
     response = client.get(article.get_preview_url())
     page = response.content.decode()
     assert response.status_code == 200 and article.title in page

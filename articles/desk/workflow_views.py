@@ -13,6 +13,7 @@ from articles import views as reader_views
 from articles.desk import history, workflow
 from articles.desk.models import StagedChange
 from articles.desk.views import article_for, page_context
+from articles.editor.previews import may_preview
 from articles.publishing import can_publish
 
 
@@ -100,6 +101,8 @@ def correction_view(request, object_id: str, *, model_admin):
 def correction_preview_view(request, object_id: str, *, model_admin):
     """The story as readers would see it with the correction applied (staff only, never cached)."""
     article = article_for(model_admin, request, object_id)
+    if not may_preview(request.user, article):  # a writer sees corrections to their own stories only
+        raise PermissionDenied
     staged = StagedChange.objects.filter(article=article).first()
     if staged is None:
         return redirect(_change_url(article))

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from articles.editor.markup import ALLOWLIST
+from articles.sanitize import image_source
 
 # Attributes the sanitiser drops that carry nothing a reader would miss: not worth an editor's attention.
 _UNREMARKABLE_ATTRIBUTES = {"class", "id", "dir", "lang", "data-type", "data-file", "rel", "target", "style"}
@@ -45,6 +46,8 @@ class _Reader(HTMLParser):
                 scheme = urlsplit(value.strip()).scheme.lower()
                 if scheme and scheme not in ALLOWLIST["url_schemes"]:
                     self.found[f"{scheme}: link"] += 1
+                elif tag == "img" and name == "src" and image_source(value) is None:
+                    self.found[f"image from {_host(value) or 'another site'} (upload it to the media library)"] += 1
             elif name not in allowed and name not in _UNREMARKABLE_ATTRIBUTES:
                 self.found[f"{name} attribute on <{tag}>"] += 1
 

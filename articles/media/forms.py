@@ -1,14 +1,33 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 
 from articles import images
 from articles.media.models import Image
+
+
+class CappedImageField(forms.ImageField):
+    """An image upload no larger than NEWSROOM_MAX_UPLOAD_BYTES, refused before Pillow reads any of it."""
+
+    def to_python(self, data):
+        limit = settings.NEWSROOM_MAX_UPLOAD_BYTES
+        if isinstance(data, UploadedFile) and data.size > limit:
+            raise ValidationError(
+                "This file is %(size)s; the largest upload is %(limit)s. Export a smaller JPEG or PNG "
+                "(no page needs more) and upload it again.",
+                code="file_too_big",
+                params={"size": filesizeformat(data.size), "limit": filesizeformat(limit)},
+            )
+        return super().to_python(data)
 
 
 class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "caption", "credit", "focal_x", "focal_y"]
+        field_classes = {"file": CappedImageField}
         widgets = {
             # Set by clicking the picture (static/media/focal-point.js); typed by hand without JavaScript.
             "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1", "data-focal": "x"}),

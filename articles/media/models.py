@@ -32,10 +32,11 @@ class ImageQuerySet(models.QuerySet):
 class Image(models.Model):
     file = models.ImageField(
         upload_to="library/%Y/%m/",
-        width_field="width",
-        height_field="height",
         help_text="JPEG, PNG, WebP or GIF. Re-encoded on upload; all metadata is removed.",
     )
+    # Stored on upload by `services` (no `width_field`/`height_field`: with those, Django opens the file on every
+    # load while they are empty, and a missing file breaks every page showing the image). Empty for heroes from
+    # before the library until `manage.py make_renditions` measures them.
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     # Kept so that feeds (enclosure length) never ask the store for it: no remote call while rendering.

@@ -41,6 +41,14 @@ def srcset(image, ext: str) -> str:
     return images.srcset(image.file.name, image.width, ext) if image.file else ""
 
 
+def measure(image) -> tuple[int, int, int]:
+    """Width, height and file size of a stored original, read from the store (reads only the image header)."""
+    name = image.file.name
+    with default_storage.open(name, "rb") as handle, PillowImage.open(handle) as opened:
+        width, height = opened.size
+    return width, height, default_storage.size(name)
+
+
 def crop_box(*, width: int, height: int, ratio: float, focal_x: float, focal_y: float) -> tuple[int, int, int, int]:
     """The largest `ratio` (width/height) box inside the image, as centred on the focal point as the edges allow."""
     crop_w, crop_h = (width, round(width / ratio)) if width / height <= ratio else (round(height * ratio), height)
@@ -67,7 +75,7 @@ def make_renditions(image) -> list[str]:
     written = images.make_renditions(image.file.name)
     with default_storage.open(image.file.name, "rb") as handle, PillowImage.open(handle) as opened:
         opened.load()
-        source = opened.convert("RGB")
+        source = images.on_white(opened)  # the card and squares are JPEGs: transparent parts white, not black
     crops = [(social_card_name(image), SOCIAL_CARD_SIZE), *((square_name(image, s), (s, s)) for s in SQUARE_SIZES)]
     written += [saved for name, size in crops if (saved := _save_crop(source, image, name=name, size=size))]
     return written
