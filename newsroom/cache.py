@@ -141,16 +141,8 @@ def view_hour_flushed_key(hour: int) -> str:
     return f"views:{hour}:closed"
 
 
-# --- who is asking: rate limits and sign-in failures ------------------------------------------------
+# --- who is asking: rate limits (sign-in failures live in the database: newsroom/login_throttle.py) -----
 
 
 def rate_limit_key(scope: str, client: str, slot: int) -> str:
     return f"ratelimit:{scope}:{client}:{slot}"
-
-
-def login_failures_client_key(address: str) -> str:
-    return f"login-fail:ip:{hashed('newsroom.login.client', address)}"
-
-
-def login_failures_account_key(username: str) -> str:
-    return f"login-fail:user:{hashed('newsroom.login.account', username.strip().lower())}"

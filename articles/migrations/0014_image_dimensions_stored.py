@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0012_live_article_indexes")]
+    dependencies = [("articles", "0013_ranking_window_index")]
 
     operations = [
         migrations.AlterField(
