@@ -57,7 +57,7 @@ timeout "$SECONDS_EACH" $TOOLS/sqlmap -u "$BASE/admin/login/" --data "username=e
 fi
 
 run wapiti && echo "== wapiti (crawl from / and the admin login, every module)"
-run wapiti && timeout "$((SECONDS_EACH * 3))" $TOOLS/wapiti -u "$BASE/" -s "$BASE/admin/login/" --scope folder \
+run wapiti && timeout "$((SECONDS_EACH * 6))" $TOOLS/wapiti -u "$BASE/" -s "$BASE/admin/login/" --scope folder \
   --max-scan-time "$SECONDS_EACH" --max-attack-time 60 --max-links-per-page 40 --flush-session \
   -f json -o "$RAW/wapiti.json" --no-bugreport >"$RAW/wapiti.log" 2>&1
 
