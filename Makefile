@@ -13,6 +13,7 @@ DEV_ENV := DEBUG=1
 PORT ?= 8000
 
 .PHONY: help python venv run serve seed test lint format check bench screenshots clean
+.PHONY: audit
 
 help:
 	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/ (PORT=… to change)"
@@ -20,6 +21,7 @@ help:
 	@echo "make serve  - production mode locally: collectstatic, migrate, granian (deploy/granian.env)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - 2,000 and 100,000 articles: seed, serve with granian, write bench/results.{json,md}"
+	@echo "make audit  - bandit, sqlmap and wapiti against a throwaway local copy; findings in audit/ (not in make test)"
 	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser) with headless Chromium"
 
 python:
@@ -98,3 +100,13 @@ format: $(BIN)/.installed-test
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media staticfiles tests/artifacts .pytest_cache node_modules
+
+# Security audit (issue 11), not part of `make test`: the tools (requirements-audit.txt) live in their own venv,
+# audit/.venv, so their dependencies never touch the project's. Targets only 127.0.0.1. See audit/findings.md.
+audit/.venv/.installed: requirements-audit.txt | python
+	@test -x audit/.venv/bin/python || $(PYTHON) -m venv audit/.venv
+	audit/.venv/bin/pip install --quiet -r requirements-audit.txt
+	@touch $@
+
+audit: $(BIN)/.installed-runtime audit/.venv/.installed
+	bash audit/run.sh

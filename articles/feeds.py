@@ -1,6 +1,7 @@
 """RSS and Atom feeds for the whole site, each section and each tag (Django's syndication framework)."""
 
 import mimetypes
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -18,6 +19,13 @@ from newsroom.cache import FRONT, shows_articles, shows_section_list, shows_tag,
 from newsroom.cache_entries import shows
 
 FEED_SIZE = 30
+# XML 1.0 cannot carry these (Django's feed writer raises on them: a 500). A headline pasted from a word
+# processor can hold one (a vertical tab); readers never see them, so they are dropped from every feed field.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return XML_ILLEGAL.sub("", value)
 
 
 @dataclass
@@ -32,6 +40,16 @@ class LatestArticlesFeed(Feed):
 
     def get_object(self, request, slug: str | None = None) -> FeedSource:
         return FeedSource(request=request)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        for fields in (feed.feed, *feed.items):
+            for name, value in fields.items():
+                if isinstance(value, str):
+                    fields[name] = xml_text(value)
+                elif isinstance(value, (list, tuple)):
+                    fields[name] = type(value)(xml_text(v) if isinstance(v, str) else v for v in value)
+        return feed
 
     def title(self, obj: FeedSource) -> str:
         return "Latest news"
@@ -109,7 +127,8 @@ class SectionFeed(LatestArticlesFeed):
         return obj.section.get_absolute_url()
 
     def description(self, obj: FeedSource) -> str:
-        return obj.section.description or f"The newest articles in {obj.section.name}."
+        # The channel's <description>, like an item's, is read as HTML: the plain-text description is escaped.
+        return escape(obj.section.description or f"The newest articles in {obj.section.name}.")
 
 
 class SectionAtomFeed(SectionFeed):
@@ -127,7 +146,7 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", kwargs={"slug": obj.tag.slug})
 
     def description(self, obj: FeedSource) -> str:
-        return f"The newest articles tagged “{obj.tag.name}”."
+        return escape(f"The newest articles tagged “{obj.tag.name}”.")
 
 
 class TagAtomFeed(TagFeed):

@@ -7,6 +7,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# nginx runs deploy/nginx.conf in front of granian in tests/test_slow_body.py; java runs the W3C Nu validator
+# (vnu-jar, package.json) in tests/test_html_valid.py.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing system packages: ${need[*]}. Install them with: sudo apt-get install ${need[*]}" >&2

@@ -18,7 +18,7 @@ from articles.models import Article
 
 
 def article_for(model_admin, request, object_id: str, *, change: bool = False) -> Article:
-    article = model_admin.get_queryset(request).filter(pk=object_id).first()
+    article = model_admin.get_object(request, object_id)  # None for a missing id or one that is not a number
     if article is None:
         raise Http404("No such article.")
     allowed = model_admin.has_change_permission if change else model_admin.has_view_or_change_permission

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles import sections, seo
+from articles.feeds import xml_text
 from articles.models import Article
 from newsroom import cached_reverse
 
@@ -96,3 +97,9 @@ def machine_time(value: datetime.datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def xml_safe(value) -> str:
+    """Text for an XML document (the news sitemap): the control characters XML 1.0 cannot carry dropped."""
+    return xml_text(str(value))
