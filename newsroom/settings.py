@@ -107,7 +107,7 @@ if DATABASE_URL:
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN", 2),
             "max_size": env_int("DB_POOL_MAX", 20),
-            "timeout": env_float("DB_POOL_TIMEOUT", 1.5),  # database unreachable: the 503 page this fast
+            "timeout": env_float("DB_POOL_TIMEOUT", 1),  # database unreachable: the 503 page this fast
         }
         _db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))  # libpq's minimum is 2 s
 else:
