@@ -26,10 +26,13 @@ READY_STATEMENT_TIMEOUT_MS = 1000  # the connection itself is bounded by DATABAS
 
 def _database_ready() -> bool:
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SET LOCAL statement_timeout = {READY_STATEMENT_TIMEOUT_MS}")
-            cursor.execute("SELECT 1")
+                with transaction.atomic():  # SET LOCAL ends with it: the pooled connection keeps its settings
+                    cursor.execute(f"SET LOCAL statement_timeout = {READY_STATEMENT_TIMEOUT_MS}")
+                    cursor.execute("SELECT 1")
+                    return cursor.fetchone() == (1,)
+            cursor.execute("SELECT 1")  # SQLite: no transaction, so a probe never takes the write lock
             return cursor.fetchone() == (1,)
     except DatabaseError:
         return False
