@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
+from newsroom.cache_backend import CacheUnavailable, local_fallback
+
 COUNTER_RETRIES = 5
 
 
@@ -127,15 +129,25 @@ class CounterHit:
     created: bool  # this addition started the counter
 
 
-def counter_add(key: str, delta: int = 1, *, timeout: int) -> CounterHit:
-    """Add `delta` to a counter, starting it (with `timeout`) when absent. Atomic: no increment is lost."""
+def counter_add(key: str, delta: int = 1, *, timeout: int, shared_only: bool = False) -> CounterHit:
+    """Add `delta` to a counter, starting it (with `timeout`) when absent. Atomic: no increment is lost.
+
+    While the shared cache is unreachable the counter lives in this process's memory (a rate limit then holds
+    per worker rather than not at all); with `shared_only`, `CacheUnavailable` is raised instead, for callers
+    that would rather write straight to the database.
+    """
+    store = cache
     for _ in range(COUNTER_RETRIES):
-        if cache.add(key, delta, timeout=timeout):
+        if store.add(key, delta, timeout=timeout):
             return CounterHit(delta, created=True)
         try:
-            return CounterHit(cache.incr(key, delta), created=False)
+            return CounterHit(store.incr(key, delta), created=False)
         except ValueError:  # expired between add and incr: go round again
             continue
+        except CacheUnavailable:
+            if shared_only:
+                raise
+            store = local_fallback()
     raise RuntimeError(f"Could not add {delta} to the counter {key}")
 
 

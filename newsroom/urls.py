@@ -7,10 +7,13 @@ from django.views.decorators.http import require_safe
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, sitemap_view
 from newsroom.csp_reports import csp_report
-from newsroom.views import favicon, healthz
+from newsroom.views import favicon, healthz, readyz
+
+handler500 = "newsroom.error_pages.server_error"  # the 503 page when the database is unreachable; JSON for fetches
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
     path("csp-report", csp_report, name="csp-report"),
     path("admin/", admin.site.urls),

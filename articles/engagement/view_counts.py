@@ -5,6 +5,12 @@ appends the article id to that hour's journal, so a flush knows which counters t
 cache. A flush *claims* each counter by decrementing it by what it read (atomic in Redis and in the
 local-memory cache), so views arriving meanwhile stay behind for the next flush, and two racing flushes can
 never both take the same views. If the database write fails the claims are given back.
+
+While the cache is unreachable (`newsroom.cache_backend`) each counted view is written straight to its bucket
+and `view_count` (exact, one small transaction per view), de-duplicated in the process's memory meanwhile.
+The buffer is memory only: a Redis restart drops the views counted since the last flush, which is at most
+`NEWSROOM_VIEW_FLUSH_INTERVAL_SECONDS` of them under traffic (the beacon flushes) and one cron minute when
+quiet (`manage.py flush_view_counts`); Redis with `appendonly yes` keeps them too (docs/operations.md).
 """
 
 import datetime
@@ -28,6 +34,7 @@ from newsroom.cache import (
     view_journal_length_key,
     view_seen_key,
 )
+from newsroom.cache_backend import CacheUnavailable, local_fallback, shared_cache_down
 from newsroom.cache_entries import counter_add
 
 logger = logging.getLogger(__name__)
@@ -42,15 +49,21 @@ def _hour_index(moment: datetime.datetime) -> int:
 def _buffer_add(counter: Counter, delta: int) -> None:
     hour, article_id = counter
     ttl = settings.NEWSROOM_VIEW_BUFFER_TTL_SECONDS
-    if counter_add(view_counter_key(hour, article_id), delta, timeout=ttl).created:
-        # Journal the new counter so flushes find it.
-        slot = counter_add(view_journal_length_key(hour), timeout=ttl).value
-        cache.set(view_journal_entry_key(hour, slot), article_id, timeout=ttl)
+    try:
+        if counter_add(view_counter_key(hour, article_id), delta, timeout=ttl, shared_only=True).created:
+            # Journal the new counter so flushes find it.
+            slot = counter_add(view_journal_length_key(hour), timeout=ttl, shared_only=True).value
+            cache.set(view_journal_entry_key(hour, slot), article_id, timeout=ttl)
+    except CacheUnavailable:
+        _write_views({counter: delta})  # the cache is down: straight into the database, nothing buffered
 
 
 def view_register(*, article_id: int, reader_key: str, now: datetime.datetime | None = None) -> bool:
     """Count a reader's view unless they were counted for this article within `NEWSROOM_VIEW_DEDUPE_SECONDS`."""
-    if not cache.add(view_seen_key(article_id, reader_key), 1, timeout=settings.NEWSROOM_VIEW_DEDUPE_SECONDS):
+    seen_key, window = view_seen_key(article_id, reader_key), settings.NEWSROOM_VIEW_DEDUPE_SECONDS
+    if not cache.add(seen_key, 1, timeout=window) and not (
+        shared_cache_down(cache) and local_fallback().add(seen_key, 1, timeout=window)
+    ):
         return False
     _buffer_add((_hour_index(now or timezone.now()), article_id), 1)
     return True
@@ -67,7 +80,7 @@ def _claim(counter: Counter, seen: int) -> int:
     """Take up to `seen` views from a counter; returns how many were really taken (0 if a racing flush had them)."""
     try:
         after = cache.decr(view_counter_key(*counter), seen)
-    except ValueError:
+    except (ValueError, CacheUnavailable):  # a racing flush took them, or the cache is down: a later flush
         return 0
     taken = min(seen, max(after + seen, 0))
     if taken < seen:
@@ -121,23 +134,28 @@ def view_counts_flush(*, now: datetime.datetime | None = None, lookback_hours: i
 
 
 def _write_claims(claims: dict[Counter, int]) -> FlushResult:
-    per_article: dict[int, int] = defaultdict(int)
-    for (_, article_id), views in claims.items():
-        per_article[article_id] += views
     try:
-        with transaction.atomic():
-            existing = set(Article.objects.filter(pk__in=per_article).values_list("pk", flat=True))
-            for article_id in sorted(existing):  # the lock order: articles by ascending id, then buckets
-                Article.objects.filter(pk=article_id).update(view_count=F("view_count") + per_article[article_id])
-            buckets_add(
-                hour_row(article_id, datetime.datetime.fromtimestamp(hour * 3600, tz=datetime.UTC), views=views)
-                for (hour, article_id), views in claims.items()
-                if article_id in existing
-            )
+        return _write_views(claims)
     except Exception:
         for counter, views in claims.items():
             _give_back(counter, views)
         raise
+
+
+def _write_views(views_by_counter: dict[Counter, int]) -> FlushResult:
+    """Add views to `view_count` and the hourly buckets, in one transaction."""
+    per_article: dict[int, int] = defaultdict(int)
+    for (_, article_id), views in views_by_counter.items():
+        per_article[article_id] += views
+    with transaction.atomic():
+        existing = set(Article.objects.filter(pk__in=per_article).values_list("pk", flat=True))
+        for article_id in sorted(existing):  # the lock order: articles by ascending id, then buckets
+            Article.objects.filter(pk=article_id).update(view_count=F("view_count") + per_article[article_id])
+        buckets_add(
+            hour_row(article_id, datetime.datetime.fromtimestamp(hour * 3600, tz=datetime.UTC), views=views)
+            for (hour, article_id), views in views_by_counter.items()
+            if article_id in existing
+        )
     return FlushResult(articles=len(existing), views=sum(per_article[a] for a in existing))
 
 
