@@ -57,7 +57,9 @@ def site(django_user_model):
     record_votes(story, 3)
     record_views(story, 7)
     # A second library image sharing the hero's file with other words (as the media migration leaves them).
-    twin = Image.objects.create(file=hero.file.name, alt="The harbour, wider", file_size=hero.file_size)
+    twin = Image.objects.create(
+        file=hero.file.name, alt="The harbour, wider", file_size=hero.file_size, width=hero.width, height=hero.height
+    )
     draft = article_create(
         article=Article(title="Draft on tides", slug="tides", body="<p>x</p>", section=world, hero=twin),
         tags=["storm"],
