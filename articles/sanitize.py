@@ -3,10 +3,10 @@
 The allowlist is not written here: it is derived from the editor's configuration in
 `articles/editor/markup.py`, so what the toolbar can make and what the sanitiser keeps are one definition.
 
-Images follow the page's CSP (`img-src` in `newsroom/settings.py`): a body image is kept only if the browser will
-show it, so it is this site's (made relative, whatever host it was pasted from) or from an origin the CSP lists
-(the media bucket or CDN: `newsroom/media_origins.py`). An image from anywhere else loses its `src`: readers see its
-alt text instead of a broken picture, and no third party learns who read the story.
+Images follow the page's CSP (`img-src` in `newsroom/settings/security.py`): a body image is kept only if the
+browser will show it, so it is this site's (made relative, whatever host it was pasted from) or from an origin
+the CSP lists (the media bucket or CDN: `newsroom/media_origins.py`). An image from anywhere else loses its `src`:
+readers see its alt text instead of a broken picture, and no third party learns who read the story.
 """
 
 import re

@@ -16,7 +16,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-CSP_REPORT_PATH = "/csp-report"  # the CSP's report-uri in newsroom/settings.py (a test keeps them equal)
+CSP_REPORT_PATH = "/csp-report"  # the CSP's report-uri in newsroom/settings/security.py (a test keeps them equal)
 MAX_BODY_BYTES = 16 * 1024  # a real report is well under 2 KB
 LOG_LINES_PER_MINUTE = 60
 FIELD_LENGTH = 200

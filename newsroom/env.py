@@ -1,4 +1,4 @@
-"""Reading settings from environment variables: one way for every setting (newsroom/settings.py)."""
+"""Reading settings from environment variables: one way for every setting (newsroom/settings/)."""
 
 import os
 

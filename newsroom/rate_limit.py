@@ -59,6 +59,7 @@ class RateLimit:
 
 VOTES = RateLimit("vote", "NEWSROOM_VOTE_RATE_LIMIT", "NEWSROOM_VOTE_RATE_WINDOW_SECONDS")
 BEACONS = RateLimit("beacon", "NEWSROOM_BEACON_RATE_LIMIT", "NEWSROOM_BEACON_RATE_WINDOW_SECONDS")
-# Per client and article: a crowd behind one address (an office, a campus) shares these (settings.py says why).
+# Per client and article: a crowd behind one address (an office, a campus) shares these
+# (newsroom/settings/engagement.py says why).
 VOTES_PER_ARTICLE = RateLimit("vote-article", "NEWSROOM_VOTE_ARTICLE_LIMIT", "NEWSROOM_ARTICLE_BUDGET_WINDOW_SECONDS")
 VIEWS_PER_ARTICLE = RateLimit("view-article", "NEWSROOM_VIEW_ARTICLE_LIMIT", "NEWSROOM_ARTICLE_BUDGET_WINDOW_SECONDS")

@@ -32,7 +32,7 @@ CREDENTIALS = {
 
 
 def media_storage_from_settings(**env) -> dict:
-    """STORAGES["default"] as newsroom/settings.py builds it from these environment variables."""
+    """STORAGES["default"] as newsroom/settings/services.py builds it from these environment variables."""
     result = subprocess.run(
         [sys.executable, "-c", "import json; from django.conf import settings; print(json.dumps(settings.STORAGES))"],
         cwd=ROOT,

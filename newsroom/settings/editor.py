@@ -1,0 +1,44 @@
+"""The editors' tools: uploads and image renditions, the body editor and its embeds, edit locks."""
+
+from js_asset import static_lazy
+
+from newsroom.env import env_int, env_list
+
+# Uploads: Pillow checks every image; anything above this many pixels is refused as a likely bomb.
+NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
+NEWSROOM_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)  # a form error above it
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
+
+# Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
+NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
+# What the CSP's frame-src allows: the embeds' frame hosts, nothing else (a test keeps it equal to embeds.py's list).
+NEWSROOM_EMBED_FRAME_HOSTS = [
+    f"https://{host}"
+    for host in [
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "platform.twitter.com",
+        "www.instagram.com",
+        "embed.bsky.app",
+        *NEWSROOM_EMBED_MASTODON_HOSTS,
+        "datawrapper.dwcdn.net",
+        "flo.uri.sh",
+    ]
+]
+
+
+def _adds_no_markup(extension_config, shared_config) -> None:
+    """The PastedFrame editor extension carries iframes to the server for embeds.py; the allowlist gains nothing."""
+
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("editor/pasted-frame.js")], "extensions": {"PastedFrame": _adds_no_markup}},
+]
+# The one <style> element the editor (Tiptap) injects, allowed by its hash rather than 'unsafe-inline'
+# (django-prose-editor 0.28.0; tests/browser/test_editor_browser.py fails with the new hash on an upgrade).
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+# An open article form beats every 20 s; its edit lock ("Ana is editing since 10:42") lapses this long after the last.
+NEWSROOM_EDIT_LOCK_SECONDS = env_int("NEWSROOM_EDIT_LOCK_SECONDS", 90)

@@ -1,0 +1,131 @@
+"""Where data lives: the database (and replicas), the cache, static files, uploads, the task queue, e-mail.
+
+SQLite, local memory, the local disk and inline tasks by default, so `make run` needs nothing else;
+DATABASE_URL, REDIS_URL, NEWSROOM_MEDIA_STORAGE and NEWSROOM_TASKS select the production services.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.env import env_bool, env_float, env_int, env_list, mailer_from_env
+from newsroom.settings.core import BASE_DIR, DEBUG
+
+# Database: SQLite file by default; DATABASE_URL=postgres://… uses psycopg 3 with Django's pool.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    _db = dj_database_url.parse(DATABASE_URL)
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Django's own psycopg connection pool; it requires persistent connections off.
+        _db["CONN_MAX_AGE"] = 0
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 20),
+            "timeout": env_float("DB_POOL_TIMEOUT", 1),  # database unreachable: the 503 page this fast
+        }
+        _db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))  # libpq's minimum is 2 s
+else:
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let readers and one writer share the file without "database is locked".
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+DATABASES = {"default": _db}
+# Read replicas (PostgreSQL): DATABASE_REPLICA_URLS=postgres://…,postgres://… sends plain reads to them.
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    DATABASES[f"replica_{_n}"] = {**dj_database_url.parse(_url), "TEST": {"MIRROR": "default"}}
+    DATABASES[f"replica_{_n}"]["OPTIONS"] = _db.get("OPTIONS", {})
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: Django's built-in Redis backend when REDIS_URL is set, local memory otherwise. Every key the
+# project uses is in newsroom/cache.py.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_backend.FailSafeRedisCache",  # Redis down: a miss, logged once, fast
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": CACHE_KEY_PREFIX,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # The default 300 keys are too few for the view buffer.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Whole anonymous pages are kept this long at most (a change drops the pages that show it at once).
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept.
+NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = env_int("NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS", 100)
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+# Django serves uploads itself only in development and `make serve`; in production the web server does.
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", default=DEBUG)
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads: the local disk (MEDIA_ROOT) by default; NEWSROOM_MEDIA_STORAGE=s3 puts them in an S3-compatible bucket
+# through django-storages (credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+NEWSROOM_MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE") or "local"
+if NEWSROOM_MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, R2, Spaces, …
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN in front of the bucket
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Plain URLs, computed without a request and the same for every reader (pages are cached whole).
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+elif NEWSROOM_MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE must be 'local' or 's3'.")
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Background work (image renditions): a database queue run by `manage.py db_worker` in production, inline in
+# the request in the embedded default (`make run` needs no worker). NEWSROOM_TASKS=immediate|database.
+NEWSROOM_TASKS = os.environ.get("NEWSROOM_TASKS") or ("immediate" if DEBUG or not DATABASE_URL else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[NEWSROOM_TASKS]
+    }
+}
+
+# Review e-mails (articles/desk/notify.py), through Django's MAILERS: printed to the console in development, sent
+# by SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) with DEBUG off;
+# EMAIL_BACKEND picks another backend either way.
+MAILERS = {"default": mailer_from_env(debug=DEBUG)}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
