@@ -32,7 +32,3 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405
 # One clock in tests: a page rendered right after a purge may be kept (production allows for skew).
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 0
-# The concurrency tests race up to 32 threads in this one process (a web worker has one blocking thread):
-# enough pooled connections that none waits out the 1 s pool timeout, which stays as in production.
-if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = max(DATABASES["default"]["OPTIONS"]["pool"]["max_size"], 40)  # noqa: F405

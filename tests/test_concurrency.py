@@ -27,6 +27,19 @@ THREADS = 32
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
+@pytest.fixture(autouse=True)
+def _a_connection_for_every_thread():
+    """Open one pooled connection per racing thread before the race. A web worker has one blocking thread; these
+    tests run 32 in one process, and a pool growing from 2 under that burst cannot open 30 connections within its
+    1 s timeout (the production value, kept so an unreachable database is a fast 503) on a busy machine."""
+    pool = connection.pool
+    min_size, max_size = pool.min_size, pool.max_size
+    pool.resize(min_size=THREADS + 2, max_size=max(max_size, THREADS + 2))
+    pool.wait(timeout=60)
+    yield
+    pool.resize(min_size=min_size, max_size=max_size)
+
+
 def run_threads(workers) -> None:
     """Start every worker at the same moment; each closes its own DB connection when done."""
     barrier = threading.Barrier(len(workers))
