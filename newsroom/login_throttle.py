@@ -9,7 +9,7 @@ Three limits, each over the last `NEWSROOM_LOGIN_LOCKOUT_SECONDS`:
 
 A name is normalised once (`sign_in_name`: NFKC as Django's `normalize_username`, stripped, casefolded) for the
 lock check and every count, so full-width `wr2`, ` WR2` and `wr2` share one budget. The client is the real one behind
-our trusted proxies (`newsroom.requester.client_ip`).
+our trusted proxies, an IPv6 /64 as one (`newsroom.requester.client_key`).
 
 An attempt is on record before its password is checked (and forgiven when it signs in), so parallel guesses
 cannot all pass the check while the first is still hashing. Rows rather than cache counters: the throttle holds
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from newsroom.cache import hashed
 from newsroom.models import SignInFailure
-from newsroom.requester import client_ip
+from newsroom.requester import client_key
 
 LOCKOUT_MESSAGE = gettext_lazy("Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again.")
 
@@ -43,7 +43,8 @@ def account_of(username: str) -> str:
 
 
 def client_of(request) -> str:
-    return hashed("newsroom.login.client", client_ip(request))
+    """The client as every budget counts it (`requester.client_key`: an address, an IPv6 /64 as one)."""
+    return client_key(request)
 
 
 def _window_start():

@@ -90,6 +90,16 @@ def test_one_client_guessing_many_accounts_is_paused(client, settings):
     assert client.post(LOGIN, {"username": "someone-else", "password": "x"}).status_code == 429
 
 
+def test_a_guesser_cannot_renew_its_budget_by_hopping_addresses_in_its_ipv6_64(client, editor, settings):
+    """One IPv6 subscriber holds a whole /64: every address in it is the same client, as for votes and views."""
+    settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT = 3
+    for n in range(3):
+        fail(client, "eddie", 1, REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+
+    assert not signs_in(client, "eddie", REMOTE_ADDR="2001:db8:1:2::ffff")
+    assert signs_in(client, "eddie", REMOTE_ADDR="2001:db8:1:3::1")  # another /64: another client
+
+
 def test_successful_sign_in_below_the_limit_works_and_forgives_its_own_failures(client, editor, settings):
     fail(client, "eddie", settings.NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT - 1)
     response = client.post(LOGIN, {"username": "eddie", "password": PASSWORD, "next": "/admin/"})
