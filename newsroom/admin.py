@@ -2,10 +2,8 @@
 on users for staff who may change them."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
-from django.contrib.auth.views import LoginView
+from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from newsroom import login_throttle
@@ -23,25 +21,14 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().index(request, {**(extra_context or {}), "dashboard": dashboard_for(user=request.user)})
 
     def login(self, request, extra_context=None):
-        if request.method == "POST":
-            if not login_throttle.admit(request, request.POST.get("username", "")):
-                context = {
-                    **self.each_context(request),
-                    "title": gettext_lazy("Sign-in paused"),
-                    "lockout_message": login_throttle.lockout_message(),
-                }
-                return TemplateResponse(request, "admin/login_locked.html", context, status=429)
-            self._land_on_the_index_unless_next_is_safe(request)
-        return super().login(request, extra_context)
-
-    def _land_on_the_index_unless_next_is_safe(self, request) -> None:
-        """A missing or rejected `next=` (off-site, `javascript:`) sends Django's sign-in to `LOGIN_REDIRECT_URL`,
-        `/accounts/profile/`: no such page here. The admin's own fallback is its index (as Django's sign-in form
-        already uses for its hidden `next`), and only staff sign in here."""
-        if not LoginView().get_redirect_url(request):
-            post = request.POST.copy()
-            post[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
-            request.POST = post
+        if request.method == "POST" and not login_throttle.admit(request, request.POST.get("username", "")):
+            context = {
+                **self.each_context(request),
+                "title": gettext_lazy("Sign-in paused"),
+                "lockout_message": login_throttle.lockout_message(),
+            }
+            return TemplateResponse(request, "admin/login_locked.html", context, status=429)
+        return super().login(request, extra_context)  # a missing or rejected next=: LOGIN_REDIRECT_URL, the index
 
 
 @admin.action(description=gettext_lazy("Unlock sign-in"), permissions=["change"])

@@ -16,13 +16,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy
 from django.views.defaults import server_error as django_server_error
 
+from newsroom.requester import wants_json
+
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE_MESSAGE = gettext_lazy("The site is briefly unavailable. Please try again in a minute.")
 FAILED_MESSAGE = gettext_lazy("Something went wrong on our side. Please try again in a minute.")
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def database_unreachable(error: BaseException | None) -> bool:

@@ -101,6 +101,11 @@ def is_same_origin(request) -> bool:
     return origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
+def wants_json(request) -> bool:
+    """The page's scripts (votes, beacons) ask for JSON: their errors are JSON too, never an HTML page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def is_prefetch(request) -> bool:
     """Speculative loads (link prefetch, prerender, preview panes) are not readers reading."""
     for header, markers in PREFETCH_HEADERS.items():

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from newsroom.requester import wants_json
+
 
 @never_cache
 @require_safe
@@ -84,7 +86,7 @@ CSRF_FAILURE_MESSAGE = gettext_lazy(
 
 def csrf_failure(request, reason: str = ""):
     """A 403 a reader understands (JSON for the vote script), instead of Django's technical CSRF page."""
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"error": str(CSRF_FAILURE_MESSAGE)}, status=403)
     response = render(request, "403_csrf.html", {"message": CSRF_FAILURE_MESSAGE}, status=403)
     add_never_cache_headers(response)

@@ -19,12 +19,8 @@ VOTE_NEEDS_CONFIRMING = gettext_lazy("Please confirm your vote on the article pa
 SEEN_NEEDS_POST = gettext_lazy("This address only accepts POST requests from the article page.")
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refusal(request, refusal: votes.VoteRefused):
-    if _wants_json(request):
+    if requester.wants_json(request):
         response = JsonResponse({"error": str(refusal.message)}, status=refusal.status)
     else:
         context = {"message": refusal.message, "article": refusal.article}
@@ -54,7 +50,7 @@ def _has_valid_csrf_token(request) -> bool:
 
 def _confirm(request, pk: int, action: str):
     """A request we cannot tell from a forgery: ask the reader to press once more, on a page with a token."""
-    if _wants_json(request):
+    if requester.wants_json(request):
         return JsonResponse({"error": str(VOTE_NEEDS_CONFIRMING)}, status=403)
     article = Article.objects.published().filter(pk=pk).first()
     if article is None:
@@ -89,7 +85,7 @@ def vote(request, pk: int):
         outcome = votes.vote_add(article=article, voter_key=voter_key)
         allowed.repeat_costs_nothing(outcome)
 
-    if _wants_json(request):
+    if requester.wants_json(request):
         response = JsonResponse({"votes": outcome.count, "voted": outcome.voted, "changed": outcome.changed})
     else:
         messages.success(request, vote_message(outcome))

@@ -31,6 +31,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # the vote script reads the token from the form, not the cookie
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when `next=` is missing or rejected (off-site, `javascript:`): the admin's index (the
+# only sign-in is the admin's, for staff), not Django's default `/accounts/profile/`, which is no page here.
+LOGIN_REDIRECT_URL = "admin:index"
 # Admin sign-in throttling: failures counted per client, per account, per (account, client) for this long.
 NEWSROOM_LOGIN_FAILURES_PER_CLIENT = env_int("NEWSROOM_LOGIN_FAILURES_PER_CLIENT", 20)
 NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 50)
@@ -41,8 +44,7 @@ NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
-    SECURE_REDIRECT_EXEMPT += [r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
