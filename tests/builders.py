@@ -2,8 +2,13 @@
 newsroom for reader pages (nested sections, many tags, picks, drafts and scheduled stories)."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import time_machine
@@ -199,3 +204,18 @@ def use_public_domain() -> str:
     Site.objects.update_or_create(pk=1, defaults={"domain": SITE_DOMAIN, "name": "Newsroom"})
     Site.objects.clear_cache()
     return f"http://{SITE_DOMAIN}"
+
+
+def settings_built_from(env: dict, code: str):
+    """What `code` prints as JSON, run in a fresh process whose settings (`newsroom.settings`, DEBUG on) are built
+    from this environment: the way to check settings that are read once, at start-up."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, django; django.setup(); {code}"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)

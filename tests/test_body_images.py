@@ -1,11 +1,7 @@
 """Images in article bodies display: the sanitiser keeps only those the page's CSP (img-src) lets the browser
 load (this site's, the media bucket's or CDN's), and the CSP allows wherever the media store serves from."""
 
-import json
-import os
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +10,7 @@ import pytest
 
 from articles.sanitize import sanitize_html
 from newsroom.media_origins import origin_of
+from tests.builders import settings_built_from
 
 ROOT = Path(__file__).resolve().parent.parent
 CDN = "https://cdn.example-media.net"
@@ -83,20 +80,10 @@ def test_every_image_that_survives_in_a_body_is_one_the_pages_csp_lets_through(c
 def settings_from_env(**env) -> dict:
     """The CSP's img-src and a stored file's URL, as production settings build them from this environment."""
     code = (
-        "import json, django; django.setup(); from django.conf import settings;"
-        "from django.core.files.storage import default_storage as s;"
+        "from django.conf import settings; from django.core.files.storage import default_storage as s;"
         "print(json.dumps({'img_src': settings.SECURE_CSP['img-src'], 'url': s.url('library/2026/a.jpg')}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return settings_built_from(env, code)
 
 
 S3 = {"NEWSROOM_MEDIA_STORAGE": "s3", "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}

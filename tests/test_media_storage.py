@@ -1,11 +1,7 @@
 """Media past one machine: `NEWSROOM_MEDIA_STORAGE=s3` puts uploads in an S3-compatible bucket (django-storages),
 tested against moto's S3 server (a real HTTP server on localhost); rendering pages asks the store nothing."""
 
-import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import boto3
@@ -18,7 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from articles.media import renditions
 from articles.media.tasks import make_image_renditions
-from tests.builders import jpeg_bytes, library_image, use_public_domain
+from tests.builders import jpeg_bytes, library_image, settings_built_from, use_public_domain
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +29,7 @@ CREDENTIALS = {
 
 def media_storage_from_settings(**env) -> dict:
     """STORAGES["default"] as newsroom/settings/services.py builds it from these environment variables."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import json; from django.conf import settings; print(json.dumps(settings.STORAGES))"],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)["default"]
+    return settings_built_from(env, "from django.conf import settings; print(json.dumps(settings.STORAGES))")["default"]
 
 
 def test_the_local_disk_is_the_default():
