@@ -8,9 +8,9 @@ never both take the same views. If the database write fails the claims are given
 
 While the cache is unreachable (`newsroom.cache_backend`) each counted view is written straight to its bucket
 and `view_count` (exact, one small transaction per view), de-duplicated in the process's memory meanwhile.
-The buffer is memory only: a Redis restart drops the views counted since the last flush, which is at most
-`NEWSROOM_VIEW_FLUSH_INTERVAL_SECONDS` of them under traffic (the beacon flushes) and one cron minute when
-quiet (`manage.py flush_view_counts`); Redis with `appendonly yes` keeps them too (docs/operations.md).
+The buffer lives in Redis until the next flush (`NEWSROOM_VIEW_FLUSH_INTERVAL_SECONDS` under traffic, the
+beacon flushes; one cron minute when quiet, `manage.py flush_view_counts`). Redis run with `deploy/redis.conf`
+keeps it across a restart or a crash (an append-only file written every second; docs/operations.md).
 """
 
 import datetime

@@ -1,0 +1,138 @@
+"""Buffered views survive a Redis crash when Redis runs with `deploy/redis.conf` (issue 11, finding 3: "15
+buffered views lost at restart").
+
+Views wait in Redis until the next flush. Each test starts its own redis-server on a free port with a data
+directory of its own, counts views through the project's cache, kills Redis with SIGKILL (a crash: no chance
+to save), starts it again on the same directory, then flushes: with the shipped configuration every view
+arrives in `view_count`; with Redis keeping nothing on disk (the control) every one is lost, which is what the
+shipped configuration is for.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+
+from articles.engagement.view_counts import view_counts_flush, view_register
+from articles.models import Article
+from newsroom import cache_backend
+
+pytestmark = pytest.mark.django_db
+
+DEPLOY_CONF = Path(__file__).resolve().parent.parent / "deploy" / "redis.conf"
+FSYNC_WAIT = 1.5  # `appendfsync everysec`: what was written more than a second ago is on disk
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of this test's own, from a configuration file, restartable on the same data directory."""
+
+    def __init__(self, conf: Path, directory: Path):
+        self.conf, self.directory, self.port = conf, directory, _free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        # The port and directory are this test's; every other line is the file's.
+        command = ["redis-server", str(self.conf), "--port", str(self.port), "--dir", str(self.directory)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def crash(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _redis_server_or_skip() -> None:
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed (Debian: redis-server)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+@pytest.fixture
+def redis_from(settings, tmp_path, monkeypatch):
+    """Start a redis-server from a configuration file and point the project's cache at it."""
+    _redis_server_or_skip()
+    monkeypatch.setattr(cache_backend, "_OUTAGES", {})
+    servers: list[RedisServer] = []
+
+    def start(conf: Path) -> RedisServer:
+        server = RedisServer(conf, tmp_path)
+        server.start()
+        servers.append(server)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "newsroom.cache_backend.FailSafeRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+                "KEY_PREFIX": "newsroom-restart-test",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            }
+        }
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _count_views_then_crash_and_flush(server: RedisServer, articles: list[Article], readers: int) -> list[int]:
+    for article in articles:
+        for n in range(readers):
+            assert view_register(article_id=article.pk, reader_key=f"reader-{n}")
+    assert Article.objects.filter(view_count__gt=0).count() == 0  # still only in Redis
+
+    time.sleep(FSYNC_WAIT)
+    server.crash()
+    server.start()
+    caches["default"].close()  # drop the connections to the dead server; the next call reconnects
+
+    view_counts_flush()
+    return [Article.objects.values_list("view_count", flat=True).get(pk=a.pk) for a in articles]
+
+
+def test_views_buffered_in_redis_survive_a_crash_with_the_shipped_configuration(redis_from, make_article):
+    server = redis_from(DEPLOY_CONF)
+    articles = [make_article(), make_article()]
+
+    assert _count_views_then_crash_and_flush(server, articles, readers=15) == [15, 15]
+
+
+def test_without_persistence_a_crash_loses_every_buffered_view(redis_from, make_article, tmp_path):
+    """The control: the same crash against a Redis that keeps nothing on disk (this machine's default)."""
+    memory_only = tmp_path / "memory-only.conf"
+    memory_only.write_text('appendonly no\nsave ""\n')
+    server = redis_from(memory_only)
+    articles = [make_article()]
+
+    assert _count_views_then_crash_and_flush(server, articles, readers=15) == [0]
+
+
+def test_the_shipped_configuration_persists_and_evicts_pages_before_failing_writes():
+    lines = dict(
+        line.split(None, 1) for line in DEPLOY_CONF.read_text().splitlines() if line.strip() and line[0] != "#"
+    )
+    assert lines["appendonly"] == "yes"
+    assert lines["appendfsync"] == "everysec"
+    assert lines["maxmemory-policy"] == "allkeys-lru"  # full memory never fails a vote or a page write
