@@ -118,6 +118,7 @@ def test_a_view_goes_straight_into_the_database_once_per_reader(redis_down, stor
     other = reader(2).post(f"/news/{story.pk}/seen/").json()
 
     assert (counted["counted"], repeat["counted"], other["counted"]) == (True, False, True)
+    assert (counted["views"], repeat["views"], other["views"]) == (1, 1, 2)  # the reader's own view included
     assert Article.objects.values_list("view_count", flat=True).get(pk=story.pk) == 2
     assert story.popularity_buckets.get().views == 2
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from articles.engagement import view_counts, voters, votes
 from articles.models import Article
 from newsroom import rate_limit, requester
+from newsroom.cache_backend import shared_cache_down
 
 VOTE_NEEDS_POST = gettext_lazy("Voting needs a POST request: please use the vote button on the article.")
 VOTE_NEEDS_CONFIRMING = gettext_lazy("Please confirm your vote on the article page.")
@@ -132,7 +134,8 @@ def seen(request, pk: int):
     counted = False
     if _counts_this_view(request) and not rate_limit.BEACONS.hit(request):
         counted = _view_count(request, pk, reader_key=voter_key or requester.reader_fingerprint(request))
-        if view_counts.view_counts_flush_if_due() is not None:
+        written_through = counted and shared_cache_down(cache)  # Redis down: the view went into view_count
+        if view_counts.view_counts_flush_if_due() is not None or written_through:
             counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
     return JsonResponse(
         {
