@@ -228,6 +228,13 @@ class Article(HeroImageFields, models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], condition=NOT_TRASHED, name="article_live_sec_idx"
             ),
+            # A section's Ranking sums the window's buckets of the section's rankable articles: their ids come from
+            # this index alone (no table pages), so the cost follows the index, not how the archive lies on disk.
+            models.Index(
+                fields=["section", "published_at", "id"],
+                condition=NOT_TRASHED & Q(status="published", exclude_from_ranking=False),
+                name="article_rankable_sec_idx",
+            ),
             models.Index(fields=["editors_pick_order"], condition=Q(is_editors_pick=True), name="article_picks_idx"),
             # Ranking looks pinned articles up on every rebuild: only the few pinned ones are in this index.
             models.Index(
