@@ -20,20 +20,22 @@ def bandit(raw: Path) -> list[str]:
 
 def sqlmap(raw: Path) -> list[str]:
     log = (raw / "sqlmap.log").read_text(errors="replace") if (raw / "sqlmap.log").exists() else ""
-    targets = re.findall(r"testing URL '([^']+)'|starting @", log)
-    injectable = sorted(
-        set(
-            re.findall(
-                r"parameter '([^']+)' is vulnerable|(\S+ parameter '[^']+' (?:appears to be|is) [^\n]*injectable)", log
-            )
-        )
-    )
+    runs = log.count("[*] starting @")
+    # sqlmap reports a candidate ("appears to be … injectable"), then checks it: only a confirmed injection point
+    # ("sqlmap identified the following injection point(s)", "is vulnerable") is a finding; a candidate its own
+    # check rejected ("false positive or unexploitable") is listed as such.
+    injectable = sorted(set(re.findall(r"(\S+ parameter '[^']+') is vulnerable", log)))
+    if not injectable and "identified the following injection point" in log:
+        injectable = ["(a confirmed injection point: see audit/raw/sqlmap.log)"]
+    rejected = sorted(set(re.findall(r"(\S+ parameter '[^']+') appears to be [^\n]*injectable", log)))
+    rejected = [r for r in rejected if r not in injectable] if "false positive or unexploitable" in log else []
     clean = log.count("do not appear to be injectable")
     lines = [f"## sqlmap: {len(injectable)} injectable parameter(s)", ""]
     lines.append(f"- runs whose every tested parameter does not appear injectable: {clean}")
-    lines += [f"- INJECTABLE: {' '.join(part for part in match if part)}" for match in injectable]
+    lines += [f"- INJECTABLE: {match}" for match in injectable]
+    lines += [f"- candidate rejected by sqlmap's false-positive check: {match}" for match in rejected]
     lines += [f"- {line.strip()}" for line in sorted(set(re.findall(r"\[CRITICAL\][^\n]*", log)))]
-    return [*lines, f"- (targets tried: {len([t for t in targets if t])})", ""]
+    return [*lines, f"- (sqlmap runs: {runs})", ""]
 
 
 def wapiti(raw: Path) -> list[str]:
