@@ -3,11 +3,14 @@ load (this site's, the media bucket's or CDN's), and the CSP allows wherever the
 
 import re
 from html import unescape
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 
+from articles.models import Article
 from articles.sanitize import sanitize_html
 from newsroom.media_origins import origin_of
 from tests.builders import settings_built_from
@@ -112,3 +115,36 @@ def test_the_editor_is_told_which_image_was_dropped():
 
     found = describe_removed('<p><img src="https://tracker.example.com/p.png" alt="x"><img src="/media/a.jpg"></p>')
     assert found == ["an image from tracker.example.com (upload it to the media library)"]
+
+
+def test_bodies_stored_before_the_sanitiser_tightened_are_cleaned_and_their_pages_purged(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    """`manage.py sanitize_bodies` reaches bodies saved before an upgrade (a save cleans; a stored body waits)."""
+    kept = '<p>Harbour at dawn.</p><p><img src="/media/harbour.jpg" alt="Harbour"></p>'
+    old = make_article(body="<p>Body.</p>")
+    tidy = make_article(body=kept)
+    stored_before = '<p>Harbour at dawn.</p><p><img src="https://tracker.example.com/pixel.png" alt="Pixel"></p>'
+    Article.objects.filter(pk=old.pk).update(body=stored_before)  # as an earlier release stored it
+    assert "tracker.example.com" in client.get(old.get_absolute_url()).content.decode()  # now in the page cache
+
+    dry = _command("sanitize_bodies", "--dry-run")
+    assert Article.objects.get(pk=old.pk).body == stored_before
+    with django_capture_on_commit_callbacks(execute=True):
+        cleaned = _command("sanitize_bodies")
+    again = _command("sanitize_bodies")
+
+    assert dry.startswith("1 of 2 article bodies would change.") and f"article {old.pk}" in dry
+    assert cleaned.startswith("1 of 2 article bodies cleaned.")
+    assert again.startswith("0 of 2 article bodies cleaned.")
+    body = Article.objects.get(pk=old.pk).body
+    assert "tracker.example.com" not in body and "Harbour at dawn." in body and 'alt="Pixel"' in body
+    assert Article.objects.get(pk=tidy.pk).body == kept
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert "tracker.example.com" not in page and "Harbour at dawn." in page  # the cached copy was purged
+
+
+def _command(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
