@@ -72,30 +72,31 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     """Ids of the published articles sharing most of `tag_ids`, among the newest few per tag. One query.
 
     Written as SQL: the ORM took longer to compile this union of up to 20 slices (≈ 4 ms) than the database
-    took to run it, on every first view of an article. Each slice walks the (tag, article) index backwards and
-    stops after RELATED_CANDIDATES_PER_TAG published articles; the outer query counts the shared tags of
-    those candidates only.
+    took to run it, on every first view of an article. Each slice is the RELATED_CANDIDATES_PER_TAG newest
+    articles on a tag, a backward walk of the (tag, article) index alone; the outer query keeps the published
+    ones and counts their shared tags. (Slices that joined the articles to filter them made PostgreSQL plan a
+    join per slice: 2.5-3.8 ms of planning for 3-7 ms of execution.)
     """
     if not tag_ids:
         return []
     # Table names are the only text put into the SQL; every value is a parameter.
     tagged, articles = TaggedArticle._meta.db_table, Article._meta.db_table
     per_tag = (
-        f"SELECT * FROM (SELECT t.content_object_id FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"  # noqa: S608
-        " WHERE t.tag_id = %s AND t.content_object_id <> %s AND a.status = %s AND a.published_at <= %s"
-        " ORDER BY t.content_object_id DESC LIMIT %s) AS c{n}"
+        f"SELECT * FROM (SELECT content_object_id FROM {tagged} WHERE tag_id = %s AND content_object_id <> %s"  # noqa: S608
+        " ORDER BY content_object_id DESC LIMIT %s) AS c{n}"
     )
     candidates = " UNION ALL ".join(per_tag.format(n=n) for n in range(len(tag_ids)))
     sql = (
         f"SELECT t.content_object_id FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"  # noqa: S608
         f" WHERE t.tag_id IN ({', '.join(['%s'] * len(tag_ids))}) AND t.content_object_id IN ({candidates})"
+        " AND a.status = %s AND a.published_at <= %s AND a.trashed_at IS NULL"
         " GROUP BY t.content_object_id ORDER BY COUNT(*) DESC, MAX(a.published_at) DESC, t.content_object_id DESC"
         " LIMIT %s"
     )
-    now = timezone.now()
     params = [*tag_ids]
     for tag_id in tag_ids:
-        params += [tag_id, article.pk, Article.Status.PUBLISHED, now, RELATED_CANDIDATES_PER_TAG]
+        params += [tag_id, article.pk, RELATED_CANDIDATES_PER_TAG]
+    params += [Article.Status.PUBLISHED, timezone.now(), limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

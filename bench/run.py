@@ -103,8 +103,12 @@ def app_environment(database: Database, workdir: Path) -> dict[str, str]:
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
         LOG_LEVEL="WARNING",
-        # The load votes from one address as fast as it can: measure the vote path, not the rate limiter.
+        # The load votes and views from one address as fast as it can: measure the vote path, not the limits
+        # (the rate limit and the per-article daily budgets, which have tests of their own).
         NEWSROOM_VOTE_RATE_LIMIT="1000000000",
+        NEWSROOM_VOTE_ARTICLE_LIMIT="1000000000",
+        NEWSROOM_VIEW_ARTICLE_LIMIT="1000000000",
+        NEWSROOM_BEACON_RATE_LIMIT="1000000000",
         PYTHONUNBUFFERED="1",
     )
     if os.environ.get("BENCH_REDIS_URL"):
