@@ -65,10 +65,19 @@ def measure(profile_path: str | None = None) -> dict:
     section = articles[0].section
     while section.parent_id:
         section = section.parent
+    for _ in range(SAMPLES):  # warm-up: imports, URL resolver, connections
+        fetch("/robots.txt")
     robots, robots_cpu = [], []
-    for _ in range(SAMPLES):
+
+    def sample(path: str, *, empty_cache: bool = False) -> float:
+        """One measurement of `path`, taken right after one of `/robots.txt`: on a shared host the machine's
+        speed drifts by tens of per cent within a minute, so the baseline is sampled beside every figure (all
+        through the run) rather than once at the start."""
         robots.append(fetch("/robots.txt"))
         robots_cpu.append(cpu["/robots.txt"])
+        if empty_cache:
+            cache.clear()
+        return fetch(path)
 
     def warm_blocks() -> None:
         """The shared blocks warm, as on a site that served anything: an article of every section. The blocks
@@ -82,11 +91,10 @@ def measure(profile_path: str | None = None) -> dict:
 
     warm_blocks()
     first_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
-    first = [fetch(path) for path in first_paths]
+    first = [sample(path) for path in first_paths]
 
     def cold(path: str) -> float:
-        cache.clear()
-        return fetch(path)
+        return sample(path, empty_cache=True)
 
     empty_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
     empty = [cold(path) for path in empty_paths]
@@ -94,7 +102,7 @@ def measure(profile_path: str | None = None) -> dict:
     for name, path in (("home", "/"), ("section", section.get_absolute_url())):
         fetch(path)
         pages[name] = {
-            "warm_blocks_ms": statistics.median(fetch(path) for _ in range(SAMPLES)),
+            "warm_blocks_ms": statistics.median(sample(path) for _ in range(SAMPLES)),
             "all_empty_ms": statistics.median(cold(path) for _ in range(max(5, SAMPLES // 3))),
         }
     # The two queries a cold page pays for at most once a minute (Ranking) or per article (Related).
