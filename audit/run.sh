@@ -54,8 +54,10 @@ for target in "$BASE/search/?q=harbour&page=1" "$BASE/latest/?page=1" "$BASE/sec
   timeout "$SECONDS_EACH" $TOOLS/sqlmap -u "$target" --batch --level 2 --risk 1 --threads 2 --random-agent \
     --output-dir "$RAW/sqlmap" --answers="follow=N" >>"$RAW/sqlmap.log" 2>&1
 done
+# As the site's own page sends it (Sec-Fetch-Site: same-origin): without it the vote is answered by the
+# "confirm your vote" page before `action` reaches the vote code.
 timeout "$SECONDS_EACH" $TOOLS/sqlmap -u "$BASE/news/$ARTICLE_PK/vote/" --data "action=vote" --batch --level 2 \
-  --risk 1 --threads 2 --output-dir "$RAW/sqlmap" >>"$RAW/sqlmap.log" 2>&1
+  --headers "Sec-Fetch-Site: same-origin" --risk 1 --threads 2 --output-dir "$RAW/sqlmap" >>"$RAW/sqlmap.log" 2>&1
 # The sign-in form with a fresh CSRF token for every request (without one each POST is a 403 before the
 # sign-in code runs, and sqlmap would be testing the CSRF check).
 timeout "$SECONDS_EACH" $TOOLS/sqlmap -u "$BASE/admin/login/" --data "csrfmiddlewaretoken=x&username=editor&password=x" \
