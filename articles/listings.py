@@ -8,6 +8,8 @@ from django.utils import timezone
 from articles.models import Article, Section
 from articles.sections import main_sections, section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
+from newsroom.cache import FRONT, PUBLISHED_TOTAL_KEY
+from newsroom.cache_entries import get_or_build_shown, shows
 
 SECTION_BLOCK_SIZE = 4
 
@@ -18,6 +20,21 @@ def latest_articles(*, section: Section | None = None):
     if section is not None:
         articles = articles.filter(section_id__in=section_descendant_ids(section.pk))
     return articles
+
+
+# The home page's "total": a count of the whole archive (18 ms at 100,000 articles against 1 ms at 2,000).
+PUBLISHED_TOTAL_SECONDS = 60
+
+
+def published_total() -> int:
+    """How many stories readers can see. Counted again when any published story changes (it shows FRONT, as
+    home does) and at most once a minute otherwise (a scheduled story going live), not on every render."""
+
+    def count() -> int:
+        shows(FRONT)
+        return Article.objects.published().count()
+
+    return get_or_build_shown(PUBLISHED_TOTAL_KEY, count, PUBLISHED_TOTAL_SECONDS)
 
 
 def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, list[Article]]]:

@@ -32,8 +32,9 @@ from newsroom.cache_entries import purge, purge_on_commit
 def article_changed(sender, instance: Article, **kwargs) -> None:
     schedule_changed_on_commit()
     shown = {shows_article(instance.pk)}  # wherever it is shown now (its old sections and tags included)
-    if instance.status == Article.Status.PUBLISHED:
-        # The lists it is on now (or joins at its publish time): a section it moved into, home, feeds…
+    if instance.status == Article.Status.PUBLISHED or instance.published_at is not None:
+        # The lists it is on now (or joins at its publish time, or has just left when unpublished: their totals
+        # and later pages change too): a section it moved into, home, feeds…
         shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
         shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
     purge_on_commit(*shown)

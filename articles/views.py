@@ -61,7 +61,7 @@ def home(request):
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
-        "total": listings.latest_articles().count(),
+        "total": listings.published_total(),
         "section_blocks": section_blocks,
         "blocks": site_blocks(),
         "canonical_url": absolute_url(request, reverse("articles:home")),

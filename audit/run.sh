@@ -24,7 +24,8 @@ export DEBUG=0 SECRET_KEY="audit-$($PY -c 'import secrets; print(secrets.token_u
 # The scanners' thousands of requests must reach the code they probe, not the throttles in front of it
 # (those have tests of their own): the sign-in, vote and view limits are lifted in this throwaway copy.
 export NEWSROOM_LOGIN_FAILURES_PER_CLIENT=1000000000 NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT=1000000000 \
-  NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=1000000000 NEWSROOM_VOTE_RATE_LIMIT=1000000000
+  NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT=1000000000 NEWSROOM_VOTE_RATE_LIMIT=1000000000 \
+  NEWSROOM_VOTE_ARTICLE_LIMIT=1000000000 NEWSROOM_VIEW_ARTICLE_LIMIT=1000000000 NEWSROOM_BEACON_RATE_LIMIT=1000000000
 unset REDIS_URL
 
 if run bandit; then

@@ -66,6 +66,7 @@ def is_list(dependency: str) -> bool:
 # --- shared blocks, Related, section tree, next publication -----------------------------------------
 
 SECTION_TREE_KEY = "articles:section-tree:v1"
+PUBLISHED_TOTAL_KEY = "articles:published-total:v1"
 NEXT_PUBLICATION_KEY = "articles:next-publication:v1"
 
 

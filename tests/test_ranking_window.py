@@ -62,7 +62,7 @@ def test_the_window_is_read_from_the_covering_index_alone(make_article):
 def test_a_sections_rankable_articles_come_from_their_index_alone(make_article, section):
     """A section's Ranking sums the buckets of the section's rankable articles: on PostgreSQL their ids are read
     from `article_rankable_sec_idx` without visiting the table (at 100,000 articles the table scan of World's
-    23,461 articles was 60 of the query's 80 ms: docs/ranking-benchmark.md)."""
+    23,461 articles was 64 of the query's 83 ms: docs/ranking-benchmark.md)."""
     for n in range(6):
         article = make_article(exclude_from_ranking=n == 5)
         view_counts_record(article_id=article.pk, views=n + 1)
