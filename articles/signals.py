@@ -11,7 +11,7 @@ page whose blocks show it — and no other article's page. All purges run after 
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from taggit.models import Tag
 
 from articles.media.models import Image
@@ -29,12 +29,23 @@ from newsroom.cache import (
 from newsroom.cache_entries import purge, purge_on_commit
 
 
+def article_leaving_lists(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+    """Before a save: note whether this save takes a published story off the lists (unpublishing it). One
+    query, only when a stored article is saved as anything but published."""
+    instance._leaves_lists = (
+        not raw
+        and instance.pk is not None
+        and instance.status != Article.Status.PUBLISHED
+        and Article.objects.filter(pk=instance.pk, status=Article.Status.PUBLISHED).exists()
+    )
+
+
 def article_changed(sender, instance: Article, **kwargs) -> None:
     schedule_changed_on_commit()
     shown = {shows_article(instance.pk)}  # wherever it is shown now (its old sections and tags included)
-    if instance.status == Article.Status.PUBLISHED or instance.published_at is not None:
-        # The lists it is on now (or joins at its publish time, or has just left when unpublished: their totals
-        # and later pages change too): a section it moved into, home, feeds…
+    if instance.status == Article.Status.PUBLISHED or getattr(instance, "_leaves_lists", False):
+        # The lists it is on now (or joins at its publish time, or has just left: their totals and later pages
+        # shift too): a section it moved into, home, feeds…
         shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
         shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
     purge_on_commit(*shown)
@@ -73,3 +84,4 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         for model, receiver in receivers.items():
             signal.connect(receiver, sender=model, dispatch_uid=f"purge_{model.__name__}_{signal is post_save}")
+    pre_save.connect(article_leaving_lists, sender=Article, dispatch_uid="purge_Article_leaving_lists")

@@ -22,18 +22,18 @@ def sqlmap(raw: Path) -> list[str]:
     log = (raw / "sqlmap.log").read_text(errors="replace") if (raw / "sqlmap.log").exists() else ""
     runs = log.count("[*] starting @")
     # sqlmap reports a candidate ("appears to be … injectable"), then checks it: only a confirmed injection point
-    # ("sqlmap identified the following injection point(s)", "is vulnerable") is a finding; a candidate its own
-    # check rejected ("false positive or unexploitable") is listed as such.
+    # ("sqlmap identified the following injection point(s)", "is vulnerable") is a finding; a candidate it did not
+    # confirm (its check says "false positive or unexploitable") is listed as such.
     injectable = sorted(set(re.findall(r"(\S+ parameter '[^']+') is vulnerable", log)))
     if not injectable and "identified the following injection point" in log:
         injectable = ["(a confirmed injection point: see audit/raw/sqlmap.log)"]
-    rejected = sorted(set(re.findall(r"(\S+ parameter '[^']+') appears to be [^\n]*injectable", log)))
-    rejected = [r for r in rejected if r not in injectable] if "false positive or unexploitable" in log else []
+    candidates = set(re.findall(r"(\S+ parameter '[^']+') appears to be [^\n]*injectable", log))
+    rejected = sorted(candidates - set(injectable))
     clean = log.count("do not appear to be injectable")
     lines = [f"## sqlmap: {len(injectable)} injectable parameter(s)", ""]
     lines.append(f"- runs whose every tested parameter does not appear injectable: {clean}")
     lines += [f"- INJECTABLE: {match}" for match in injectable]
-    lines += [f"- candidate rejected by sqlmap's false-positive check: {match}" for match in rejected]
+    lines += [f"- candidate sqlmap did not confirm: {match}" for match in rejected]
     lines += [f"- {line.strip()}" for line in sorted(set(re.findall(r"\[CRITICAL\][^\n]*", log)))]
     return [*lines, f"- (sqlmap runs: {runs})", ""]
 

@@ -273,3 +273,19 @@ def test_the_home_pages_total_is_counted_when_a_story_changes_not_on_every_rende
     assert again["X-Page-Cache"] == "miss" and f"total {total}" in again.content.decode()
     assert not [q for q in rendered_again.captured_queries if "COUNT(" in q["sql"]]
     assert f"total {total - 1}" in after
+
+
+def test_editing_a_draft_keeps_the_lists_cached(client, room, django_capture_on_commit_callbacks):
+    """Only a story on the lists (published, or being unpublished) purges them: editing a story taken back to
+    draft does not, though it keeps its old publish time."""
+    story = room.articles[5]
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.article_unpublish(article=story)
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    story.title = "Second take"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.article_update(article=story)
+
+    assert story.published_at is not None
+    assert client.get("/")["X-Page-Cache"] == "hit"
