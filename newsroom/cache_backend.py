@@ -12,7 +12,9 @@ Redis gone costs at most a fraction of a second. The outage is logged once per p
 and once when Redis answers again, never per request.
 
 The backend also keeps one `redis.Redis` client per connection pool, where Django builds a new one on
-every call.
+every call, and skips Django's key check (`validate_key`), which is memcached's: Redis takes any key, and the
+check loops over every character of every key — most of the cost of the page cache's one `get_many` of
+purge marks on a hit (docs/benchmark.md). Replies are parsed by hiredis (requirements.txt).
 """
 
 import functools
@@ -171,6 +173,10 @@ class FailSafeRedisCache(RedisCache):
         retry_seconds = float(self._options.pop("down_retry_seconds"))
         self._options["outage"] = _outage_for(";".join(self._servers), retry_seconds)
         self._class = FailSafeRedisCacheClient
+
+    def validate_key(self, key):
+        """Nothing to check: memcached's limits (250 characters, no spaces or control characters) are not
+        Redis's, and Django's check of them costs a Python loop over every character of every key."""
 
     @property
     def outage(self) -> Outage:

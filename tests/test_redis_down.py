@@ -3,10 +3,13 @@ run against a Redis port where nothing listens (issue 11, finding 3 and "Degrade
 
 import logging
 import time
+import warnings
 
 import pytest
+import redis.utils
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 
 from articles.models import Article, Vote
@@ -198,6 +201,17 @@ def test_counters_fall_back_to_process_memory_or_refuse_when_asked(redis_down):
 def test_the_backend_reuses_one_client_per_pool():
     backend = FailSafeRedisCache(CLOSED_PORT, {})
     assert backend._cache.get_client() is backend._cache.get_client(write=True)
+
+
+def test_the_backend_skips_memcacheds_key_check_and_parses_replies_with_hiredis():
+    """The two costs of a page-cache hit's `get_many` of purge marks (docs/benchmark.md): Django's memcached
+    key check loops over every character of every key, and redis-py's own reply parser is pure Python."""
+    backend = FailSafeRedisCache(CLOSED_PORT, {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # a memcached check would warn: space, over 250 chars
+        key = backend.make_and_validate_key("purged:a key memcached refuses " + "x" * 300)
+    assert key.endswith("x" * 300)
+    assert redis.utils.HIREDIS_AVAILABLE
 
 
 def test_a_cache_restart_loses_at_most_the_views_since_the_last_flush(story):
