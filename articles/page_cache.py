@@ -1,6 +1,9 @@
 """The full-page cache: one shared copy of every anonymous reader page, served before any view runs.
 
-A hit costs two cache round trips (the copy, then the purge marks of what it shows) and no SQL query. While a
+A hit costs one cache round trip and no SQL query: each process keeps the copies it served last
+(`LocalCopies`, bounded by `NEWSROOM_PAGE_CACHE_LOCAL_BYTES`) and asks the shared cache only for the purge
+marks of what the copy shows, so it is never served a moment after a purge anywhere; a process without the
+copy fetches it first (two round trips). While a
 page is rendered, views and shared blocks record what it shows (`newsroom.cache.shows`: the articles, their
 tags, the lists it is built from, the site's sections); a change purges exactly the copies that show it,
 after commit (`articles.signals`). When a copy goes out of date, one request renders the new one while the
@@ -16,7 +19,9 @@ reader's page is never stored and never served to anyone else.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -75,6 +80,66 @@ def _conditional(request, response, entry):
     )
 
 
+class LocalCopies:
+    """The copies this process served last, newest kept, at most `max_bytes` of page content in all.
+
+    Only a shortcut past fetching (and unpickling) the shared copy: every copy is still checked against the
+    shared purge marks before it is served, so a purge made by any process is seen at once.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        size = len(entry["content"])
+        with self._lock:
+            self._forget(key)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._forget(next(iter(self._entries)))
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._forget(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _forget(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry["content"])
+
+
+local_copies = LocalCopies(settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES)
+
+
+def drop_copy(key: str) -> None:
+    """Forget the copy of one page, shared and in this process (the next request renders it): for the
+    benchmark and tests, which time or inspect rendering. Edits purge by what pages show, never by key."""
+    cache.delete(key)
+    local_copies.drop(key)
+
+
+def _servable(entry: dict | None, now: float) -> bool:
+    return entry is not None and now < entry["expires"] and still_current(entry["versions"])
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,9 +148,13 @@ class PageCacheMiddleware:
         if not _lookup_allowed(request):
             return self.get_response(request)
         key = page_key(scheme=request.scheme, host=request.get_host(), path=request.path, query=request.GET)
-        entry = cache.get(key)
         now = time.time()
-        if entry and now < entry["expires"] and still_current(entry["versions"]):
+        entry = local_copies.get(key)
+        if _servable(entry, now):
+            return self._replay(request, entry, "hit")
+        entry = cache.get(key)  # another process may have rendered a newer copy
+        if _servable(entry, now):
+            local_copies.put(key, entry)
             return self._replay(request, entry, "hit")
         if entry and not rebuild_lock(key):
             # Someone is rendering the new copy right now: a hot page is rendered once, not by every request.
@@ -99,6 +168,7 @@ class PageCacheMiddleware:
             if not _storable(request, response):
                 if locked:
                     cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
+                    local_copies.drop(key)
                 return response
             entry = self._store(key, response, shown=shown, started_ns=started_ns, now=now)
         finally:
@@ -123,6 +193,7 @@ class PageCacheMiddleware:
         if expires > now and entry["versions"] is not None:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
+            local_copies.put(key, entry)
         return entry
 
     def _replay(self, request, entry: dict, state: str):

@@ -35,6 +35,7 @@ def measure(profile_path: str | None = None) -> dict:
     from django.test import Client
 
     from articles.models import Article, Section
+    from articles.page_cache import drop_copy, local_copies
     from newsroom.cache import page_key
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -46,7 +47,7 @@ def measure(profile_path: str | None = None) -> dict:
             query = dict(part.split("=", 1) for part in raw.split("&"))
         else:
             bare = path
-        cache.delete(page_key(host="127.0.0.1", path=bare, query=query))
+        drop_copy(page_key(host="127.0.0.1", path=bare, query=query))
         started, started_cpu = time.perf_counter(), time.thread_time()
         response = client.get(path)
         elapsed = time.perf_counter() - started
@@ -77,6 +78,7 @@ def measure(profile_path: str | None = None) -> dict:
         robots_cpu.append(cpu["/robots.txt"])
         if empty_cache:
             cache.clear()
+            local_copies.clear()
         return fetch(path)
 
     def warm_blocks() -> None:

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, Section
+from articles.page_cache import local_copies
 from articles.publishing import article_create
 from tests.builders import record_views, record_votes
 
@@ -10,8 +11,10 @@ from tests.builders import record_views, record_votes
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    local_copies.clear()
     yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.media.services import image_update
 from articles.models import Article, Section
+from articles.page_cache import LocalCopies, drop_copy, local_copies
 from newsroom.cache import page_key
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
 from tests.builders import build_newsroom, library_image
@@ -39,6 +40,65 @@ def test_a_second_visit_is_served_from_the_cache_without_a_query(client, room, d
     for header in ("Cache-Control", "Content-Security-Policy", "ETag", "Last-Modified", "Content-Type"):
         assert second[header] == first[header]
     assert "Set-Cookie" not in second.headers
+
+
+def test_a_hit_asks_the_shared_cache_only_for_the_purge_marks(client, room, monkeypatch):
+    """One round trip: the process keeps the copy it served, and checks only that nothing on it was purged."""
+    url = room.articles[2].get_absolute_url()
+    client.get(url)
+    calls, depth = [], [0]
+
+    def recorded(name, method):
+        def call(*args, **kwargs):
+            if not depth[0]:  # local memory's get_many calls get for each key: count the call made, not those
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
+        monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+
+    second = client.get(url)
+
+    assert second["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+def test_a_process_holding_an_outdated_copy_serves_the_one_rendered_elsewhere(
+    client, room, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    article = room.articles[2]
+    url = article.get_absolute_url()
+    key = page_key(host="testserver", path=url, query={})
+    client.get(url)
+    outdated = local_copies.get(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(article)  # purged everywhere: the next request anywhere renders the page again
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    local_copies.put(key, outdated)  # as held by a process that did not render it again
+
+    with django_assert_num_queries(0):
+        served = client.get(url)
+
+    assert served["X-Page-Cache"] == "hit" and "Corrected headline" in served.content.decode()
+    assert local_copies.get(key)["etag"] == served["ETag"]
+
+
+def test_each_process_keeps_its_newest_copies_within_its_byte_budget():
+    copies = LocalCopies(max_bytes=100)
+    for name in ("a", "b", "c"):
+        copies.put(name, {"content": b"x" * 40})
+    copies.get("b")  # read: kept before c
+    copies.put("d", {"content": b"x" * 40})
+    copies.put("huge", {"content": b"x" * 101})
+
+    assert [name for name in "abcd" if copies.get(name)] == ["b", "d"]
+    assert copies.get("huge") is None
 
 
 def test_repeated_requests_with_a_validator_get_304(client, room):
@@ -262,7 +322,7 @@ def test_the_home_pages_total_is_counted_when_a_story_changes_not_on_every_rende
     changed reads it from the cache; a story unpublished is out of the total at once."""
     total = Article.objects.published().count()
     assert f"total {total}" in client.get("/").content.decode()
-    cache.delete(page_key(scheme="http", host="testserver", path="/", query={}))
+    drop_copy(page_key(scheme="http", host="testserver", path="/", query={}))
 
     with CaptureQueriesContext(connection) as rendered_again:
         again = client.get("/")

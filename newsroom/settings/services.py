@@ -72,6 +72,8 @@ else:
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 # How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept.
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = env_int("NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS", 100)
+# Each process keeps the pages it served last, up to this many bytes, so a hit fetches only the purge marks.
+NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
