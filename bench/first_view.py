@@ -13,6 +13,11 @@ same process, its page-cache copy dropped before each request so it is rendered 
 First views and all-caches-empty views are also given in this process's CPU time (`*_cpu_ratio`): on a machine
 shared with other jobs, wall-clock time also counts waiting for a CPU.
 
+Where a first view's time goes (`breakdown`), beside `/robots.txt`'s: the time inside SQL queries (sent,
+planned and run by the database, rows read back; each query's median by its table), inside calls to the
+cache (Redis round trips; with local memory, its share of Python), and the rest — Python: middleware, ORM,
+templates. `bench/results.md` shows it when a first-view target is missed.
+
 `python bench/first_view.py` prints JSON; `--profile PATH` also writes a pyinstrument text profile of
 first views (pyinstrument, in requirements-test.txt).
 """
@@ -61,7 +66,7 @@ def measure(profile_path: str | None = None) -> dict:
     def cpu_of(paths: list[str]) -> float:
         return statistics.median(cpu[path] for path in paths)
 
-    articles = list(Article.objects.published().select_related("section").order_by("-published_at")[: 3 * SAMPLES + 2])
+    articles = list(Article.objects.published().select_related("section").order_by("-published_at")[: 4 * SAMPLES + 2])
     fresh = iter(articles)
     section = articles[0].section
     while section.parent_id:
@@ -130,6 +135,8 @@ def measure(profile_path: str | None = None) -> dict:
         )
         for a in articles[:SAMPLES]
     )
+    breakdown_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
+    breakdown = _breakdown(fetch, breakdown_paths, warm_blocks)
     robots_ms = statistics.median(robots)
     report = {
         "samples": SAMPLES,
@@ -144,6 +151,7 @@ def measure(profile_path: str | None = None) -> dict:
         "all_empty_cpu_ratio": round(cpu_of(empty_paths) / statistics.median(robots_cpu), 1),
         "ranking_ms": round(ranking_ms, 2),
         "related_ms": round(related_ms, 2),
+        "breakdown": breakdown,
     }
     for name, figures in pages.items():
         report[f"{name}_ms"] = round(figures["warm_blocks_ms"], 2)
@@ -161,6 +169,75 @@ def measure(profile_path: str | None = None) -> dict:
                 fetch(article.get_absolute_url())
         Path(profile_path).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     return report
+
+
+def _breakdown(fetch, paths: list[str], warm_blocks) -> dict:
+    """Median milliseconds of `/robots.txt` and of first views of `paths` spent in SQL, in cache calls and in
+    the rest (Python), with each query's median by the table it reads first."""
+    import re
+    from contextlib import ExitStack
+    from unittest import mock
+
+    import redis
+    from django.db import connection
+
+    spent: dict[str, float] = {}
+    queries: dict[str, list[float]] = {}
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            spent["sql"] = spent.get("sql", 0.0) + elapsed
+            spent["queries"] = spent.get("queries", 0) + 1
+            table = re.search(r'FROM\s+"?(\w+)', sql)
+            queries.setdefault(table.group(1) if table else sql[:30], []).append(elapsed)
+
+    def timed_cache(method):
+        def call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent["cache"] = spent.get("cache", 0.0) + (time.perf_counter() - started) * 1000
+                spent["cache_calls"] = spent.get("cache_calls", 0) + 1
+
+        return call
+
+    def sample(path: str) -> dict:
+        spent.clear()
+        total = fetch(path)
+        return {**spent, "total": total}
+
+    def summary(samples: list[dict]) -> dict:
+        def median(key: str) -> float:
+            return round(statistics.median(s.get(key, 0) for s in samples), 2)
+
+        return {
+            "total_ms": median("total"),
+            "sql_ms": median("sql"),
+            "queries": median("queries"),
+            "cache_ms": median("cache"),
+            "cache_calls": median("cache_calls"),
+            "python_ms": round(statistics.median(s["total"] - s.get("sql", 0) - s.get("cache", 0) for s in samples), 2),
+        }
+
+    warm_blocks()
+    with ExitStack() as stack:
+        stack.enter_context(connection.execute_wrapper(timed_sql))
+        for target in (redis.Redis, redis.client.Pipeline):  # every Redis round trip, pipelines included
+            name = "execute" if target is redis.client.Pipeline else "execute_command"
+            stack.enter_context(mock.patch.object(target, name, timed_cache(getattr(target, name))))
+        robots, first = [], []
+        for path in paths:
+            robots.append(sample("/robots.txt"))
+            first.append(sample(path))
+            queries.pop("django_robots", None)
+        # The queries of the first views only (robots.txt runs none).
+        per_query = {table: round(statistics.median(times), 2) for table, times in queries.items()}
+    return {"robots": summary(robots), "first_view": summary(first), "first_view_queries": per_query}
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ BASELINE = "healthz"
 PAGES = ["healthz", "home", "article", "section", "tag", "search"]
 LOADED_ONLY = ["article-304", "vote"]  # load-only rows: the article revalidated with its ETag, vote POSTs
 FLAT_LIMIT = 1.5  # at the largest size, at most this many times the cost at the smallest
+FIRST_VIEW_LIMIT = 8  # a first view, at most this many times `/robots.txt`, in-process
+FIRST_VIEW = f"≤ {FIRST_VIEW_LIMIT}"
 
 
 def combine(queries: dict, loaded: dict, specs: dict) -> dict:
@@ -62,8 +64,8 @@ def targets(run: dict) -> list[tuple[str, object, str]]:
         ("home, throughput ÷ `/healthz`", pages["home"].get("throughput_ratio"), "≥ 0.8"),
         ("section, throughput ÷ `/healthz`", pages["section"].get("throughput_ratio"), "≥ 0.8"),
         ("repeat request with its ETag: share answered 304", share_304, "≥ 1"),
-        ("first view of an article (blocks warm) ÷ `/robots.txt`, in-process", first["first_view_ratio"], "≤ 8"),
-        ("… the same in this process's CPU time (no wait for a CPU)", first.get("first_view_cpu_ratio"), "≤ 8"),
+        ("first view of an article (blocks warm) ÷ `/robots.txt`, in-process", first["first_view_ratio"], FIRST_VIEW),
+        ("… the same in this process's CPU time (no wait for a CPU)", first.get("first_view_cpu_ratio"), FIRST_VIEW),
         ("the same with every cache empty ÷ `/robots.txt`", first["all_empty_ratio"], "≤ 30"),
         ("… the same in this process's CPU time", first.get("all_empty_cpu_ratio"), "≤ 30"),
         ("home rendered (blocks warm) ÷ `/robots.txt`", first["home_ratio"], "—"),
@@ -89,6 +91,38 @@ def flatness(runs: list[dict]) -> list[tuple[str, float, float, float]]:
         if small.get(key) and large.get(key):
             rows.append((label, small[key], large[key], round(large[key] / small[key], 2)))
     return rows
+
+
+def _breakdown_lines(first: dict) -> list[str]:
+    """Where a first view's time goes, beside `/robots.txt`'s: what limits the first-view ratio."""
+    b = first.get("breakdown")
+    if not b:
+        return []
+    robots, view = b["robots"], b["first_view"]
+
+    def ratio(key: str) -> str:
+        return f"{view[key] / robots[key]:.1f}" if robots.get(key) else "—"
+
+    missed = first["first_view_ratio"] > FIRST_VIEW_LIMIT
+    lines = [
+        "",
+        "What a first view spends, beside `/robots.txt` (medians of a separate set of first views, in ms"
+        + (f"; the first-view target ({FIRST_VIEW}) is missed, and this is what limits it" if missed else "")
+        + "):",
+        "",
+        "| | `/robots.txt` | first view | ratio |",
+        "| --- | ---: | ---: | ---: |",
+        f"| whole request | {robots['total_ms']} | {view['total_ms']} | {ratio('total_ms')} |",
+        f"| SQL: sent, planned, run, rows read ({view['queries']:g} queries) | {robots['sql_ms']} "
+        f"| {view['sql_ms']} | |",
+        f"| cache calls ({robots['cache_calls']:g} and {view['cache_calls']:g}) | {robots['cache_ms']} "
+        f"| {view['cache_ms']} | {ratio('cache_ms')} |",
+        f"| Python: middleware, ORM, templates | {robots['python_ms']} | {view['python_ms']} | {ratio('python_ms')} |",
+    ]
+    queries = ", ".join(f"`{table}` {ms} ms" for table, ms in b.get("first_view_queries", {}).items())
+    if queries:
+        lines += ["", f"A first view's queries, median each, by the table they read first: {queries}."]
+    return lines
 
 
 def write_markdown(report: dict, path: Path) -> None:
@@ -130,6 +164,7 @@ def write_markdown(report: dict, path: Path) -> None:
                 f"| {r['p90_ms']} | {r['p99_ms']} | {sql} | {r['errors']} |"
             )
         f, v, mem = run["first_views"], run["votes"], run["memory"]
+        lines += _breakdown_lines(f)
         lines += [
             "",
             f"In-process: `/robots.txt` {f['robots_ms']} ms; first view {f['first_view_ms']} ms; every cache empty "
