@@ -8,7 +8,11 @@ same process, its page-cache copy dropped before each request so it is rendered 
 - first view: an article nobody asked for yet, with the site-wide blocks already warm (another article was
   served just before) — the long tail of old stories;
 - all caches empty: the same after `cache.clear()` (the request that rebuilds Ranking and every block);
-- home, section: each rendered with the site-wide blocks warm, and with every cache empty.
+- home, section: each rendered with the site-wide blocks warm, and with every cache empty;
+- Ranking rebuilt, Related's candidates chosen: the two queries a cold page pays for.
+
+`paired` gives each figure as the median, over its samples, of the sample ÷ the `/robots.txt` measured just
+before it: how the cost at 100,000 articles is compared with the cost at 2,000, measured minutes apart.
 
 First views and all-caches-empty views are also given in this process's CPU time (`*_cpu_ratio`): on a machine
 shared with other jobs, wall-clock time also counts waiting for a CPU.
@@ -74,8 +78,9 @@ def measure(profile_path: str | None = None) -> dict:
     for _ in range(SAMPLES):  # warm-up: imports, URL resolver, connections
         fetch("/robots.txt")
     robots, robots_cpu = [], []
+    paired: dict[str, list[float]] = {}  # each measurement ÷ the `/robots.txt` taken just before it
 
-    def sample(path: str, *, empty_cache: bool = False) -> float:
+    def sample(path: str, *, label: str, empty_cache: bool = False) -> float:
         """One measurement of `path`, taken right after one of `/robots.txt`: on a shared host the machine's
         speed drifts by tens of per cent within a minute, so the baseline is sampled beside every figure (all
         through the run) rather than once at the start."""
@@ -84,7 +89,9 @@ def measure(profile_path: str | None = None) -> dict:
         if empty_cache:
             cache.clear()
             local_copies.clear()
-        return fetch(path)
+        elapsed = fetch(path)
+        paired.setdefault(label, []).append(elapsed / robots[-1])
+        return elapsed
 
     def warm_blocks() -> None:
         """The shared blocks warm, as on a site that served anything: an article of every section. The blocks
@@ -98,19 +105,19 @@ def measure(profile_path: str | None = None) -> dict:
 
     warm_blocks()
     first_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
-    first = [sample(path) for path in first_paths]
+    first = [sample(path, label="first_view") for path in first_paths]
 
-    def cold(path: str) -> float:
-        return sample(path, empty_cache=True)
+    def cold(path: str, label: str) -> float:
+        return sample(path, label=label, empty_cache=True)
 
     empty_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
-    empty = [cold(path) for path in empty_paths]
+    empty = [cold(path, "all_empty") for path in empty_paths]
     pages = {}
     for name, path in (("home", "/"), ("section", section.get_absolute_url())):
         fetch(path)
         pages[name] = {
-            "warm_blocks_ms": statistics.median(sample(path) for _ in range(SAMPLES)),
-            "all_empty_ms": statistics.median(cold(path) for _ in range(max(5, SAMPLES // 3))),
+            "warm_blocks_ms": statistics.median(sample(path, label=name) for _ in range(SAMPLES)),
+            "all_empty_ms": statistics.median(cold(path, f"{name}_all_empty") for _ in range(max(5, SAMPLES // 3))),
         }
     # The two queries a cold page pays for at most once a minute (Ranking) or per article (Related).
     from datetime import timedelta
@@ -118,20 +125,24 @@ def measure(profile_path: str | None = None) -> dict:
     from articles.engagement.ranking import CANDIDATE_MARGIN, _ranking
     from articles.related import RELATED_LIMIT, RELATED_MARGIN, _most_shared_tags
 
-    def timed(work) -> float:
+    def timed(work, label: str) -> float:
+        baseline = fetch("/robots.txt")
         started = time.perf_counter()
         work()
-        return (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - started) * 1000
+        paired.setdefault(label, []).append(elapsed / baseline)
+        return elapsed
 
     ranking_ms = statistics.median(
-        timed(lambda: _ranking(timedelta(days=7), None, None, exclude=(), limit=16 + CANDIDATE_MARGIN))
+        timed(lambda: _ranking(timedelta(days=7), None, None, exclude=(), limit=16 + CANDIDATE_MARGIN), "ranking")
         for _ in range(max(5, SAMPLES // 3))
     )
     related_ms = statistics.median(
         timed(
             lambda a=a: _most_shared_tags(
                 article=a, tag_ids=sorted(a.tags.values_list("pk", flat=True)), limit=RELATED_LIMIT + RELATED_MARGIN
-            )
+            ),
+            "related",
         )
         for a in articles[:SAMPLES]
     )
@@ -152,6 +163,10 @@ def measure(profile_path: str | None = None) -> dict:
         "ranking_ms": round(ranking_ms, 2),
         "related_ms": round(related_ms, 2),
         "breakdown": breakdown,
+        # Each figure as the median of its samples each divided by the `/robots.txt` just before it: what the
+        # growth from one database size to the next is judged on (the sizes run minutes apart, and the host's
+        # speed drifts meanwhile).
+        "paired": {label: round(statistics.median(ratios), 2) for label, ratios in paired.items()},
     }
     for name, figures in pages.items():
         report[f"{name}_ms"] = round(figures["warm_blocks_ms"], 2)
