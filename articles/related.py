@@ -11,10 +11,14 @@ from newsroom.cache import related_key
 from newsroom.cache_entries import get_or_build
 
 RELATED_LIMIT = 10
-# Look at no more than this many tags of the article and this many newest articles per tag,
-# so a tag on 100,000 articles costs the same as a tag on ten.
+# Look at no more than this many tags of the article, and at the newest articles of each tag: about
+# RELATED_CANDIDATES in all, shared among its tags (50 each for one or two tags, 20 each for five, never fewer
+# than 10), so a tag on 100,000 articles costs the same as a tag on ten, and an article with many tags no more
+# than one with two.
 RELATED_TAGS_CONSIDERED = 20
+RELATED_CANDIDATES = 100
 RELATED_CANDIDATES_PER_TAG = 50
+RELATED_MIN_CANDIDATES_PER_TAG = 10
 RELATED_CACHE_SECONDS = 300
 # More candidates than shown are cached, so that leaving out what the site-wide blocks show (at most 16) is
 # done in Python, from the same cached list, on every page.
@@ -26,7 +30,7 @@ def related_articles(
 ) -> list[Article]:
     """Published articles sharing the most tags with `article`, newest first on ties; filled from its section.
 
-    Bounded whatever a tag's size: candidates are at most RELATED_CANDIDATES_PER_TAG articles per tag, newest
+    Bounded whatever a tag's size: candidates are at most `candidates_per_tag` articles per tag, newest
     by id (a backward walk of the (tag, article) index that stops early; ordering by publish time would sort
     every article on the tag). The candidates' ids are cached; a page then costs one fetch of at most `limit`
     rows, plus the same-section fill when fewer than `limit` share a tag. `exclude_ids` (what the page's
@@ -68,11 +72,17 @@ def candidates_key(*, article_id: int, tag_ids: list[int], limit: int = RELATED_
     return related_key(article_id, limit, sorted(tag_ids)[:RELATED_TAGS_CONSIDERED])
 
 
+def candidates_per_tag(tag_count: int) -> int:
+    """How many of each tag's newest articles are candidates: RELATED_CANDIDATES shared among the tags."""
+    share = RELATED_CANDIDATES // max(tag_count, 1)
+    return min(RELATED_CANDIDATES_PER_TAG, max(RELATED_MIN_CANDIDATES_PER_TAG, share))
+
+
 def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> list[int]:
     """Ids of the published articles sharing most of `tag_ids`, among the newest few per tag. One query.
 
     Written as SQL: the ORM took longer to compile this union of up to 20 slices (≈ 4 ms) than the database
-    took to run it, on every first view of an article. Each slice is the RELATED_CANDIDATES_PER_TAG newest
+    took to run it, on every first view of an article. Each slice is the `candidates_per_tag` newest
     articles on a tag, a backward walk of the (tag, article) index alone; the outer query keeps the published
     ones and counts their shared tags. (Slices that joined the articles to filter them made PostgreSQL plan a
     join per slice: 2.5-3.8 ms of planning for 3-7 ms of execution.)
@@ -94,8 +104,9 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
         " LIMIT %s"
     )
     params = [*tag_ids]
+    per_tag = candidates_per_tag(len(tag_ids))
     for tag_id in tag_ids:
-        params += [tag_id, article.pk, RELATED_CANDIDATES_PER_TAG]
+        params += [tag_id, article.pk, per_tag]
     params += [Article.Status.PUBLISHED, timezone.now(), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

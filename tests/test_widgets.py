@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article, Section
-from articles.related import RELATED_CACHE_SECONDS, RELATED_CANDIDATES_PER_TAG, _most_shared_tags, related_articles
+from articles.related import (
+    RELATED_CACHE_SECONDS,
+    RELATED_CANDIDATES,
+    RELATED_CANDIDATES_PER_TAG,
+    RELATED_MIN_CANDIDATES_PER_TAG,
+    _most_shared_tags,
+    candidates_per_tag,
+    related_articles,
+)
 from articles.widgets import site_blocks
 from tests.builders import build_newsroom, record_votes
 
@@ -103,6 +111,22 @@ def test_related_keeps_its_published_candidates_from_an_index_alone(make_article
         finally:
             cursor.execute("RESET enable_seqscan")
     assert "Index Only Scan using article_published_id_idx" in plan, plan
+
+
+@pytest.mark.parametrize(("tags", "per_tag"), [(2, 50), (5, 20), (12, 10)])
+def test_related_reads_about_a_hundred_candidates_however_many_tags_the_article_has(make_article, tags, per_tag):
+    """The candidates' cost follows their number: RELATED_CANDIDATES shared among the article's tags, so a
+    story with five tags (the archive's usual) costs what one with two does (docs/benchmark.md)."""
+    names = [f"tag-{n}" for n in range(tags)]
+    current = make_article(tags=names)
+    for name in names:
+        for _ in range(per_tag + 3):
+            make_article(tags=[name])
+
+    found = _most_shared_tags(article=current, tag_ids=tag_ids(current), limit=1000)
+
+    assert candidates_per_tag(tags) == per_tag
+    assert len(found) == tags * per_tag <= max(RELATED_CANDIDATES, tags * RELATED_MIN_CANDIDATES_PER_TAG)
 
 
 def test_ranking_is_by_votes_then_newest_and_skips_excluded_drafts_and_old(make_article):
