@@ -197,7 +197,8 @@ def _breakdown(fetch, paths: list[str], warm_blocks) -> dict:
     from django.db import connection
 
     spent: dict[str, float] = {}
-    queries: dict[str, list[float]] = {}
+    queries: dict[str, list[float]] = {}  # the first views' queries, by the table each reads first
+    sampling = {"first_view": False}
 
     def timed_sql(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -207,8 +208,9 @@ def _breakdown(fetch, paths: list[str], warm_blocks) -> dict:
             elapsed = (time.perf_counter() - started) * 1000
             spent["sql"] = spent.get("sql", 0.0) + elapsed
             spent["queries"] = spent.get("queries", 0) + 1
-            table = re.search(r'FROM\s+"?(\w+)', sql)
-            queries.setdefault(table.group(1) if table else sql[:30], []).append(elapsed)
+            if sampling["first_view"]:
+                table = re.search(r'FROM\s+"?(\w+)', sql)
+                queries.setdefault(table.group(1) if table else sql[:30], []).append(elapsed)
 
     def timed_cache(method):
         def call(*args, **kwargs):
@@ -221,8 +223,9 @@ def _breakdown(fetch, paths: list[str], warm_blocks) -> dict:
 
         return call
 
-    def sample(path: str) -> dict:
+    def sample(path: str, *, first_view: bool = False) -> dict:
         spent.clear()
+        sampling["first_view"] = first_view
         total = fetch(path)
         return {**spent, "total": total}
 
@@ -248,9 +251,7 @@ def _breakdown(fetch, paths: list[str], warm_blocks) -> dict:
         robots, first = [], []
         for path in paths:
             robots.append(sample("/robots.txt"))
-            first.append(sample(path))
-            queries.pop("django_robots", None)
-        # The queries of the first views only (robots.txt runs none).
+            first.append(sample(path, first_view=True))
         per_query = {table: round(statistics.median(times), 2) for table, times in queries.items()}
     return {"robots": summary(robots), "first_view": summary(first), "first_view_queries": per_query}
 

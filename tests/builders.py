@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
@@ -219,3 +220,29 @@ def settings_built_from(env: dict, code: str):
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def query_plan(sql: str, params=(), *, vacuum: str) -> str:
+    """A query's plan. On PostgreSQL the rows are committed and the table vacuumed, as a live table is, so an
+    index-only scan is what the planner would choose by cost; it is told to prefer indexes, the test table
+    being tiny. (Tests that read it need `django_db(transaction=True)`.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+        cursor.execute(f"VACUUM ANALYZE {vacuum}")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+
+
+def reads_index_alone(plan: str, index: str) -> bool:
+    """Whether `plan` (from `query_plan`) reads `index` without visiting the table, in either direction."""
+    if connection.vendor != "postgresql":
+        return f"USING COVERING INDEX {index}" in plan
+    return any("Index Only Scan" in line and f"using {index} on" in line for line in plan.splitlines())

@@ -28,6 +28,33 @@ def room():
     return build_newsroom(count=12)
 
 
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """`cache_calls("get", "get_many")`: from now on, the names of those cache methods called, in order — the
+    calls a request makes, not those local memory makes inside them (its `get_many` calls `get` per key)."""
+
+    def watch(*names: str) -> list[str]:
+        calls, depth = [], [0]
+
+        def recorded(name, method):
+            def call(*args, **kwargs):
+                if not depth[0]:
+                    calls.append(name)
+                depth[0] += 1
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    depth[0] -= 1
+
+            return call
+
+        for name in names:
+            monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+        return calls
+
+    return watch
+
+
 def test_a_second_visit_is_served_from_the_cache_without_a_query(client, room, django_assert_num_queries):
     url = room.articles[2].get_absolute_url()
     first = client.get(url)
@@ -42,26 +69,11 @@ def test_a_second_visit_is_served_from_the_cache_without_a_query(client, room, d
     assert "Set-Cookie" not in second.headers
 
 
-def test_a_hit_asks_the_shared_cache_only_for_the_purge_marks(client, room, monkeypatch):
+def test_a_hit_asks_the_shared_cache_only_for_the_purge_marks(client, room, cache_calls):
     """One round trip: the process keeps the copy it served, and checks only that nothing on it was purged."""
     url = room.articles[2].get_absolute_url()
     client.get(url)
-    calls, depth = [], [0]
-
-    def recorded(name, method):
-        def call(*args, **kwargs):
-            if not depth[0]:  # local memory's get_many calls get for each key: count the call made, not those
-                calls.append(name)
-            depth[0] += 1
-            try:
-                return method(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return call
-
-    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
-        monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+    calls = cache_calls("get", "get_many", "set", "add", "set_many", "delete")
 
     second = client.get(url)
 
@@ -263,27 +275,12 @@ def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
     assert len(builds) == 2
 
 
-def test_a_first_view_reads_its_cached_entries_together(client, room, monkeypatch):
+def test_a_first_view_reads_its_cached_entries_together(client, room, cache_calls):
     """The section tree, the header menu, the shared blocks and Related's candidates: one `get_many` (and one
     for the blocks' purge marks), not one round trip each."""
     first, second = room.articles[2], room.articles[6]  # both in Business: the blocks are warm for the second
     client.get(first.get_absolute_url())
-    reads, depth = [], [0]
-
-    def counted(name, original):
-        def call(*args, **kwargs):
-            if not depth[0]:  # local memory's get_many calls get: count round trips, not its inner calls
-                reads.append(name)
-            depth[0] += 1
-            try:
-                return original(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return call
-
-    for name in ("get", "get_many"):
-        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    reads = cache_calls("get", "get_many")
 
     assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"
 

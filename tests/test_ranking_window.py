@@ -15,6 +15,7 @@ from articles.models import PopularityBucket
 from newsroom import cache_entries
 from newsroom.cache import ranking_key
 from newsroom.cache_entries import rebuild_done, rebuild_lock
+from tests.builders import query_plan, reads_index_alone
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,8 @@ def test_the_window_is_read_from_the_covering_index_alone(make_article):
         view_counts_record(article_id=article.pk, views=1, at=timezone.now() - datetime.timedelta(hours=hours))
     since = timezone.now() - datetime.timedelta(days=7)
     rows = PopularityBucket.objects.filter(ranking._in_window(since)).values_list("article_id", "views", "votes")
-    plan = _plan(rows, vacuum="articles_popularitybucket")
-    assert _index_only("popularity_window_idx") in plan, plan
+    plan = query_plan(*rows.query.sql_with_params(), vacuum="articles_popularitybucket")
+    assert reads_index_alone(plan, "popularity_window_idx"), plan
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,40 +70,16 @@ def test_a_sections_rankable_articles_come_from_their_index_alone(make_article, 
     since = timezone.now() - datetime.timedelta(days=7)
     rankable = ranking._rankable([section.pk]).order_by().values_list("pk")  # as inside the sums: no order
 
-    plan = _plan(rankable, vacuum="articles_article")
+    plan = query_plan(*rankable.query.sql_with_params(), vacuum="articles_article")
 
     if connection.vendor == "postgresql":
-        assert _index_only("article_rankable_sec_idx") in plan, plan
+        assert reads_index_alone(plan, "article_rankable_sec_idx"), plan
     else:  # SQLite searches one of the section indexes (and reads the rows for the partial index's condition)
         assert "SEARCH articles_article USING INDEX article_" in plan, plan
     scores = ranking._window_scores(
         ranking._rankable([section.pk]), since=since, now=timezone.now(), half_life=None, window=None, limit=10
     )
     assert sorted(scores.values()) == [1, 2, 3, 4, 5]  # the excluded one (6 views) is not among them
-
-
-def _plan(queryset, *, vacuum: str) -> str:
-    """The query's plan. On PostgreSQL the rows are committed and the table vacuumed, as a live table is, so an
-    index-only scan is what the planner would choose by cost; it is told to prefer indexes, the test table
-    being tiny."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
-        cursor.execute(f"VACUUM ANALYZE {vacuum}")
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        try:
-            cursor.execute(f"EXPLAIN {sql}", params)
-            return "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
-
-
-def _index_only(index: str) -> str:
-    return f"Index Only Scan using {index}" if connection.vendor == "postgresql" else f"USING COVERING INDEX {index}"
 
 
 def test_a_stale_ranking_is_rebuilt_by_one_request_while_the_others_serve_the_previous_list(

@@ -21,7 +21,7 @@ from articles.related import (
     related_articles,
 )
 from articles.widgets import site_blocks
-from tests.builders import build_newsroom, record_votes
+from tests.builders import build_newsroom, query_plan, reads_index_alone, record_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -102,15 +102,8 @@ def test_related_keeps_its_published_candidates_from_an_index_alone(make_article
     assert found[:2] == [sharing[1].pk, sharing[3].pk]  # both tags, newest first (each made an hour older)
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE articles_article")  # as a live table is: pages all-visible
-        cursor.execute("SET enable_seqscan = off")  # the test table is tiny: prefer indexes, as at scale
-        try:
-            cursor.execute(f"EXPLAIN {captured.captured_queries[-1]['sql']}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-    assert "Index Only Scan using article_published_id_idx" in plan, plan
+    plan = query_plan(captured.captured_queries[-1]["sql"], vacuum="articles_article")
+    assert reads_index_alone(plan, "article_published_id_idx"), plan
 
 
 @pytest.mark.parametrize(("tags", "per_tag"), [(2, 50), (5, 20), (12, 10)])
