@@ -6,7 +6,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles import publishing
 from articles.desk import versions
@@ -52,6 +54,8 @@ def stories(make_article, people, client):
         "walt_embargoed": make_article(published_at=now + timedelta(hours=3), author=walt),  # in the next 24 h
         "walt_live": make_article(published_at=now - timedelta(hours=1), author=walt),
     }
+    for key, article in found.items():
+        article.slug = slugify(TITLES[key])  # as the admin fills it in: the slug names the story too
     for key, article in found.items():  # a second version each (to compare), named for all to search
         article.title, article.summary = TITLES[key], "Lighthouse keepers at work."
         publishing.article_update(article=article, base_version=article.version)  # by a script: a writer's save
@@ -170,6 +174,21 @@ def test_the_desk_endpoints_answer_404_for_a_story_the_person_may_not_see(client
             assert TITLES[key] not in response.content.decode()
         preview = client.get(base + "correction/preview/")
         assert (preview.status_code == 404) is (key not in VISIBLE[who]), (key, preview.status_code)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_the_view_on_site_shortcut_names_only_what_the_person_may_see(client, people, stories, who):
+    client = signed_in(client, people, who)
+    article_type = ContentType.objects.get_for_model(Article).pk
+    for key, article in stories.items():
+        response = client.get(f"/admin/r/{article_type}/{article.pk}/")
+        if key in VISIBLE[who]:
+            assert response.status_code == 302 and response["Location"].endswith(f"/news/{article.slug}/"), key
+        else:
+            assert response.status_code == 404 and article.slug not in response.content.decode(), key
+    assert client.get(f"/admin/r/{article_type}/nine/").status_code == 404
+    user_type = ContentType.objects.get_for_model(people["eddie"]).pk
+    assert client.get(f"/admin/r/{user_type}/{people['eddie'].pk}/").status_code == 404  # users have no page
 
 
 @pytest.mark.parametrize(("who", "sees_correction"), [("wanda", False), ("walt", True), ("eddie", True)])
