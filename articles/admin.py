@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from articles import admin_lists, publishing
 from articles.desk.admin import DeskArticleAdminMixin
+from articles.desk.visibility import article_visible_to, articles_visible_to
 from articles.editor.previews import search_result_preview, social_card_preview
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
@@ -197,6 +198,15 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
         return obj.get_absolute_url() if obj.is_published else obj.get_preview_url()
 
     # --- who may do what --------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        # The list, its search, the autocomplete and every page of one article (`get_object`) start here, so a
+        # colleague's draft or embargoed story is, for a writer, missing everywhere (articles/desk/visibility.py).
+        return articles_visible_to(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or article_visible_to(request.user, obj))
 
     def _own_draft(self, request, obj: Article) -> bool:
         return obj.author_id == request.user.pk and obj.status == Article.Status.DRAFT

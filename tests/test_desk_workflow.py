@@ -76,7 +76,7 @@ def test_crafted_posts_get_no_further_than_the_buttons(client, wanda, eddie, dra
     assert step(client, draft, "review/request-changes", note="x").status_code == 403
     assert step(client, draft, "review/publish").status_code == 403
     others = make_article(status=Article.Status.DRAFT, author=eddie)
-    assert step(client, others, "review/submit").status_code == 403
+    assert step(client, others, "review/submit").status_code == 404  # a colleague's draft is not there for her
     assert client.get(URL.format(pk=draft.pk, step="review/publish")).status_code == 405
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and Review.objects.get(article=draft).state == "in_review"

@@ -87,7 +87,9 @@ class DeskArticleAdminMixin:
     def _workflow_context(self, request, obj) -> dict:
         editor, author = can_publish(request.user), workflow.is_author(obj, request.user)
         review = workflow.review_of(obj)
-        staged = StagedChange.objects.select_related("proposed_by").filter(article=obj).first()
+        # A staged correction is unpublished text: for its story's writer and the editors (who may propose one).
+        corrects = editor or author
+        staged = StagedChange.objects.select_related("proposed_by").filter(article=obj).first() if corrects else None
         live = obj.status == obj.Status.PUBLISHED
         return {
             "review": review,
@@ -96,7 +98,7 @@ class DeskArticleAdminMixin:
             "may_submit": not live and (author or editor) and not (review and review.state == review.State.IN_REVIEW),
             "may_decide": editor and review is not None and review.state == review.State.IN_REVIEW,
             "may_publish_now": editor and not live,
-            "may_correct": live and (author or editor),
+            "may_correct": live and corrects,
         }
 
     def response_change(self, request, obj):

@@ -1,13 +1,17 @@
 """The newsroom dashboard (the admin's index): what waits for me, what is mine, what goes out next, who is
-editing what, what readers read, and what colleagues changed. Reads only; each list is bounded."""
+editing what, what readers read, and what colleagues changed. Reads only; each list is bounded, and names only
+stories this person may see (`articles.desk.visibility`): a writer, their own and what is live."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Exists, IntegerField, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.desk.models import AUTOSAVE_COMMENT, EditLock, Review, StagedChange
+from articles.desk.visibility import articles_visible_to
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 
@@ -31,6 +35,7 @@ class Dashboard:
 def dashboard_for(*, user) -> Dashboard:
     now = timezone.now()
     board = Dashboard(is_editor=user.has_perm("articles.publish_article"))
+    visible = articles_visible_to(user)
     reviews = Review.objects.select_related("article", "submitted_by", "decided_by").filter(
         article__trashed_at__isnull=True
     )
@@ -53,20 +58,26 @@ def dashboard_for(*, user) -> Dashboard:
         .order_by("-updated_at")[:LIST_LENGTH]
     )
     board.scheduled = list(
-        Article.objects.scheduled()
+        articles_visible_to(user, Article.objects.scheduled())
         .filter(published_at__lte=now + timedelta(hours=24))
         .select_related("section")
         .defer("body")
         .order_by("published_at")[:LIST_LENGTH]
     )
     board.being_edited = list(
-        EditLock.objects.live().exclude(user=user).select_related("user", "article").order_by("since")[:LIST_LENGTH]
+        EditLock.objects.live()
+        .exclude(user=user)
+        .filter(article__in=visible)
+        .select_related("user", "article")
+        .order_by("since")[:LIST_LENGTH]
     )
     board.most_read = [(label, rank_popular_articles(window=window, limit=5)) for label, window in MOST_READ_WINDOWS]
     board.latest_changes = list(
         Version.objects.get_for_model(Article)
         .exclude(revision__user=user)
         .exclude(revision__comment=AUTOSAVE_COMMENT)
+        # Reversion keeps ids as text: each candidate looks its article up by primary key (never the whole archive).
+        .filter(Exists(visible.filter(pk=Cast(OuterRef("object_id"), IntegerField()))))
         .select_related("revision__user")
         .order_by("-pk")[:LIST_LENGTH]
     )

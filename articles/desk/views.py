@@ -1,10 +1,13 @@
 """The desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
-and autosave.
+autosave, and the admin's "view on site" shortcut.
 
-Mounted by `DeskArticleAdminMixin.get_urls` (so every one runs behind the admin's login and permission checks).
+Mounted by `DeskArticleAdminMixin.get_urls` and the admin site (so every one runs behind the admin's login and
+permission checks). Each finds its article through the article admin's queryset (`articles.desk.visibility`).
 """
 
 from django.contrib import messages
+from django.contrib.contenttypes import views as contenttypes_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.desk import autosave, history, locks, versions
+from articles.desk.visibility import articles_visible_to
 from articles.models import Article
 
 
@@ -120,3 +124,12 @@ def autosave_discard_view(request, object_id: str, *, model_admin):
     autosave.autosave_discard(article=article, user=request.user)
     messages.info(request, "Autosaved text discarded.")
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+def view_on_site(request, content_type_id: str, object_id: str):
+    """The admin's `r/<type>/<id>/` shortcut: a redirect to the object's URL, which for a story is its slug (its
+    title, near enough), so a story the person may not see is missing here too."""
+    is_article = content_type_id == str(ContentType.objects.get_for_model(Article).pk)
+    if is_article and not (object_id.isdigit() and articles_visible_to(request.user).filter(pk=object_id).exists()):
+        raise Http404("No such article.")
+    return contenttypes_views.shortcut(request, content_type_id, object_id)
