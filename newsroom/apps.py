@@ -20,6 +20,7 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import login_throttle
+        from newsroom import checks, login_throttle
 
         login_throttle.connect()
+        checks.connect()  # settings that must agree (the view buffer and its look-back, sign-in limits)
