@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Newsroom"
+    verbose_name = "Articles"
 
     def ready(self) -> None:
         from django.conf import settings

@@ -1,4 +1,4 @@
-"""Hero images: checked by Pillow before storing, re-encoded without metadata, and resized renditions.
+"""Uploaded images (the media library's, `articles/media/`): Pillow's checks, re-encoding, srcset renditions.
 
 Renditions live next to the original under ``renditions/`` with predictable names, so a template
 can build a ``srcset`` from the original's name and width without touching the database.

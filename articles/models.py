@@ -235,8 +235,8 @@ class Article(HeroImageFields, models.Model):
                 condition=NOT_TRASHED & Q(status="published", exclude_from_ranking=False),
                 name="article_rankable_sec_idx",
             ),
-            # Related keeps its candidates that are published (every first view: ~150 of them). On PostgreSQL this
-            # index answers from itself, where the table's rows lie scattered over the archive's pages.
+            # Related keeps its candidates that are published (every first view: ~100 of them, related.py's
+            # RELATED_CANDIDATES). On PostgreSQL this index answers from itself, where the table's rows lie scattered.
             models.Index(
                 fields=["id", "published_at"],
                 condition=NOT_TRASHED & Q(status="published"),

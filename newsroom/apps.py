@@ -13,13 +13,15 @@ class NewsroomAdminConfig(AdminConfig):
 
 
 class NewsroomConfig(AppConfig):
-    """The project's own app: the sign-in failures model (`newsroom.models`) and `manage.py unlock_login`."""
+    """The project's own app: the sign-in failures model (`newsroom.models`), `manage.py unlock_login`, and the
+    settings checks (`newsroom.checks`)."""
 
     name = "newsroom"
-    verbose_name = "Newsroom"
+    verbose_name = "Admin sign-in"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from newsroom import login_throttle
+        from newsroom import checks, login_throttle
 
         login_throttle.connect()
+        checks.connect()  # settings that must agree (the view buffer and its look-back, sign-in limits)

@@ -4,7 +4,6 @@ The settings put them in the CSP's `img-src`; the sanitiser (`articles/sanitize.
 that `img-src` lets it display. Worked out from the settings alone: no storage call, no network.
 """
 
-import os
 from urllib.parse import urlsplit
 
 
@@ -34,11 +33,11 @@ def _s3_origins(options: dict) -> list[str]:
     return [f"https://s3.{region}.amazonaws.com" if region else "https://s3.amazonaws.com"]
 
 
-def media_origins(media_url: str, storage: dict) -> list[str]:
+def media_origins(media_url: str, storage: dict, listed: list[str]) -> list[str]:
     """Every origin media is served from besides this site: MEDIA_URL's host when absolute, the S3 bucket or CDN
-    when that backend is chosen, and any listed in NEWSROOM_MEDIA_ORIGINS (comma-separated). No duplicates."""
+    when that backend is chosen, and those `listed` (NEWSROOM_MEDIA_ORIGINS). No duplicates."""
     found = [origin_of(media_url)]
     if storage.get("BACKEND") == "storages.backends.s3.S3Storage":
         found += _s3_origins(storage.get("OPTIONS", {}))
-    found += [origin_of(url) for url in os.environ.get("NEWSROOM_MEDIA_ORIGINS", "").split(",") if url.strip()]
+    found += [origin_of(url) for url in listed]
     return list(dict.fromkeys(origin for origin in found if origin))

@@ -1,6 +1,7 @@
 """The layout's rules, checked: module sizes, and which modules may import which (docs/architecture.md)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,78 @@ def test_the_rules_know_every_module():
         and "settings" not in path.parts  # newsroom/settings/: the one settings module, in parts by subject
     }
     assert modules == known | others | DESK_MODELS
+
+
+# ---- Every module is named in the docs (README.md's Layout or docs/architecture.md) -------------------------------
+# A module counts as named when either file gives its path (`articles/tags/slugs.py`), or gives its file name on a
+# line after its package's path (`articles/media/` (`models.py`, `services.py`)), or, in the README's Layout
+# block, under its package's line of the tree (`  tags/   tags: merge.py, slugs.py`). A management command counts
+# as named by its command name (`seed_demo`).
+DOCS = (ROOT / "README.md", ROOT / "docs" / "architecture.md")
+_MENTION = re.compile(r"(?<![\w./-])(?:(?P<dir>(?:articles|newsroom)/(?:\w+/)*)(?P<file>\w+\.py)?|(?P<bare>\w+\.py))")
+_TREE_ENTRY_INDENT = 20  # README's Layout block: entries start within it, descriptions (and their continuations) after
+
+
+def _named_on_lines(lines: list[str]) -> set[str]:
+    """Paths named on each line: whole, or a file name after its package's path on the same line."""
+    named = set()
+    for line in lines:
+        package = ""
+        for mention in _MENTION.finditer(line):
+            if mention["dir"]:
+                package = mention["dir"]
+                if mention["file"]:
+                    named.add(package + mention["file"])
+            elif package:
+                named.add(package + mention["bare"])
+    return named
+
+
+def _named_in_the_layout_tree(readme: str) -> set[str]:
+    """The README's Layout block: a name on a line resolves against the directories above it in the tree."""
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    named, dirs, context = set(), [""], ""
+    for line in block.splitlines():
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if stripped and indent < _TREE_ENTRY_INDENT:  # an entry, not a description's continuation
+            depth = indent // 2
+            dirs = dirs[: depth + 1]
+            first = re.split(r"\s{2,}|,\s*", stripped, maxsplit=1)[0]
+            context = dirs[depth] + first if first.endswith("/") else dirs[depth]
+            dirs.append(context)
+        named |= {context + name for name in re.findall(r"(?<![\w./-])([\w/]+\.py)\b", line)}
+    return named
+
+
+def _documented_modules() -> tuple[set[str], str]:
+    texts = [path.read_text() for path in DOCS]
+    return _named_on_lines("\n".join(texts).splitlines()) | _named_in_the_layout_tree(texts[0]), "\n".join(texts)
+
+
+def test_every_module_is_named_in_the_readme_or_the_architecture_doc():
+    named, text = _documented_modules()
+    missing = []
+    for path in python_modules():
+        module = str(path.relative_to(ROOT))
+        if path.name == "__init__.py":
+            continue
+        if path.parent.name == "commands":
+            if not re.search(rf"\b{path.stem}\b", text):
+                missing.append(f"{module}: name the command `{path.stem}` in the README (its commands table or Layout)")
+        elif module not in named:
+            package = str(path.parent.relative_to(ROOT)) + "/"
+            missing.append(
+                f"{module}: add it to the README's Layout block (on or under the `{package}` line) or to "
+                f"docs/architecture.md (as `{module}`, or `{path.name}` on a line after `{package}`)"
+            )
+    assert not missing, "modules named in neither README.md nor docs/architecture.md:\n" + "\n".join(missing)
+
+
+def test_each_app_has_its_own_name():
+    """The admin and permission lists say which app a model is in: two apps called "Newsroom" said nothing."""
+    from django.apps import apps
+
+    names = {config.label: str(config.verbose_name) for config in apps.get_app_configs()}
+    assert names["articles"] == "Articles"
+    assert names["newsroom"] not in {"Newsroom", "Articles"}

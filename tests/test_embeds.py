@@ -1,10 +1,15 @@
 """Embeds: supported URLs on a line of their own become our click-to-load embeds; the CSP frames only them."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
 from articles.editor import embeds
 from articles.editor.forms import BodyField
+from tests.builders import settings_built_from
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
     ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
@@ -41,7 +46,7 @@ def test_other_urls_are_not_embeds(url):
 
 
 def test_the_csp_frames_exactly_the_embed_hosts():
-    assert settings.SECURE_CSP["frame-src"] == embeds.frame_hosts()
+    assert settings.SECURE_CSP["frame-src"] == embeds.frame_origins(settings.NEWSROOM_EMBED_MASTODON_HOSTS)
 
 
 def test_a_url_on_its_own_line_is_drawn_as_a_click_to_load_placeholder():
@@ -79,3 +84,30 @@ def test_reader_page_shows_the_embed_behind_a_button_and_loads_no_third_party_sc
     assert "youtube.com/iframe_api" not in page and "platform.twitter.com/widgets.js" not in page
     csp = response.headers["Content-Security-Policy"]
     assert "frame-src https://www.youtube-nocookie.com" in csp and "'unsafe-inline'" not in csp
+
+
+def test_the_csp_frame_src_and_the_embed_providers_agree_for_any_mastodon_servers():
+    """The CSP is built from the providers' own frame hosts: an embed's frame loads from a host the CSP allows,
+    and the CSP allows no host that no embed loads from, whichever Mastodon servers are configured."""
+    code = (
+        "from django.conf import settings; from articles.editor import embeds;"
+        "urls = ['https://social.example.org/@ana/42', 'https://youtu.be/dQw4w9WgXcQ'];"
+        "print(json.dumps({'csp': settings.SECURE_CSP['frame-src'], 'hosts': settings.NEWSROOM_EMBED_FRAME_HOSTS,"
+        "'frames': [embeds.embed_for_url(url).frame_src for url in urls],"
+        "'providers': [h for p in embeds.providers() for h in p.frame_hosts]}))"
+    )
+    built = settings_built_from({"NEWSROOM_EMBED_MASTODON_HOSTS": "social.example.org"}, code)
+    assert built["frames"] == [
+        "https://social.example.org/@ana/42/embed",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+    ]
+    assert built["csp"] == built["hosts"] == [f"https://{host}" for host in built["providers"]]
+    assert "https://social.example.org" in built["csp"] and "https://mastodon.social" not in built["csp"]
+
+
+def test_each_embed_frame_host_is_written_once_in_the_code():
+    """One definition (the provider's `frame_hosts`); the CSP's frame-src and the Permissions-Policy derive from it."""
+    code = [path.read_text() for package in ("articles", "newsroom") for path in (ROOT / package).rglob("*.py")]
+    for provider in embeds.providers(mastodon_hosts=[]):
+        for host in provider.frame_hosts:
+            assert sum(text.count(f'"{host}"') for text in code) == 1, host

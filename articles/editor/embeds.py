@@ -3,8 +3,9 @@
 The stored body keeps only the URL (a paragraph, or a paragraph holding just a link to it), so it stays
 plain, sanitised HTML; the embed is drawn at render time by `templates/editor/embed.html`: a placeholder
 with a link and a "Load" button. Nothing is fetched from the provider until the reader presses it
-(`static/editor/embeds.js`), and the CSP's `frame-src` allows only the providers' frame hosts
-(`settings.NEWSROOM_EMBED_FRAME_HOSTS`, which a test keeps equal to `frame_hosts()`).
+(`static/editor/embeds.js`). Each provider names the hosts its frames load from (`Provider.frame_hosts`), once:
+the iframe's src is built on them, and the CSP's `frame-src` (`settings.NEWSROOM_EMBED_FRAME_HOSTS`) is
+`frame_origins()` of them, so the two cannot disagree.
 
 An `<iframe>` pasted from a supported provider's "embed" code is turned back into its URL before the
 sanitiser runs (`frames_to_urls`), so it survives as an embed; any other iframe is removed and reported.
@@ -26,10 +27,16 @@ URL = r"https?://[^\s<>\"']+"
 class Provider:
     name: str
     kind: str  # "video", "post" or "chart": the placeholder's wording and the frame's shape
-    url_patterns: tuple[re.Pattern, ...]  # a pasted URL; named groups feed `frame` and `canonical`
-    frame: Callable[[dict], str]  # the iframe's src, from the URL's groups
+    url_patterns: tuple[re.Pattern, ...]  # a pasted URL; named groups feed `frame_path` and `canonical`
+    frame_hosts: tuple[str, ...]  # where its iframes load from: the CSP's frame-src is built from these
+    frame_path: Callable[[dict], str]  # the iframe's path (and query) on its host, from the URL's groups
     canonical: Callable[[dict], str]  # the URL stored in the body (and linked from the placeholder)
     frame_patterns: tuple[re.Pattern, ...] = ()  # an iframe src from the provider's own embed code
+
+    def frame_src(self, groups: dict) -> str:
+        """The iframe's src: on the provider's frame host (a Mastodon post: the server named in its URL)."""
+        host = groups["host"].lower() if "host" in groups else self.frame_hosts[0]
+        return f"https://{host}{self.frame_path(groups)}"
 
 
 @dataclass(frozen=True)
@@ -47,12 +54,11 @@ def _p(pattern: str) -> re.Pattern:
     return re.compile(pattern + r"/?$", re.IGNORECASE)
 
 
-def _mastodon_hosts() -> str:
-    return "|".join(re.escape(host) for host in settings.NEWSROOM_EMBED_MASTODON_HOSTS) or "(?!)"
-
-
-def providers() -> list[Provider]:
-    mastodon = _mastodon_hosts()
+def providers(mastodon_hosts: list[str] | None = None) -> list[Provider]:
+    """The supported providers; Mastodon's servers are `NEWSROOM_EMBED_MASTODON_HOSTS` unless given."""
+    if mastodon_hosts is None:
+        mastodon_hosts = settings.NEWSROOM_EMBED_MASTODON_HOSTS
+    mastodon = "|".join(re.escape(host) for host in mastodon_hosts) or "(?!)"
     return [
         Provider(
             name="YouTube",
@@ -62,7 +68,8 @@ def providers() -> list[Provider]:
                 _p(r"https?://youtu\.be/(?P<id>[\w-]{11})(?:\?[^#\s]*)?"),
                 _p(r"https?://(?:www\.)?youtube\.com/shorts/(?P<id>[\w-]{11})"),
             ),
-            frame=lambda g: f"https://www.youtube-nocookie.com/embed/{g['id']}",
+            frame_hosts=("www.youtube-nocookie.com",),
+            frame_path=lambda g: f"/embed/{g['id']}",
             canonical=lambda g: f"https://www.youtube.com/watch?v={g['id']}",
             frame_patterns=(
                 _p(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/(?P<id>[\w-]{11})(?:\?[^#\s]*)?"),
@@ -72,7 +79,8 @@ def providers() -> list[Provider]:
             name="Vimeo",
             kind="video",
             url_patterns=(_p(r"https?://(?:www\.)?vimeo\.com/(?P<id>\d+)"),),
-            frame=lambda g: f"https://player.vimeo.com/video/{g['id']}?dnt=1",
+            frame_hosts=("player.vimeo.com",),
+            frame_path=lambda g: f"/video/{g['id']}?dnt=1",
             canonical=lambda g: f"https://vimeo.com/{g['id']}",
             frame_patterns=(_p(r"https?://player\.vimeo\.com/video/(?P<id>\d+)(?:\?[^#\s]*)?"),),
         ),
@@ -80,7 +88,8 @@ def providers() -> list[Provider]:
             name="X",
             kind="post",
             url_patterns=(_p(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?P<user>\w{1,15})/status/(?P<id>\d+)"),),
-            frame=lambda g: f"https://platform.twitter.com/embed/Tweet.html?id={g['id']}&dnt=true",
+            frame_hosts=("platform.twitter.com",),
+            frame_path=lambda g: f"/embed/Tweet.html?id={g['id']}&dnt=true",
             canonical=lambda g: f"https://x.com/{g.get('user') or 'i'}/status/{g['id']}",
             frame_patterns=(
                 _p(r"https?://platform\.twitter\.com/embed/Tweet\.html\?(?:[^#\s]*&)?id=(?P<id>\d+)[^#\s]*"),
@@ -90,7 +99,8 @@ def providers() -> list[Provider]:
             name="Instagram",
             kind="post",
             url_patterns=(_p(r"https?://(?:www\.)?instagram\.com/(?P<type>p|reel)/(?P<id>[\w-]+)"),),
-            frame=lambda g: f"https://www.instagram.com/{g['type']}/{g['id']}/embed/",
+            frame_hosts=("www.instagram.com",),
+            frame_path=lambda g: f"/{g['type']}/{g['id']}/embed/",
             canonical=lambda g: f"https://www.instagram.com/{g['type']}/{g['id']}/",
             frame_patterns=(
                 _p(r"https?://(?:www\.)?instagram\.com/(?P<type>p|reel)/(?P<id>[\w-]+)/embed(?:/captioned)?"),
@@ -100,7 +110,8 @@ def providers() -> list[Provider]:
             name="Bluesky",
             kind="post",
             url_patterns=(_p(r"https?://bsky\.app/profile/(?P<actor>[\w.:-]+)/post/(?P<id>\w+)"),),
-            frame=lambda g: f"https://embed.bsky.app/embed/{g['actor']}/app.bsky.feed.post/{g['id']}",
+            frame_hosts=("embed.bsky.app",),
+            frame_path=lambda g: f"/embed/{g['actor']}/app.bsky.feed.post/{g['id']}",
             canonical=lambda g: f"https://bsky.app/profile/{g['actor']}/post/{g['id']}",
             frame_patterns=(
                 _p(r"https?://embed\.bsky\.app/embed/(?P<actor>[\w.:-]+)/app\.bsky\.feed\.post/(?P<id>\w+)"),
@@ -110,7 +121,8 @@ def providers() -> list[Provider]:
             name="Mastodon",
             kind="post",
             url_patterns=(_p(rf"https?://(?P<host>{mastodon})/@(?P<user>\w+)/(?P<id>\d+)"),),
-            frame=lambda g: f"https://{g['host']}/@{g['user']}/{g['id']}/embed",
+            frame_hosts=tuple(mastodon_hosts),
+            frame_path=lambda g: f"/@{g['user']}/{g['id']}/embed",
             canonical=lambda g: f"https://{g['host']}/@{g['user']}/{g['id']}",
             frame_patterns=(_p(rf"https?://(?P<host>{mastodon})/@(?P<user>\w+)/(?P<id>\d+)/embed"),),
         ),
@@ -121,7 +133,8 @@ def providers() -> list[Provider]:
                 _p(r"https?://datawrapper\.dwcdn\.net/(?P<id>\w{5})(?:/\d+)?"),
                 _p(r"https?://(?:www\.)?datawrapper\.de/_/(?P<id>\w{5})"),
             ),
-            frame=lambda g: f"https://datawrapper.dwcdn.net/{g['id']}/",
+            frame_hosts=("datawrapper.dwcdn.net",),
+            frame_path=lambda g: f"/{g['id']}/",
             canonical=lambda g: f"https://datawrapper.dwcdn.net/{g['id']}/",
             frame_patterns=(_p(r"https?://datawrapper\.dwcdn\.net/(?P<id>\w{5})(?:/\d+)?"),),
         ),
@@ -129,18 +142,19 @@ def providers() -> list[Provider]:
             name="Flourish",
             kind="chart",
             url_patterns=(_p(r"https?://public\.flourish\.studio/(?P<type>visualisation|story)/(?P<id>\d+)"),),
-            frame=lambda g: f"https://flo.uri.sh/{g['type']}/{g['id']}/embed",
+            frame_hosts=("flo.uri.sh",),
+            frame_path=lambda g: f"/{g['type']}/{g['id']}/embed",
             canonical=lambda g: f"https://public.flourish.studio/{g['type']}/{g['id']}/",
             frame_patterns=(_p(r"https?://flo\.uri\.sh/(?P<type>visualisation|story)/(?P<id>\d+)/embed"),),
         ),
     ]
 
 
-def frame_hosts() -> list[str]:
-    """Every host an embed's iframe may load from: what the CSP's frame-src must allow, and nothing more."""
-    hosts = ["www.youtube-nocookie.com", "player.vimeo.com", "platform.twitter.com", "www.instagram.com"]
-    hosts += ["embed.bsky.app", *settings.NEWSROOM_EMBED_MASTODON_HOSTS, "datawrapper.dwcdn.net", "flo.uri.sh"]
-    return [f"https://{host}" for host in hosts]
+def frame_origins(mastodon_hosts: list[str]) -> list[str]:
+    """Every origin an embed's iframe may load from: what the CSP's frame-src allows, and nothing more.
+
+    The settings build `NEWSROOM_EMBED_FRAME_HOSTS` with it, so it reads no setting itself."""
+    return [f"https://{host}" for provider in providers(mastodon_hosts) for host in provider.frame_hosts]
 
 
 def embed_for_url(url: str) -> Embed | None:
@@ -150,7 +164,7 @@ def embed_for_url(url: str) -> Embed | None:
         for pattern in provider.url_patterns:
             if match := pattern.match(url):
                 groups = match.groupdict()
-                return Embed(provider=provider, url=provider.canonical(groups), frame_src=provider.frame(groups))
+                return Embed(provider=provider, url=provider.canonical(groups), frame_src=provider.frame_src(groups))
     return None
 
 

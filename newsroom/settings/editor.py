@@ -2,6 +2,7 @@
 
 from js_asset import static_lazy
 
+from articles.editor.embeds import frame_origins
 from newsroom.env import env_int, env_list
 
 # Uploads: Pillow checks every image; anything above this many pixels is refused as a likely bomb.
@@ -13,20 +14,8 @@ NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
 # Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
 NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
-# What the CSP's frame-src allows: the embeds' frame hosts, nothing else (a test keeps it equal to embeds.py's list).
-NEWSROOM_EMBED_FRAME_HOSTS = [
-    f"https://{host}"
-    for host in [
-        "www.youtube-nocookie.com",
-        "player.vimeo.com",
-        "platform.twitter.com",
-        "www.instagram.com",
-        "embed.bsky.app",
-        *NEWSROOM_EMBED_MASTODON_HOSTS,
-        "datawrapper.dwcdn.net",
-        "flo.uri.sh",
-    ]
-]
+# What the CSP's frame-src allows: the embed providers' frame hosts (written once, in embeds.py), nothing else.
+NEWSROOM_EMBED_FRAME_HOSTS = frame_origins(NEWSROOM_EMBED_MASTODON_HOSTS)
 
 
 def _adds_no_markup(extension_config, shared_config) -> None:

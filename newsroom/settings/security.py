@@ -6,14 +6,14 @@ from newsroom.env import env_bool, env_int, env_list
 from newsroom.media_origins import media_origins
 from newsroom.settings.core import DEBUG
 from newsroom.settings.editor import NEWSROOM_EMBED_FRAME_HOSTS, PROSE_EDITOR_STYLE_HASH
-from newsroom.settings.services import MEDIA_URL, STORAGES
+from newsroom.settings.services import MEDIA_URL, NEWSROOM_MEDIA_ORIGINS, STORAGES
 
 # Security. Every response carries a CSP; the few inline scripts use the per-request nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
-    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL, STORAGES["default"])],  # S3/CDN; articles/sanitize.py
+    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL, STORAGES["default"], NEWSROOM_MEDIA_ORIGINS)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -70,8 +70,9 @@ else:
     }
 # Whole anonymous pages are kept this long at most (a change drops the pages that show it at once).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
-# How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept.
-NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = env_int("NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS", 100)
+# How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept (not from the
+# environment: NTP keeps servers far closer; the suite sets 0).
+NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 100
 # Each process keeps the pages it served last, up to this many bytes, so a hit fetches only the purge marks.
 NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 
@@ -103,6 +104,9 @@ elif NEWSROOM_MEDIA_STORAGE == "local":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
     raise ImproperlyConfigured("NEWSROOM_MEDIA_STORAGE must be 'local' or 's3'.")
+# Other hosts body images may come from (a CDN in front of MEDIA_URL, say): the CSP's img-src allows them, and the
+# sanitiser keeps an <img> only from an origin img-src allows (newsroom/media_origins.py, articles/sanitize.py).
+NEWSROOM_MEDIA_ORIGINS = env_list("NEWSROOM_MEDIA_ORIGINS")
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {
