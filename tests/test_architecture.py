@@ -62,7 +62,7 @@ WRITE_MODULES |= {
     "articles.desk.notify",
     "articles.desk.autosave",
 }
-READ_MODULES += ["articles.desk.dashboard", "articles.templatetags.desk"]
+READ_MODULES += ["articles.desk.dashboard", "articles.desk.visibility", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
 # Models of a feature, imported by articles.models so the app registers them.
 DESK_MODELS = {"articles.desk.models", "articles.engagement.models"}
