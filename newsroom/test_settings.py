@@ -30,5 +30,11 @@ WHITENOISE_AUTOREFRESH = True
 # threads, and an in-memory database shared between threads fails under concurrent requests.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")}  # noqa: F405
+# Under pytest-xdist every worker gets a Redis database of its own (15, 14, …): each test empties the cache,
+# which in Redis empties the whole database, whatever the key prefix.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")  # noqa: F405
+    CACHES["default"]["LOCATION"] = f"{_base}/{(int(_db or 0) - int(_worker[2:])) % 16}"  # noqa: F405
 # One clock in tests: a page rendered right after a purge may be kept (production allows for skew).
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 0
