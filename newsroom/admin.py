@@ -28,7 +28,10 @@ class NewsroomAdminSite(admin.AdminSite):
                 "lockout_message": login_throttle.lockout_message(),
             }
             return TemplateResponse(request, "admin/login_locked.html", context, status=429)
-        return super().login(request, extra_context)  # a missing or rejected next=: LOGIN_REDIRECT_URL, the index
+        response = super().login(request, extra_context)  # a missing or rejected next=: LOGIN_REDIRECT_URL
+        if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+            login_throttle.remember_device(response, user=request.user)  # a POST redirects only when signed in
+        return response
 
 
 @admin.action(description=gettext_lazy("Unlock sign-in"), permissions=["change"])
