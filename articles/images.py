@@ -1,23 +1,67 @@
-"""Uploaded images (the media library's, `articles/media/`): Pillow's checks, re-encoding, srcset renditions.
+"""Uploaded images (the media library's, `articles/media/`): Pillow's checks, re-encoding, stored whole or not at
+all, srcset renditions.
 
 Renditions live next to the original under ``renditions/`` with predictable names, so a template
 can build a ``srcset`` from the original's name and width without touching the database.
 """
 
+import errno
 import io
 import warnings
+from contextlib import suppress
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image, ImageOps
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
 # The most pixels a side may have in every format we write (WebP: 16383; JPEG: 65535; PNG: far more).
 MAX_IMAGE_SIDE = 16383
+DISK_FULL = (
+    "The media disk is full, so this image was not saved. Ask whoever runs the site to free some space, "
+    "then upload it again."
+)
+NOT_STORED = (
+    "The media store could not save this image (%(reason)s), so it was not saved. Try again; if it keeps "
+    "failing, tell whoever runs the site."
+)
+
+
+class MediaNotStored(Exception):
+    """A file could not be written to the media store (a full disk, most often); nothing of it was left there."""
+
+    def __init__(self, error: OSError):
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        super().__init__(DISK_FULL if full else NOT_STORED % {"reason": error.strerror or error})
+
+
+def store(name: str, content: ContentFile, *, max_length: int | None = None) -> str:
+    """Save `content` under `name` (or the name the store gives instead when it is taken): whole, or not at all.
+
+    The local disk keeps what it wrote of a file whose write failed (a full disk: a 0-byte or half file, which
+    pages and renditions would then take for the image); that part is removed and `MediaNotStored` raised. An S3
+    store keeps no part of a failed upload.
+    """
+    local = isinstance(default_storage, FileSystemStorage)
+    if local:  # the name it will write, so that a failed write's remains can be found
+        name = default_storage.get_available_name(name, max_length=max_length)
+    try:
+        return default_storage.save(name, content, max_length=max_length)
+    except OSError as error:
+        if local:
+            _remove_partial(name, whole_size=content.size)
+        raise MediaNotStored(error) from error
+
+
+def _remove_partial(name: str, *, whole_size: int) -> None:
+    """Remove what a failed save left under `name`: only a shorter file, never a whole one."""
+    with suppress(OSError):  # the disk is failing: the error raised already says the image was not saved
+        if default_storage.exists(name) and default_storage.size(name) < whole_size:
+            default_storage.delete(name)
 
 
 def check_image(file) -> None:
@@ -128,7 +172,7 @@ def make_renditions(original: str) -> list[str]:
             resized = image if width >= full_width else image.resize((width, height), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             resized.save(buffer, fmt, quality=82, optimize=fmt == "JPEG")
-            default_storage.save(name, ContentFile(buffer.getvalue()))
+            store(name, ContentFile(buffer.getvalue()))
             written.append(name)
     return written
 

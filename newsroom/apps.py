@@ -6,10 +6,10 @@ class NewsroomAdminConfig(AdminConfig):
     default_site = "newsroom.admin.NewsroomAdminSite"
 
     def ready(self) -> None:
-        super().ready()  # every app's admin module registered: the User admin can gain its unlock action
-        from newsroom.admin import add_sign_in_unlock
+        super().ready()  # every app's admin module registered: the User admin can gain its action and limits
+        from newsroom.admin import extend_user_admin
 
-        add_sign_in_unlock(self.module.site)
+        extend_user_admin(self.module.site)
 
 
 class NewsroomConfig(AppConfig):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from articles import images
 from articles.media import services
 from articles.media.forms import ImageForm
 from articles.media.models import Image
@@ -47,6 +48,21 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["library/library.css"]}
         js = ["library/focal-point.js"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A file the store could not take (a full disk) rolls the save back and shows the form again, with why."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except images.MediaNotStored as error:
+            request.media_not_stored = str(error)
+            for upload in request.FILES.values():
+                upload.seek(0)  # read once already, by the save that failed
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        not_stored = getattr(request, "media_not_stored", None)
+        return type(form.__name__, (form,), {"not_stored": not_stored}) if not_stored else form
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_usage()

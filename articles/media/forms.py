@@ -1,3 +1,6 @@
+"""The media library's upload form: a file too big or not an image is refused before it is stored, and a file
+the store could not take (a full disk) is shown as an error on the form."""
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +27,9 @@ class CappedImageField(forms.ImageField):
 
 
 class ImageForm(forms.ModelForm):
+    # Why the upload could not be stored (a full disk), on the form shown again after the failed save (`ImageAdmin`).
+    not_stored: str | None = None
+
     class Meta:
         model = Image
         fields = ["file", "alt", "caption", "credit", "focal_x", "focal_y"]
@@ -39,4 +45,6 @@ class ImageForm(forms.ModelForm):
         # Only a new upload needs checking; a stored image was checked when it came in.
         if isinstance(upload, UploadedFile):
             images.check_image(upload)
+        if self.not_stored:
+            raise ValidationError(self.not_stored, code="not_stored")
         return upload

@@ -67,7 +67,7 @@ def _save_crop(source: PillowImage.Image, image, *, name: str, size: tuple[int, 
     cropped = source.crop(box).resize(size, PillowImage.Resampling.LANCZOS)
     buffer = io.BytesIO()
     cropped.save(buffer, "JPEG", quality=84, optimize=True, progressive=True)
-    return default_storage.save(name, ContentFile(buffer.getvalue()))
+    return images.store(name, ContentFile(buffer.getvalue()))
 
 
 def make_renditions(image) -> list[str]:

@@ -1,7 +1,8 @@
 """Writes on the media library: uploading an image and editing what it says or where its focal point is.
 
 An upload is checked by Pillow in the form (`articles.images.check_image`) and re-encoded here without any
-metadata; renditions are queued after commit whenever the file or the focal point changes. An edit, and
+metadata, then stored whole or not at all (a full disk: `images.MediaNotStored`, and no row); renditions are
+queued after commit whenever the file or the focal point changes. An edit, and
 renditions becoming ready, drop the cached pages of the articles that show the image (`articles.signals`).
 """
 
@@ -18,7 +19,8 @@ def _reencode_new_file(image: Image) -> bool:
     if not upload or upload._committed:
         return False
     name, content, width, height = images.reencode(upload.file, upload.name)
-    upload.save(name, content, save=False)
+    field = upload.field
+    image.file = images.store(field.generate_filename(image, name), content, max_length=field.max_length)
     # From the re-encoding, not read back from the store (with S3 that would be a download).
     image.width, image.height, image.file_size = width, height, content.size
     return True

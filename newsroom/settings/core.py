@@ -50,10 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # full-text search fields; harmless on SQLite
     "taggit",
     "django_prose_editor",
+    "newsroom.apps.NewsroomConfig",  # sign-in failures; before django_tasks_db, so its db_worker is the one run
     "django_tasks_db",
     "reversion",  # every version of an article (articles/desk/versions.py)
     "articles",
-    "newsroom.apps.NewsroomConfig",  # failed sign-ins (newsroom/models.py), manage.py unlock_login
 ]
 
 MIDDLEWARE = [
