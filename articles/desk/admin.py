@@ -54,7 +54,7 @@ class DeskArticleAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = kwargs.pop("form", self.form)
-        kwargs["form"] = type(f"Desk{form.__name__}", (DeskArticleFormMixin, form), {})
+        kwargs["form"] = type(f"Desk{form.__name__}", (DeskArticleFormMixin, form), {"editor": request.user})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -78,6 +78,7 @@ class DeskArticleAdminMixin:
             if request.method == "GET" and self.has_change_permission(request, obj):
                 lock = locks.lock_open(article=obj, user=request.user)
                 context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+                context["adminform"].form.fields["edit_lock"].initial = "" if context["edit_lock_notice"] else "held"
                 context["autosave_restored"] = getattr(request, "_desk_autosave_restored", None)
                 if context["autosave_restored"] is None:
                     context["autosave"] = autosave.autosave_latest(article=obj, user=request.user)
