@@ -36,6 +36,7 @@ ROUTES = [
     ("review/submit/", workflow_views.submit_view, "submit"),
     ("review/request-changes/", workflow_views.request_changes_view, "request_changes"),
     ("review/publish/", workflow_views.publish_view, "publish"),
+    ("review/schedule/", workflow_views.schedule_view, "schedule"),
     ("correction/", workflow_views.correction_view, "correction"),
     ("correction/preview/", workflow_views.correction_preview_view, "correction_preview"),
     ("correction/approve/", workflow_views.correction_approve_view, "correction_approve"),
@@ -97,6 +98,7 @@ class DeskArticleAdminMixin:
             "may_submit": not live and (author or editor) and not (review and review.state == review.State.IN_REVIEW),
             "may_decide": editor and review is not None and review.state == review.State.IN_REVIEW,
             "may_publish_now": editor and not live,
+            "published_before": obj.published_at is not None and obj.published_at <= timezone.now(),
             "may_correct": live and (author or editor),
         }
 
