@@ -129,7 +129,15 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    actions = ["publish_now", "unpublish", "mark_editors_pick", "unmark_editors_pick", "add_tags", "remove_tags"]
+    actions = [
+        "publish_now",
+        "publish_as_new",
+        "unpublish",
+        "mark_editors_pick",
+        "unmark_editors_pick",
+        "add_tags",
+        "remove_tags",
+    ]
     save_on_top = True
     list_per_page = 50
     fieldsets = [
@@ -255,12 +263,21 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
 
     # --- bulk actions: each article through its service, each change in its history ------------------
 
+    # A story published before keeps its publish time (its place on home and in the feeds); "as new" moves it.
     publish_now = bulk_action(
         "Publish now",
         publishing.article_publish,
         only=Q(status=Article.Status.DRAFT) | Q(published_at__gt=Now()),
         logged="Published now.",
         done="Published {count} article(s).",
+    )
+    publish_as_new = bulk_action(
+        "Publish now as new (publish time set to now)",
+        publishing.article_publish,
+        only=Q(status=Article.Status.DRAFT) | Q(published_at__gt=Now()),
+        as_new=True,
+        logged="Published now as new.",
+        done="Published {count} article(s) with the publish time now.",
     )
     unpublish = bulk_action(
         "Unpublish (back to draft)",

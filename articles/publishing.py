@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.desk import conflicts, versions
+from articles.desk.models import Review
 from articles.models import Article, SlugRedirect
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -76,6 +77,9 @@ def _article_save(
     check_slug_not_redirecting(article=article)
     with versions.revision(by=by, comment=comment or ("Edited." if article.pk else "Created.")):
         current = conflicts.article_lock_current(article=article, base_version=base_version)
+        if current is not None and article.status == Article.Status.PUBLISHED:
+            # Published or scheduled, by whatever route (review panel, form, bulk action, import): review is over.
+            Review.objects.filter(article_id=article.pk).delete()
         unchanged = current is not None and not versions.changed_fields(
             versions.state_of(current), versions.state_of(article, tags=tags)
         )
@@ -114,12 +118,27 @@ def article_update(
 
 
 def article_publish(
-    *, article: Article, at: datetime.datetime | None = None, by=None, base_version: int | None = None
+    *,
+    article: Article,
+    at: datetime.datetime | None = None,
+    by=None,
+    base_version: int | None = None,
+    as_new: bool = False,
 ) -> Article:
-    """Publish now (or at `at`: a future time schedules it — see `article_schedule`)."""
+    """Publish now (or at `at`: a future time schedules it — see `article_schedule`).
+
+    A story published before and unpublished since keeps its publish time: it goes back where it was on home,
+    its sections and the feeds. `as_new` moves that time to now instead, the editor's explicit choice. A
+    scheduled time still ahead, or none, becomes now.
+    """
+    now = timezone.now()
     article.status = Article.Status.PUBLISHED
-    article.published_at = at or timezone.now()
-    return _article_save(article, by=by, base_version=base_version, comment="Published.")
+    if at is not None:
+        article.published_at = at
+    elif as_new or article.published_at is None or article.published_at > now:
+        article.published_at = now
+    comment = "Published as new." if as_new else "Published."
+    return _article_save(article, by=by, base_version=base_version, comment=comment)
 
 
 def article_schedule(*, article: Article, at: datetime.datetime, by=None, base_version: int | None = None) -> Article:

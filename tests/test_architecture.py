@@ -61,6 +61,7 @@ WRITE_MODULES |= {
     "articles.desk.workflow",
     "articles.desk.notify",
     "articles.desk.autosave",
+    "articles.desk.base_versions",
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.desk.visibility", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}

@@ -36,6 +36,7 @@ ROUTES = [
     ("review/submit/", workflow_views.submit_view, "submit"),
     ("review/request-changes/", workflow_views.request_changes_view, "request_changes"),
     ("review/publish/", workflow_views.publish_view, "publish"),
+    ("review/schedule/", workflow_views.schedule_view, "schedule"),
     ("correction/", workflow_views.correction_view, "correction"),
     ("correction/preview/", workflow_views.correction_preview_view, "correction_preview"),
     ("correction/approve/", workflow_views.correction_approve_view, "correction_approve"),
@@ -54,7 +55,7 @@ class DeskArticleAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = kwargs.pop("form", self.form)
-        kwargs["form"] = type(f"Desk{form.__name__}", (DeskArticleFormMixin, form), {})
+        kwargs["form"] = type(f"Desk{form.__name__}", (DeskArticleFormMixin, form), {"editor": request.user})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -78,6 +79,7 @@ class DeskArticleAdminMixin:
             if request.method == "GET" and self.has_change_permission(request, obj):
                 lock = locks.lock_open(article=obj, user=request.user)
                 context["edit_lock_notice"] = "" if lock.user_id == request.user.pk else locks.lock_notice(lock)
+                context["adminform"].form.fields["edit_lock"].initial = "" if context["edit_lock_notice"] else "held"
                 context["autosave_restored"] = getattr(request, "_desk_autosave_restored", None)
                 if context["autosave_restored"] is None:
                     context["autosave"] = autosave.autosave_latest(article=obj, user=request.user)
@@ -98,6 +100,7 @@ class DeskArticleAdminMixin:
             "may_submit": not live and (author or editor) and not (review and review.state == review.State.IN_REVIEW),
             "may_decide": editor and review is not None and review.state == review.State.IN_REVIEW,
             "may_publish_now": editor and not live,
+            "published_before": obj.published_at is not None and obj.published_at <= timezone.now(),
             "may_correct": live and corrects,
         }
 

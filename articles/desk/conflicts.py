@@ -63,36 +63,48 @@ class Merge:
     clashes: list[Change] = field(default_factory=list)
 
 
-def _who_changed(base_state: dict | None, later: list[versions.ArticleVersion]) -> dict[str, tuple[str, Any]]:
-    """For each field, the last person who changed it after the base version, and when."""
+def _who_changed(base: dict[str, str], later: list[versions.ArticleVersion]) -> dict[str, tuple[str, Any]]:
+    """For each field, the last person who changed it after the base (fingerprints), and when."""
     who: dict[str, tuple[str, Any]] = {}
-    previous = base_state
+    previous = base
     for kept in later:
-        state = kept.state
-        for name in versions.changed_fields(previous or {}, state) if previous else state:
-            who[name] = (kept.by, kept.at)
+        state = versions.fingerprints(kept.state)
+        for name, digest in state.items():
+            if previous.get(name) != digest:
+                who[name] = (kept.by, kept.at)
         previous = state
     return who
 
 
-def merge(*, article: Article, base_version: int, yours: dict[str, Any]) -> Merge:
-    """Three-way merge of the editor's form values (`yours`, by field name) onto the current article."""
+def merge(*, article: Article, base_version: int, yours: dict[str, Any], opened: dict[str, str] | None = None) -> Merge:
+    """Three-way merge of the editor's form values (`yours`, by field name) onto the current article.
+
+    The base is what the form was opened on: `opened` (the fingerprints it carries), else the kept version
+    `base_version`. A field is a clash only when both sides changed it from the base, differently. With no base
+    at all nobody can tell who changed what: the save is refused, crediting no one.
+    """
     current = Article.objects.get(pk=article.pk)
-    base, later = versions.versions_since(current, number=base_version)
-    base_state = base.state if base else None
+    kept, later = versions.versions_since(current, number=base_version)
+    base = opened or (versions.fingerprints(kept.state) if kept else None)
+    if base is None:
+        raise ValidationError(
+            f"It was changed after you opened it (version {base_version} → {current.version}) and the version you "
+            "opened is no longer kept, so your changes cannot be merged with it. Nothing was saved: copy your "
+            "text, open the article again and apply it there.",
+            code="no_base",
+        )
     current_state = versions.state_of(current)
-    who = _who_changed(base_state, later)
+    who = _who_changed(base, later)
     result = Merge(current=current)
     for name, value in yours.items():
         mine, theirs = versions.comparable(name, value), current_state[name]
-        before = base_state[name] if base_state else None
-        if base_state is not None and theirs == before:
+        if versions.fingerprint(theirs) == base[name]:
             continue  # nobody else touched it
         by, at = who.get(name, ("someone", current.updated_at))
         change = Change(field=name, by=by, at=at, theirs=theirs, yours=mine)
-        if base_state is not None and mine == before:
+        if versions.fingerprint(mine) == base[name]:
             result.taken_from_them.append(change)  # only they changed it: keep theirs
-        elif mine != theirs:
+        elif versions.fingerprint(mine) != versions.fingerprint(theirs):
             change.clash = True
             result.clashes.append(change)
     return result

@@ -6,12 +6,15 @@ in `articles.publishing` decide whether anything changed; an unchanged save writ
 """
 
 import datetime
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import reversion
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from reversion.models import Version
 from taggit.models import Tag
@@ -63,6 +66,16 @@ def version_add(article: Article) -> None:
     reversion.add_to_revision(article)
 
 
+def version_keep_first(article: Article, *, comment: str) -> bool:
+    """Keep the saved `article` as it is now when it has no version yet (written in bulk, or before versions were
+    kept): a form opened on it has something to build on. True when one was kept."""
+    if saved_versions(article).exists():
+        return False
+    with revision(comment=comment):
+        version_add(article)
+    return True
+
+
 def comparable(field: str, value: Any) -> Any:
     """A value two states can be compared by: ids for relations, names for files, sanitised body text."""
     if hasattr(value, "pk"):
@@ -94,6 +107,19 @@ def state_of(article: Article, *, tags: list[str] | None = None) -> dict[str, An
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [name for name in (*COMPARED, "tags") if name in after and before.get(name) != after[name]]
+
+
+def fingerprint(value: Any) -> str:
+    """A short digest of a `comparable` value: the form carries one per field for the state it was opened on,
+    so a merge knows what each field said then without the whole text in the page. Times count in UTC."""
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(datetime.UTC)
+    text = json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def fingerprints(state: dict[str, Any]) -> dict[str, str]:
+    return {name: fingerprint(value) for name, value in state.items()}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""The review workflow: draft → in review → published, and corrections to live stories staged for an editor.
+"""The review workflow: draft → in review → published or scheduled, and corrections to live stories staged for
+an editor.
 
 Each step checks who may take it (`PermissionDenied`) and whether the article is where the step starts
 (`ValidationError`), so a crafted POST gets no further than the buttons would. Publishing goes through
 `articles.publishing`; e-mails go out after commit (`articles.desk.notify`).
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -67,14 +70,22 @@ def review_request_changes(*, article: Article, by, note: str, link: str = "") -
 
 
 @transaction.atomic
-def review_publish(*, article: Article, by) -> Article:
-    """An editor publishes the article (now); its review is over."""
+def review_publish(*, article: Article, by, as_new: bool = False) -> Article:
+    """An editor publishes the article now (`as_new`: with its publish time moved to now); the publishing
+    service closes its review, as on every route."""
     if not can_publish(by):
         raise PermissionDenied("Only an editor can publish.")
     article = _locked(article)
-    published = publishing.article_publish(article=article, by=by, base_version=article.version)
-    Review.objects.filter(article=article).delete()
-    return published
+    return publishing.article_publish(article=article, by=by, base_version=article.version, as_new=as_new)
+
+
+@transaction.atomic
+def review_schedule(*, article: Article, by, at: datetime.datetime) -> Article:
+    """An editor schedules the article for `at` (in the future); its review is over, as when published."""
+    if not can_publish(by):
+        raise PermissionDenied("Only an editor can schedule.")
+    article = _locked(article)
+    return publishing.article_schedule(article=article, at=at, by=by, base_version=article.version)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
-"""The review workflow's admin endpoints: submit, request changes, publish, and staged corrections (propose,
+"""The review workflow's admin endpoints: submit, request changes, publish or schedule, and staged corrections (propose,
 preview, approve, turn down). The services decide who may; these turn their refusals into messages or 403s."""
+
+import datetime
 
 from django import forms
 from django.contrib import messages
@@ -7,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles import views as reader_views
@@ -59,7 +62,35 @@ def request_changes_view(request, object_id: str, *, model_admin):
 @require_POST
 def publish_view(request, object_id: str, *, model_admin):
     article = article_for(model_admin, request, object_id)
-    return _done(request, article, lambda: workflow.review_publish(article=article, by=request.user), "Published.")
+    as_new = request.POST.get("as_new") == "on"
+    return _done(
+        request,
+        article,
+        lambda: workflow.review_publish(article=article, by=request.user, as_new=as_new),
+        "Published.",
+    )
+
+
+def _local_time(value: str) -> datetime.datetime:
+    """A `datetime-local` input's value (in the site's time zone), or a refusal an editor can act on."""
+    try:
+        at = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Choose a date and time to publish it at.") from None
+    return at if at.tzinfo else timezone.make_aware(at)
+
+
+@require_POST
+def schedule_view(request, object_id: str, *, model_admin):
+    article = article_for(model_admin, request, object_id)
+    try:
+        at = _local_time(request.POST.get("at", ""))
+        workflow.review_schedule(article=article, by=request.user, at=at)
+    except ValidationError as refused:
+        messages.error(request, "Not scheduled — " + " ".join(refused.messages))
+    else:
+        messages.success(request, f"Scheduled: readers see it from {timezone.localtime(at):%Y-%m-%d %H:%M}.")
+    return redirect(_change_url(article))
 
 
 class CorrectionForm(forms.Form):

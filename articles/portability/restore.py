@@ -6,9 +6,9 @@ articles are merged in one transaction, each matched by its natural key (section
 an image by its file name or, under another name, by its contents). What the archive says wins for the
 fields it carries; what the site has and the archive does not is kept. Articles go through the publishing
 services (sanitised, validated, one kept version per changed article, "Imported from …"); an unchanged one
-is not saved at all, so importing the same archive twice changes nothing the second time. Counters are
-recomputed from the rows, and after commit every cached page is purged. Any error rolls it all back and
-deletes the files already copied: the site is as it was.
+is not saved at all (it gets a first kept version only if it had none), so importing the same archive twice
+changes nothing the second time. Counters are recomputed from the rows, and after commit every cached page is
+purged. Any error rolls it all back and deletes the files already copied: the site is as it was.
 """
 
 import hashlib
@@ -212,6 +212,8 @@ class _Import:
             service = publishing.article_create if created else publishing.article_update
             with versions.revision(comment=f"Imported from {self.source}."):
                 article = _call(service, where, article=article, tags=tags)
+        else:
+            versions.version_keep_first(article, comment=f"Imported from {self.source}.")  # unchanged, unversioned
         stamps = {name: record[name] for name in STAMPS if record[name] or name == "trashed_at"}
         stale = {name: value for name, value in stamps.items() if getattr(article, name) != value}
         if stale:

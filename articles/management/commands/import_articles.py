@@ -53,4 +53,6 @@ class Command(BaseCommand):
                 publishing.article_create(article=article, tags=item.get("tags"))
             else:
                 publishing.article_update(article=article, tags=item.get("tags"))
+        if not is_new:  # unchanged and never versioned (written in bulk): a first version to build on
+            versions.version_keep_first(article, comment=f"Imported from {source}.")
         return is_new

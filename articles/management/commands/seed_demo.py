@@ -2,7 +2,8 @@
 
 Idempotent: every article's slug comes from the seed and its index, so a second run skips what is already
 there and creates only what is missing (`--articles 200` after the default adds the next 80). Articles are
-written with `bulk_create` in batches (one transaction per batch), which sanitises bodies as `save()` does;
+written with `bulk_create` in batches (one transaction per batch), which sanitises bodies as `save()` does,
+each with its first kept version (`articles.desk.base_versions`), as the publishing services would keep;
 `vote_count` is set to exactly the number of Vote rows created with the article in the same transaction.
 Views and votes are also written into popularity buckets spread over the days since publication, so the
 buckets add up to the counters (what `reconcile_counts` checks) and the Ranking windows have real data.
@@ -15,10 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries, transaction
+from django.db import connection, reset_queries, router, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
@@ -27,6 +29,7 @@ from tqdm import tqdm
 
 from articles import images
 from articles.demo import pictures, stories, words
+from articles.desk.base_versions import versions_store_first
 from articles.media.renditions import make_renditions
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 from articles.models import Image as LibraryImage
@@ -35,6 +38,7 @@ IMAGE_DIR = "heroes/demo"
 ARCHIVE_TAGS = 2000  # --archive: tags in all
 ARCHIVE_DAYS = 365
 HERO_CREDIT = "Illustration: Newsroom demo generator"
+DEMO_COMMENT = "Demo content."
 
 
 @dataclass(frozen=True)
@@ -259,13 +263,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def insert_batch(self, new, *, tags, totals, now) -> None:
-        """Articles, their tags and their votes in one transaction, so vote_count always equals the Vote rows."""
+        """Articles, their tags, first versions and votes in one transaction, so vote_count always equals the
+        Vote rows and every article has a version a form can build on."""
         created = Article.objects.bulk_create([article for article, _, _ in new])
         TaggedArticle.objects.bulk_create(
             TaggedArticle(content_object=article, tag=tags[name])
             for article, (_, tag_names, _) in zip(created, new, strict=True)
             for name in tag_names
         )
+        versions_store_first(apps=apps, using=router.db_for_write(Article), articles=created, comment=DEMO_COMMENT)
         Vote.objects.bulk_create(
             Vote(article=article, voter_key=f"a:demo-{voter:05d}")
             for article, (_, _, votes) in zip(created, new, strict=True)
