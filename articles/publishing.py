@@ -54,7 +54,9 @@ def _keep_old_slug(article: Article) -> None:
     if article.pk is None:
         return
     old = Article.objects.filter(pk=article.pk).values("slug", "status").first()
-    if old and old["slug"] != article.slug and old["status"] == Article.Status.PUBLISHED:
+    if old is None or old["slug"] == article.slug:
+        return
+    if old["status"] == Article.Status.PUBLISHED:
         SlugRedirect.objects.update_or_create(old_slug=old["slug"], defaults={"article_id": article.pk})
     SlugRedirect.objects.filter(old_slug=article.slug).delete()  # the slug is live again: no redirect loop
 
@@ -71,9 +73,7 @@ def _article_save(
     if by is not None and not can_publish(by):
         # Writers save drafts only: enforced here, whatever the form or a crafted request says.
         article.status = Article.Status.DRAFT
-    if article.status == Article.Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()  # "publish" with no time means now
-    article.full_clean()
+    article.full_clean()  # Article.clean(): "publish" with no time means now
     check_slug_not_redirecting(article=article)
     with versions.revision(by=by, comment=comment or ("Edited." if article.pk else "Created.")):
         current = conflicts.article_lock_current(article=article, base_version=base_version)

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.publishing import article_update
@@ -46,3 +48,14 @@ def test_old_slug_of_an_unpublished_article_is_404(make_article, client):
     article.status = Article.Status.DRAFT
     article_update(article=article)
     assert client.get("/news/gone-old/").status_code == 404
+
+
+def test_an_edit_that_keeps_the_slug_writes_no_redirect(make_article):
+    article = make_article(slug="steady")
+    article.title = "A new headline, the same address"
+    with CaptureQueriesContext(connection) as queries:
+        article_update(article=article)
+
+    writes = [q["sql"] for q in queries if "slugredirect" in q["sql"].lower() and not q["sql"].startswith("SELECT")]
+    assert writes == []
+    assert Article.objects.get(pk=article.pk).title == "A new headline, the same address"

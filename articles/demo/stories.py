@@ -40,10 +40,6 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def generate_article(*, seed: int, index: int, topic_key: str, region: str | None) -> DemoArticle:
     """Compose one original article. Same (seed, index, topic, region) → same article."""
     rng = random.Random(f"newsroom-demo:{seed}:{index}")
