@@ -70,8 +70,11 @@ serve: $(BIN)/.installed-runtime
 	echo "Serving http://127.0.0.1:$(PORT)/ in production mode (granian, $$GRANIAN_WORKERS workers), with a task worker (Ctrl-C stops both)" && \
 	$(PY) -m granian newsroom.wsgi:application
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; `auto`: one per core): much of its time is spent waiting
+# on Chromium, subprocess servers and sockets. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed-test node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 screenshots: $(BIN)/.installed-test node_modules/.installed
 	CI=true $(PY) -m pytest tests/browser/test_reader.py -k first_screen  # CI=true: no browser fails, never a stale copy

@@ -186,6 +186,7 @@ def test_behind_nginx_healthz_answers_within_a_second_while_two_clients_trickle_
     assert headers["cut_after"] < header_timeout + 3, headers
 
 
+@pytest.mark.documents
 @pytest.mark.xfail(
     strict=True,
     raises=(AssertionError, TimeoutError),
