@@ -7,7 +7,8 @@ from django.utils import timezone
 from articles.models import Article, Section
 from articles.page_cache import local_copies
 from articles.publishing import article_create
-from tests.builders import record_views, record_votes
+from tests.builders import record_views, record_votes, use_public_domain
+from tests.desk_helpers import staff
 
 
 def pytest_collection_modifyitems(config, items):
@@ -61,3 +62,30 @@ def make_article(db, section):
         return article
 
     return make
+
+
+@pytest.fixture
+def public_domain(db) -> None:
+    """A public domain unlike the test client's host (builders.use_public_domain), so absolute links prove their origin."""
+    use_public_domain()
+
+
+# The desk's people: two editors (Ana, Bo) and a writer with an editor who reviews her (Wanda, Eddie).
+@pytest.fixture
+def ana(db):
+    return staff("ana", "Editors", first_name="Ana")
+
+
+@pytest.fixture
+def bo(db):
+    return staff("bo", "Editors", first_name="Bo")
+
+
+@pytest.fixture
+def wanda(db):
+    return staff("wanda", "Writers", first_name="Wanda", email="wanda@example.com")
+
+
+@pytest.fixture
+def eddie(db):
+    return staff("eddie", "Editors", first_name="Eddie", email="eddie@example.com")

@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group, User
 CHANGE_URL = "/admin/articles/article/{pk}/change/"
 
 
-def staff(username: str, group: str, *, first_name: str = "") -> User:
+def staff(username: str, group: str, *, first_name: str = "", email: str = "") -> User:
     user = User.objects.create_user(
-        username=username, password="pw-for-tests-only", is_staff=True, first_name=first_name
+        username=username, password="pw-for-tests-only", is_staff=True, first_name=first_name, email=email
     )
     user.groups.add(Group.objects.get(name=group))
     return user

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 AUTOSAVE_URL = "/admin/articles/article/{pk}/autosave/"
 
 
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
 def test_an_autosave_changes_nothing_and_is_offered_back_when_the_form_opens_again(client, ana, make_article):
     draft = make_article(title="Half-written", status=Article.Status.DRAFT, body="<p>Start.</p>")
     client.force_login(ana)

@@ -18,20 +18,10 @@ from articles import publishing
 from articles.desk import versions
 from articles.desk.base_versions import articles_store_first_versions
 from articles.models import Article, TaggedArticle
-from tests.desk_helpers import CHANGE_URL, change_form_data, staff
+from tests.desk_helpers import CHANGE_URL, change_form_data
 
 BEFORE = [("articles", "0016_published_id_index")]
 AFTER = [("articles", "0017_base_versions")]
-
-
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
-@pytest.fixture
-def bo(db):
-    return staff("bo", "Editors", first_name="Bo")
 
 
 @pytest.fixture

@@ -10,19 +10,9 @@ from articles import publishing
 from articles.admin import ArticleAdmin, bulk_action
 from articles.desk.conflicts import EditConflict
 from articles.models import Article, SlugRedirect
-from tests.desk_helpers import CHANGE_URL, change_form_data, staff
+from tests.desk_helpers import CHANGE_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
-@pytest.fixture
-def bo(db):
-    return staff("bo", "Editors", first_name="Bo")
 
 
 @pytest.fixture

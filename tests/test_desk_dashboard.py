@@ -16,16 +16,6 @@ from tests.desk_helpers import CHANGE_URL, staff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def wanda(db):
-    return staff("wanda", "Writers", first_name="Wanda")
-
-
-@pytest.fixture
-def eddie(db):
-    return staff("eddie", "Editors", first_name="Eddie")
-
-
 def section_of(page: str, section_id: str) -> str:
     start = page.index(f'id="{section_id}"')
     return page[start : page.index("</section>", start)]

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/articles/article/"
 
 
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
-@pytest.fixture
-def bo(db):
-    return staff("bo", "Editors", first_name="Bo")
-
-
 def open_form(client, user, article) -> str:
     client.force_login(user)
     return client.get(CHANGE_URL.format(pk=article.pk)).content.decode()

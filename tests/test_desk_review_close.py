@@ -9,20 +9,10 @@ from django.utils import timezone
 from articles.desk import workflow
 from articles.desk.models import Review
 from articles.models import Article
-from tests.desk_helpers import CHANGE_URL, change_form_data, staff
+from tests.desk_helpers import CHANGE_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/articles/article/"
-
-
-@pytest.fixture
-def wanda(db):
-    return staff("wanda", "Writers", first_name="Wanda")
-
-
-@pytest.fixture
-def eddie(db):
-    return staff("eddie", "Editors", first_name="Eddie")
 
 
 @pytest.fixture

@@ -6,19 +6,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.desk.models import EditLock
-from tests.desk_helpers import CHANGE_URL, change_form_data, staff
+from tests.desk_helpers import CHANGE_URL, change_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
-@pytest.fixture
-def bo(db):
-    return staff("bo", "Editors", first_name="Bo")
 
 
 def take_over(client, user, article) -> None:

@@ -13,11 +13,6 @@ TRASH_URL = "/admin/articles/trashedarticle/"
 
 
 @pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
-@pytest.fixture
 def pictured(make_article) -> Article:
     article = make_article(
         title="Storm over the bay", slug="storm", tags=["weather", "coast"], vote_count=3, view_count=40

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/articles/article/"
 
 
-@pytest.fixture
-def ana(db):
-    return staff("ana", "Editors", first_name="Ana")
-
-
 def story(section, *, tags: list[str], **fields) -> Article:
     """A published story created with its tags through the service (so its first version has them)."""
     fields.setdefault("slug", fields["title"].lower().replace(" ", "-"))

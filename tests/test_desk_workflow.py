@@ -7,26 +7,10 @@ from articles import publishing
 from articles.desk import versions
 from articles.desk.models import Review, StagedChange
 from articles.models import Article
-from tests.desk_helpers import CHANGE_URL, staff
+from tests.desk_helpers import CHANGE_URL
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/articles/article/{pk}/{step}/"
-
-
-@pytest.fixture
-def wanda(db):
-    user = staff("wanda", "Writers", first_name="Wanda")
-    user.email = "wanda@example.com"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def eddie(db):
-    user = staff("eddie", "Editors", first_name="Eddie")
-    user.email = "eddie@example.com"
-    user.save()
-    return user
 
 
 @pytest.fixture

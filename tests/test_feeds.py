@@ -7,14 +7,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.builders import build_newsroom, use_public_domain
+from tests.builders import build_newsroom
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_domain(db):
-    use_public_domain()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_domain")]
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

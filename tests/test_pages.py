@@ -18,15 +18,10 @@ from django.views.defaults import server_error
 from articles import publishing
 from articles.models import Article, Section
 from articles.publishing import article_create
-from tests.builders import add_stories, build_newsroom, use_public_domain
+from tests.builders import add_stories, build_newsroom
 from tests.desk_helpers import staff
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_domain(db):
-    use_public_domain()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_domain")]
 
 
 def text_of(response) -> str:

@@ -10,15 +10,10 @@ from django.utils import timezone
 from articles import publishing
 from articles.desk import versions, workflow
 from articles.models import Article
-from tests.desk_helpers import CHANGE_URL, staff
+from tests.desk_helpers import CHANGE_URL
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/articles/article/"
-
-
-@pytest.fixture
-def eddie(db):
-    return staff("eddie", "Editors", first_name="Eddie")
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from articles.media import renditions
-from tests.builders import jpeg_bytes, library_image, use_public_domain
+from tests.builders import jpeg_bytes, library_image
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _public_domain(db):
-    use_public_domain()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_domain")]
 
 
 def head(client, article) -> str:
