@@ -63,7 +63,8 @@ def home(request):
         "latest": latest[1:],
         "total": listings.published_total(),
         "section_blocks": section_blocks,
-        "blocks": site_blocks(),
+        "blocks": (blocks := site_blocks()),
+        "blocks_html": blocks.html_for(),
         "canonical_url": absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
@@ -107,7 +108,9 @@ def _render_article(request, article: Article, *, preview: bool):
         related.candidates_key(article_id=article.pk, tag_ids=tag_ids),
     )
     blocks = site_blocks(section_id=article.section_id)
-    related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.article_ids)
+    related_list = related.related_articles(
+        article=article, tag_ids=tag_ids, exclude_ids=blocks.shown_ids(article.pk)
+    )
     shows_articles([article, *related_list])
     shows(*(shows_tag(t.pk) for t in tags))
     context = {
@@ -117,6 +120,7 @@ def _render_article(request, article: Article, *, preview: bool):
         "preview": preview,
         "related": related_list,
         "blocks": blocks,
+        "blocks_html": blocks.html_for(article.pk),
         "meta": (meta := article_meta(request, article, preview=preview)),
         "canonical_url": meta.canonical_url,
         "noindex": meta.noindex,
