@@ -1,5 +1,10 @@
-"""Who is voting — `u:<user id>` for signed-in readers, else `a:<random id>` from a signed, HttpOnly cookie —
-and whether they have voted."""
+"""Who is reading and voting — `u:<user id>` for signed-in readers, else `a:<random id>` from one signed,
+HttpOnly cookie — and whether they have voted.
+
+One reader, one identity: the cookie is set by whichever comes first, the view beacon or a vote, so a vote
+never makes its reader someone new (who would be counted as a second view). It keeps the name `voter` it had
+when only votes set it, so readers who voted before keep their votes.
+"""
 
 from django.utils.crypto import get_random_string
 
@@ -16,18 +21,22 @@ def user_voter_key(user) -> str | None:
 
 
 def existing_voter_key(request) -> str | None:
-    """The reader's key, or None for an anonymous reader who never voted (or whose cookie was tampered with)."""
+    """The reader's key, or None for an anonymous reader with no cookie yet (or a tampered one)."""
     anonymous_id = request.get_signed_cookie(VOTER_COOKIE, default=None, salt=VOTER_COOKIE_SALT)
     return user_voter_key(request.user) or (f"a:{anonymous_id}" if anonymous_id else None)
 
 
 def voter_key_or_new(request) -> tuple[str, str | None]:
-    """The voter's key, and a new anonymous id to set as a cookie when the reader has none yet."""
+    """The reader's key, and a new anonymous id to set as a cookie when the reader has none yet."""
     existing = existing_voter_key(request)
     if existing:
         return existing, None
-    anonymous_id = get_random_string(32)
+    anonymous_id = new_anonymous_id()
     return f"a:{anonymous_id}", anonymous_id
+
+
+def new_anonymous_id() -> str:
+    return get_random_string(32)
 
 
 def set_voter_cookie(response, request, anonymous_id: str) -> None:
