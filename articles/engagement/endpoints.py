@@ -97,8 +97,9 @@ def vote(request, pk: int):
         response = JsonResponse({"votes": outcome.count, "voted": outcome.voted, "changed": outcome.changed})
     else:
         messages.success(request, vote_message(outcome))
-        response = redirect(article)
-        response.status_code = 303  # See Other: the browser GETs the article with the new count
+        # See Other: the browser GETs the article as this reader sees it — their vote, the count just committed.
+        response = redirect(voters.personal_article_url(article))
+        response.status_code = 303
     if new_id:
         voters.set_voter_cookie(response, request, new_id)
     return response

@@ -13,6 +13,8 @@ from articles.models import Vote
 VOTER_COOKIE = "voter"
 VOTER_COOKIE_SALT = "articles.voter"
 VOTER_COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2
+# `?my-vote`: the article as one reader sees it after voting without JavaScript (`personal_article_url`).
+MY_VOTE_PARAMETER = "my-vote"
 
 
 def user_voter_key(user) -> str | None:
@@ -49,6 +51,15 @@ def set_voter_cookie(response, request, anonymous_id: str) -> None:
         samesite="Lax",
         secure=request.is_secure(),
     )
+
+
+def personal_article_url(article) -> str:
+    """Where a vote without JavaScript leads: the article with this reader's vote pressed and the live count.
+
+    Its own address, never cached, so the shared copy of the article stays the same bytes for every reader
+    (and a browser's cached copy of it, showing the count before the vote, is not what the reader lands on).
+    """
+    return f"{article.get_absolute_url()}?{MY_VOTE_PARAMETER}"
 
 
 def vote_has(*, article_id: int, voter_key: str | None) -> bool:
