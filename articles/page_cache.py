@@ -13,9 +13,9 @@ rendered once, not by every reader. A copy is kept until something it shows chan
 publish time, so a scheduled story appears on time with no job to run. Every copy has an `ETag` and a
 `Last-Modified`, and a repeated request with either validator gets a 304.
 
-Only requests without a session or flash-message cookie are looked up, and only responses the view marked
-`public` (`newsroom.http_cache.public_cache`) with no cookie and no `Vary: Cookie` are kept: a signed-in
-reader's page is never stored and never served to anyone else.
+Only requests without a session or flash-message cookie, and not for a reader's own copy (`?my-vote`), are
+looked up, and only responses the view marked `public` (`newsroom.http_cache.public_cache`) with no cookie
+and no `Vary: Cookie` are kept: a signed-in reader's page is never stored and never served to anyone else.
 """
 
 import hashlib
@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from articles.engagement.voters import MY_VOTE_PARAMETER
 from articles.listings import next_publication_time
 from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
 from newsroom.cache_entries import (
@@ -44,11 +45,18 @@ from newsroom.cache_entries import (
 )
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
+# so the shared copy must not answer it.
+PERSONAL_PARAMETERS = (MY_VOTE_PARAMETER,)
 NEXT_PUBLICATION_SECONDS = 60  # a safety net: saving any article drops it at once
 
 
 def _lookup_allowed(request) -> bool:
-    return request.method in ("GET", "HEAD") and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+    return (
+        request.method in ("GET", "HEAD")
+        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        and not any(name in request.GET for name in PERSONAL_PARAMETERS)
+    )
 
 
 def _storable(request, response) -> bool:

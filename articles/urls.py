@@ -30,4 +30,5 @@ urlpatterns = [
     path("atom/", feed_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("news/<int:pk>/vote/", endpoints.vote, name="vote"),
     path("news/<int:pk>/seen/", endpoints.seen, name="seen"),
+    path("news/<int:pk>/seen.gif", endpoints.seen_image, name="seen-image"),
 ]

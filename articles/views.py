@@ -17,8 +17,8 @@ from taggit.models import Tag
 from articles import listings, related, sections
 from articles import search as site_search
 from articles.editor.previews import may_preview
+from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
-from articles.engagement.voters import user_voter_key, vote_has
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import site_blocks
@@ -63,15 +63,35 @@ def home(request):
         "latest": latest[1:],
         "total": listings.published_total(),
         "section_blocks": section_blocks,
-        "blocks": site_blocks(),
+        "blocks": (blocks := site_blocks()),
+        "blocks_html": blocks.html_for(),
         "canonical_url": absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
 
 
 @require_safe
-@public_cache
 def article_detail(request, slug: str):
+    """The article: one shared copy for every anonymous reader; with `?my-vote` (where a vote without JavaScript
+    leads), the page as this reader sees it — their vote pressed, the count just committed — never cached."""
+    if voters.MY_VOTE_PARAMETER in request.GET:
+        return _personal_article_detail(request, slug)
+    return _shared_article_detail(request, slug)
+
+
+@public_cache
+def _shared_article_detail(request, slug: str):
+    return _article_by_slug(request, slug, mine=False)
+
+
+@never_cache
+def _personal_article_detail(request, slug: str):
+    response = _article_by_slug(request, slug, mine=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _article_by_slug(request, slug: str, *, mine: bool):
     # Slugs are unique: no ORDER BY to add (and for the ORM to compile) on every first view.
     found = Article.objects.published().select_related("section", "hero", "social_image").filter(slug=slug)
     article = next(iter(found.order_by()[:1]), None)
@@ -80,7 +100,7 @@ def article_detail(request, slug: str):
         if moved is None:
             raise Http404("No article at this address.")
         return redirect(moved.article, permanent=True)
-    return _render_article(request, article, preview=False)
+    return _render_article(request, article, preview=False, mine=mine)
 
 
 @never_cache
@@ -95,9 +115,11 @@ def article_preview(request, pk: int):
     return response
 
 
-def _render_article(request, article: Article, *, preview: bool):
+def _render_article(request, article: Article, *, preview: bool, mine: bool = False):
     tags = list(article.tags.all())
-    reader = signed_in_user(request)  # None for anonymous readers: their page is shared, nothing of theirs in it
+    # Signed-in readers, and anyone at `?my-vote`, get pages of their own (never cached): their vote, and a token
+    # for the form. Anonymous readers' pages are shared: nothing of theirs in them, not even a look at the session.
+    personal = mine or signed_in_user(request) is not None
     tag_ids = [t.pk for t in tags]
     language = get_language()
     prefetch(  # one round trip for the cached entries below, instead of one each
@@ -107,7 +129,7 @@ def _render_article(request, article: Article, *, preview: bool):
         related.candidates_key(article_id=article.pk, tag_ids=tag_ids),
     )
     blocks = site_blocks(section_id=article.section_id)
-    related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.article_ids)
+    related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.shown_ids(article.pk))
     shows_articles([article, *related_list])
     shows(*(shows_tag(t.pk) for t in tags))
     context = {
@@ -117,13 +139,13 @@ def _render_article(request, article: Article, *, preview: bool):
         "preview": preview,
         "related": related_list,
         "blocks": blocks,
+        "blocks_html": blocks.html_for(article.pk),
         "meta": (meta := article_meta(request, article, preview=preview)),
         "canonical_url": meta.canonical_url,
-        "noindex": meta.noindex,
+        "noindex": meta.noindex or mine,
         "page_section_id": article.section_id,
-        # Signed-in readers get pages of their own (never cached): their vote, and a token for the form.
-        "personal": reader is not None,
-        "has_voted": reader is not None and vote_has(article_id=article.pk, voter_key=user_voter_key(reader)),
+        "personal": personal,
+        "has_voted": personal and voters.vote_has(article_id=article.pk, voter_key=voters.existing_voter_key(request)),
     }
     return render(request, "articles/article_detail.html", context)
 

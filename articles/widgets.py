@@ -4,13 +4,16 @@ own.
 
 A first view of an old story therefore renders only the story and its Related list: the blocks are one cache
 read. They are rebuilt when they expire (by one request, while the others keep serving the previous copy) or
-at once when an article they show changes. No article appears twice on a page: Related leaves out what the
-blocks show; a story may find itself in the site-wide Ranking, as on any news site's "most read" list.
+at once when an article they show changes. No article appears twice on a page, and a page never links to
+itself: Related leaves out what the blocks show; the shared HTML holds one Recommendation more than a page
+shows, so a page whose own story is recommended shows the next one instead, and a page whose story is in the
+Ranking shows it there as the current page, not as a link (`SiteBlocks.html_for`: string joins, no render).
 """
 
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -28,15 +31,41 @@ RANKING_LIMIT = 8
 RECOMMENDATION_LIMIT = 8
 
 
+# The link of the page's own story in the Ranking: marked as the current page, and no longer a link.
+CURRENT_PAGE_LINK = '<a aria-current="page">'
+
+
 @dataclass(frozen=True)
 class SiteBlocks:
-    html: SafeString  # the Ranking and Recommendation sections, ready to insert
+    html_with_spare: SafeString  # the Ranking and Recommendation sections, Recommendation with its spare story
     ranking: tuple[int, ...]  # article ids, in their order
-    recommendation: tuple[int, ...]
+    recommendation: tuple[int, ...]  # what a page of another story shows, in order
+    spare: int | None  # Recommendation's next story: shown in place of a page's own story
+    links: dict[int, str]  # each story's opening link tag, as it stands in `html_with_spare`
 
-    @property
-    def article_ids(self) -> frozenset[int]:
-        return frozenset((*self.ranking, *self.recommendation))
+    def html_for(self, article_id: int | None = None) -> SafeString:
+        """The blocks as the page of `article_id` (None: a page of no single story) shows them: no link to itself."""
+        html = str(self.html_with_spare)
+        left_out = article_id if article_id in self.recommendation else self.spare
+        if left_out is not None:
+            html = _without_item(html, self.links[left_out])
+        if article_id in self.ranking:
+            html = html.replace(self.links[article_id], CURRENT_PAGE_LINK, 1)
+        return mark_safe(html)  # noqa: S308 — our own rendered HTML, an item taken out or one tag replaced
+
+    def shown_ids(self, article_id: int | None = None) -> frozenset[int]:
+        """The stories the blocks show on the page of `article_id` (Related leaves them out)."""
+        spare = (self.spare,) if self.spare is not None else ()
+        recommended = [pk for pk in (*self.recommendation, *spare) if pk != article_id][:RECOMMENDATION_LIMIT]
+        return frozenset((*self.ranking, *recommended))
+
+
+def _without_item(html: str, link: str) -> str:
+    """`html` without the list item holding `link` (our widget templates: no list nested in an item)."""
+    at = html.index(link)
+    start = html.rindex("<li>", 0, at)
+    end = html.index("</li>", at) + len("</li>")
+    return html[:start] + html[end:]
 
 
 def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
@@ -53,21 +82,28 @@ def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
 def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
     """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section.
 
-    One ranking query serves Ranking and Recommendation's popular fill.
+    One ranking query serves Ranking and Recommendation's popular fill. A story's link is `widget_item`'s
+    (`articles/templatetags/reader.py`), found again by `html_for`.
     """
     popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT)
     ranking = popular[:RANKING_LIMIT]
     recommendation = recommended_articles(
-        exclude_ids={a.pk for a in ranking}, popular=popular[RANKING_LIMIT:], section_id=top_section_id
+        exclude_ids={a.pk for a in ranking},
+        popular=popular[RANKING_LIMIT:],
+        section_id=top_section_id,
+        limit=RECOMMENDATION_LIMIT + 1,  # one spare, for the page of a recommended story
     )
     shows_articles([*ranking, *recommendation])
     html = render_to_string(
         "articles/includes/site_blocks.html", {"ranking": ranking, "recommendation": recommendation}
     )
+    spare = recommendation[RECOMMENDATION_LIMIT] if len(recommendation) > RECOMMENDATION_LIMIT else None
     return SiteBlocks(
-        html=mark_safe(html),  # noqa: S308 — rendered by our own autoescaping templates just above
+        html_with_spare=mark_safe(html),  # noqa: S308 — rendered by our own autoescaping templates just above
         ranking=tuple(a.pk for a in ranking),
-        recommendation=tuple(a.pk for a in recommendation),
+        recommendation=tuple(a.pk for a in recommendation[:RECOMMENDATION_LIMIT]),
+        spare=spare.pk if spare else None,
+        links={a.pk: format_html('<a href="{}">', a.get_absolute_url()) for a in [*ranking, *recommendation]},
     )
 
 

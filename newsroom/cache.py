@@ -89,7 +89,7 @@ def section_nav_key(section_id: int | None, language: str) -> str:
 
 
 def site_blocks_key(section_id: int | None, language: str) -> str:
-    return f"articles:site-blocks:v2:{language}:{section_id or 'front'}"
+    return f"articles:site-blocks:v3:{language}:{section_id or 'front'}"
 
 
 def related_key(article_id: int, limit: int, tag_ids: list[int]) -> str:

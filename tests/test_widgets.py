@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -190,14 +191,16 @@ def test_no_article_twice_on_an_article_page_and_related_never_shows_the_article
     response = client.get(current.get_absolute_url())
 
     blocks, related = response.context["blocks"], response.context["related"]
-    shown = [a.pk for a in related] + [*blocks.ranking, *blocks.recommendation]
-    assert (len(related), len(blocks.ranking), len(blocks.recommendation)) == (10, 8, 8)
+    in_blocks = blocks.shown_ids(current.pk)
+    shown = [a.pk for a in related] + list(in_blocks)
+    assert (len(related), len(blocks.ranking), len(in_blocks - set(blocks.ranking))) == (10, 8, 8)
     assert len(shown) == len(set(shown))
     assert current.pk not in [a.pk for a in related]
     assert room.draft.pk not in shown and room.scheduled.pk not in shown
     html = response.content.decode()
-    for pk in shown:  # each link once on the page (the story itself may be in the site-wide Ranking)
-        assert html.count(f'href="{Article.objects.get(pk=pk).get_absolute_url()}"') == 1
+    for pk in shown:  # each link once on the page, and none to the page itself (it is in the Ranking here)
+        links = 0 if pk == current.pk else 1
+        assert html.count(f'href="{Article.objects.get(pk=pk).get_absolute_url()}"') == links
 
 
 def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_section(
@@ -279,3 +282,54 @@ def test_cached_widgets_are_dropped_when_an_editor_changes_content(
     later = timezone.now() + timedelta(seconds=max(RELATED_CACHE_SECONDS, settings.NEWSROOM_PAGE_CACHE_SECONDS) + 1)
     with time_machine.travel(later):
         assert "Fresh harbour story" in client.get(url).content.decode()
+
+
+def widget_section(html: str, name: str) -> str:
+    start = html.index(f'<section class="widget widget-{name}"')
+    return html[start : html.index("</section>", start)]
+
+
+def listed(section_html: str) -> int:
+    return section_html.count("<li>")
+
+
+def test_an_editors_pick_is_never_recommended_on_its_own_page_and_the_next_story_takes_its_place(
+    client, django_assert_num_queries
+):
+    """Issue 18, item 8: a pick's page listed the pick itself in Recommendation (6 of 113 demo pages)."""
+    room = build_newsroom(count=40)
+    pick, neighbour = room.articles[4], room.articles[8]  # both in World: the same shared blocks
+    assert pick.section_id == neighbour.section_id
+    Article.objects.filter(pk=pick.pk).update(is_editors_pick=True, editors_pick_order=1)
+    pick_url = f'href="{pick.get_absolute_url()}"'
+
+    elsewhere = client.get(neighbour.get_absolute_url()).content.decode()
+    with django_assert_num_queries(4):  # the blocks are shared: the same four queries as any other first view
+        own_page = client.get(pick.get_absolute_url())
+
+    recommended_elsewhere = widget_section(elsewhere, "recommendation")
+    recommended_here = widget_section(own_page.content.decode(), "recommendation")
+    assert pick_url in recommended_elsewhere and listed(recommended_elsewhere) == 8
+    assert pick_url not in own_page.content.decode()  # not in Recommendation, nor anywhere else on its page
+    assert listed(recommended_here) == 8  # the next story fills its place
+    spare = Article.objects.get(pk=site_blocks(section_id=pick.section_id).spare)
+    assert f'href="{spare.get_absolute_url()}"' in recommended_here
+    assert f'href="{spare.get_absolute_url()}"' not in recommended_elsewhere
+    assert spare.pk not in [a.pk for a in own_page.context["related"]]  # still nothing twice on the page
+
+
+def test_a_ranked_story_is_marked_as_the_current_page_in_its_own_ranking_not_linked(client):
+    """Issue 18, item 8: a story in the Ranking linked to itself from its own page (8 of 113 demo pages)."""
+    room = build_newsroom(count=30)
+    top, other = room.articles[5], room.articles[9]
+    record_votes(top, 40, prefix="fan")
+    cache.clear()
+
+    own_ranking = widget_section(client.get(top.get_absolute_url()).content.decode(), "ranking")
+    other_ranking = widget_section(client.get(other.get_absolute_url()).content.decode(), "ranking")
+    home_ranking = widget_section(client.get("/").content.decode(), "ranking")
+
+    assert f'<a aria-current="page">{top.title}</a>' in own_ranking
+    assert f'href="{top.get_absolute_url()}"' not in own_ranking and listed(own_ranking) == 8
+    for ranking in (other_ranking, home_ranking):
+        assert f'<a href="{top.get_absolute_url()}">{top.title}</a>' in ranking and "aria-current" not in ranking

@@ -1,9 +1,12 @@
-"""HTTP endpoints: the vote form (with and without JavaScript) and the "seen" beacon (live counts)."""
+"""HTTP endpoints: the vote form (with and without JavaScript) and the "seen" beacons (a view; live counts)."""
+
+import base64
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +22,9 @@ from newsroom.cache_backend import shared_cache_down
 VOTE_NEEDS_POST = gettext_lazy("Voting needs a POST request: please use the vote button on the article.")
 VOTE_NEEDS_CONFIRMING = gettext_lazy("Please confirm your vote on the article page.")
 SEEN_NEEDS_POST = gettext_lazy("This address only accepts POST requests from the article page.")
+SEEN_IMAGE_NEEDS_GET = gettext_lazy("This address is an image on the article page: it only answers GET requests.")
+# The smallest transparent GIF (1 by 1 pixel): what the no-JavaScript beacon answers.
+TRANSPARENT_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
 def _refusal(request, refusal: votes.VoteRefused):
@@ -91,21 +97,25 @@ def vote(request, pk: int):
         response = JsonResponse({"votes": outcome.count, "voted": outcome.voted, "changed": outcome.changed})
     else:
         messages.success(request, vote_message(outcome))
-        response = redirect(article)
-        response.status_code = 303  # See Other: the browser GETs the article with the new count
+        # See Other: the browser GETs the article as this reader sees it — their vote, the count just committed.
+        response = redirect(voters.personal_article_url(article))
+        response.status_code = 303
     if new_id:
         voters.set_voter_cookie(response, request, new_id)
     return response
 
 
 def _counts_this_view(request) -> bool:
-    """Readers count; bots, speculative loads and staff (editors browsing signed in) never do."""
+    """Readers on our own page count; bots, speculative loads, other sites' pages and staff (editors browsing
+    signed in) never do. A browser that sends no Fetch Metadata is taken at its word (the budgets bound it)."""
     if requester.is_bot(request) or requester.is_prefetch(request):
+        return False
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
         return False
     return not (request.user.is_authenticated and request.user.is_staff)
 
 
-def _view_count(request, pk: int, *, reader_key: str) -> bool:
+def _view_count(request, pk: int, *, reader_key: str, returning_as: str | None = None) -> bool:
     """Count this reader's view, within the client's daily budget on this article (`NEWSROOM_VIEW_ARTICLE_LIMIT`).
 
     Each reader counts once per window by `reader_key`, which a client can renew at will (a new User-Agent, no
@@ -114,10 +124,37 @@ def _view_count(request, pk: int, *, reader_key: str) -> bool:
     budget = rate_limit.VIEWS_PER_ARTICLE.spend(request, per=str(pk))
     if budget.over:
         return False
-    counted = view_counts.view_register(article_id=pk, reader_key=reader_key)
+    counted = view_counts.view_register(article_id=pk, reader_key=reader_key, returning_as=returning_as)
     if not counted:
         budget.give_back()  # a reader already counted in this window costs nothing
     return counted
+
+
+@dataclass(frozen=True)
+class Sighting:
+    counted: bool  # this view was added
+    flushed: bool  # the buffer went into the database meanwhile: the article row has the newest counts
+    new_reader_id: str | None  # the reader had no cookie: the id to hand out, so they come back as themselves
+
+
+def _sight(request, pk: int, *, reader_key: str | None) -> Sighting:
+    """Count a reader's view (once per reader per article per window) and flush the buffer when due.
+
+    A reader with no cookie yet is counted by address + User-Agent, and is handed a reader id that is marked as
+    counted too: coming back with it, or voting with it, is no second view, and a client that keeps no cookie
+    counts once, not on every page. Two readers on one address with the same browser count once each, as soon
+    as each holds their own cookie.
+    """
+    if not _counts_this_view(request) or rate_limit.BEACONS.hit(request):
+        return Sighting(counted=False, flushed=False, new_reader_id=None)
+    new_id = None if reader_key else voters.new_anonymous_id()
+    if new_id:
+        counted = _view_count(request, pk, reader_key=requester.reader_fingerprint(request), returning_as=f"a:{new_id}")
+    else:
+        counted = _view_count(request, pk, reader_key=reader_key)
+    written_through = counted and shared_cache_down(cache)  # Redis down: the view went into view_count
+    flushed = view_counts.view_counts_flush_if_due() is not None or written_through
+    return Sighting(counted=counted, flushed=flushed, new_reader_id=new_id)
 
 
 @csrf_exempt  # carries no reader's authority: it can only add one deduplicated view, and returns public counts
@@ -131,19 +168,36 @@ def seen(request, pk: int):
         return JsonResponse({"error": str(votes.REFUSED_MISSING)}, status=404)
 
     voter_key = voters.existing_voter_key(request)
-    counted = False
-    if _counts_this_view(request) and not rate_limit.BEACONS.hit(request):
-        counted = _view_count(request, pk, reader_key=voter_key or requester.reader_fingerprint(request))
-        written_through = counted and shared_cache_down(cache)  # Redis down: the view went into view_count
-        if view_counts.view_counts_flush_if_due() is not None or written_through:
-            counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
-    return JsonResponse(
+    sighting = _sight(request, pk, reader_key=voter_key)
+    if sighting.flushed:
+        counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
+    response = JsonResponse(
         {
             "views": counts["view_count"] + view_counts.view_counts_pending(article_id=pk),
             "votes": counts["vote_count"],
             "voted": voters.vote_has(article_id=pk, voter_key=voter_key),
-            "counted": counted,
+            "counted": sighting.counted,
             # A page from a shared cache carries someone else's CSRF token: the script swaps in this reader's.
             "csrf": get_token(request),
         }
     )
+    if sighting.new_reader_id:
+        voters.set_voter_cookie(response, request, sighting.new_reader_id)
+    return response
+
+
+@never_cache
+def seen_image(request, pk: int):
+    """The beacon of readers without JavaScript: a one-pixel image in the page's `<noscript>`, counted like the script's
+    beacon (a browser running the script never loads it). Never stored by any cache, so each view asks again."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"], content=SEEN_IMAGE_NEEDS_GET)
+    if not Article.objects.published().filter(pk=pk).exists():
+        return HttpResponseNotFound(votes.REFUSED_MISSING, content_type="text/plain; charset=utf-8")
+    sighting = Sighting(counted=False, flushed=False, new_reader_id=None)
+    if request.method == "GET":
+        sighting = _sight(request, pk, reader_key=voters.existing_voter_key(request))
+    response = HttpResponse(TRANSPARENT_GIF, content_type="image/gif")
+    if sighting.new_reader_id:
+        voters.set_voter_cookie(response, request, sighting.new_reader_id)
+    return response

@@ -58,13 +58,25 @@ def _buffer_add(counter: Counter, delta: int) -> None:
         _write_views({counter: delta})  # the cache is down: straight into the database, nothing buffered
 
 
-def view_register(*, article_id: int, reader_key: str, now: datetime.datetime | None = None) -> bool:
-    """Count a reader's view unless they were counted for this article within `NEWSROOM_VIEW_DEDUPE_SECONDS`."""
+def _first_sighting(article_id: int, reader_key: str) -> bool:
+    """Mark the reader as counted for this article for `NEWSROOM_VIEW_DEDUPE_SECONDS`; False if they already were."""
     seen_key, window = view_seen_key(article_id, reader_key), settings.NEWSROOM_VIEW_DEDUPE_SECONDS
-    if not cache.add(seen_key, 1, timeout=window) and not (
+    return cache.add(seen_key, 1, timeout=window) or (
         shared_cache_down(cache) and local_fallback().add(seen_key, 1, timeout=window)
-    ):
+    )
+
+
+def view_register(
+    *, article_id: int, reader_key: str, returning_as: str | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Count a reader's view unless they were counted for this article within `NEWSROOM_VIEW_DEDUPE_SECONDS`.
+
+    `returning_as`: the key the reader will come back with (the cookie just handed out), counted as seen too.
+    """
+    if not _first_sighting(article_id, reader_key):
         return False
+    if returning_as:
+        _first_sighting(article_id, returning_as)
     _buffer_add((_hour_index(now or timezone.now()), article_id), 1)
     return True
 
