@@ -11,6 +11,8 @@ from taggit.models import TaggedItemBase
 from articles.media.heroes import HeroImageFields
 from articles.media.models import Image
 from articles.sanitize import sanitize_html
+from newsroom.cache import shows_article
+from newsroom.cache_entries import collecting, shows_read
 from newsroom.cached_reverse import cached_reverse
 
 __all__ = ["Article", "Image", "PopularityBucket", "Section", "SlugRedirect", "TaggedArticle", "Vote"]
@@ -289,6 +291,13 @@ class Article(HeroImageFields, models.Model):
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()  # "publish" with no time means now
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None) -> "Article":
+        article = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        if collecting():  # a page or block is being built: it shows what it loads (newsroom/cache.py)
+            shows_read(shows_article(article.pk))
+        return article
 
 
 class SlugRedirect(models.Model):

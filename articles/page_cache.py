@@ -3,12 +3,12 @@
 A hit costs one cache round trip and no SQL query: each process keeps the copies it served last
 (`LocalCopies`, bounded by `NEWSROOM_PAGE_CACHE_LOCAL_BYTES`) and asks the shared cache only for the purge
 marks of what the copy shows, so it is never served a moment after a purge anywhere; a process without the
-copy fetches it first (two round trips). While a
-page is rendered, views and shared blocks record what it shows (`newsroom.cache.shows`: the articles, their
-tags, the lists it is built from, the site's sections); a change purges exactly the copies that show it,
-after commit (`articles.signals`). When a copy goes out of date, one request renders the new one while the
-others get the old copy for those few milliseconds (`X-Page-Cache: stale`), so a hot page after an edit is
-rendered once, not by every reader. A copy is kept until something it shows changes, until
+copy fetches it first (two round trips). While a page is rendered, what it shows is recorded where it is read
+(the articles and tags it loads, the lists its selectors declare, the shared blocks it includes, the site's
+sections: docs/page-cache.md); a change purges exactly the copies that show it, after commit
+(`articles.signals`). When a copy goes out of date, one request renders the new one while the others get the
+old copy for those few milliseconds (`X-Page-Cache: stale`), so a hot page after an edit is rendered once,
+not by every reader. A copy is kept until something it shows changes, until
 `NEWSROOM_PAGE_CACHE_SECONDS` pass, or — for a page built from a list — until the next scheduled article's
 publish time, so a scheduled story appears on time with no job to run. Every copy has an `ETag` and a
 `Last-Modified`, and a repeated request with either validator gets a 304.

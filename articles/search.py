@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from articles.models import Article
+from newsroom.cache import FRONT, shows_list
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 10  # SQLite: one LIKE per word
@@ -17,6 +18,7 @@ def clean_search_query(raw: str) -> tuple[str, bool]:
     return query[:SEARCH_MAX_LENGTH], len(query) > SEARCH_MAX_LENGTH
 
 
+@shows_list(FRONT)  # any published story may match
 def search_articles(query: str):
     """Published articles matching `query`, best first.
 

@@ -5,13 +5,18 @@ name, a library image, a section or the site's name (services, admin, taggit, th
 Each purge names what changed (`newsroom.cache.shows_*`), never "everything": editing one story drops its
 page, the lists it is on (its sections and their parents, its tags, home, latest, feeds, sitemaps) and any
 page whose blocks show it — and no other article's page. All purges run after commit. Connected in
-`ArticlesConfig.ready()`.
+`ArticlesConfig.ready()`, with its counterpart: a tag loaded while a page is built is recorded (`tag_loaded`,
+as `Article.from_db` records an article).
+
+An `update()` sends no signal: a write of a field readers see that is not a save goes through
+`reader_visible_update`, which purges what a save would (tests/test_architecture.py holds every other
+`update()` to `UNSHOWN_FIELDS`).
 """
 
 from django.contrib.sites.models import Site
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from taggit.models import Tag
 
 from articles.media.models import Image
@@ -26,7 +31,20 @@ from newsroom.cache import (
     shows_tag_list,
     site_changed_on_commit,
 )
-from newsroom.cache_entries import purge, purge_on_commit
+from newsroom.cache_entries import collecting, purge, purge_on_commit, shows_read
+
+# Fields an `update()` may write without purging: counters, which pages show live from the "seen" beacon
+# (the number in a cached copy is only its first paint), and an image's upload time, shown to no reader.
+# Every other field of these models shows on some page.
+UNSHOWN_FIELDS: dict[type[Model], frozenset[str]] = {
+    Article: frozenset({"vote_count", "view_count"}),
+    Image: frozenset({"uploaded_at"}),
+    Section: frozenset(),
+    Tag: frozenset(),
+    Site: frozenset(),
+}
+# An update of one of these may take an article on or off its lists (home, its sections, its tags).
+LIST_FIELDS = frozenset({"status", "published_at", "trashed_at", "section", "section_id"})
 
 
 def article_leaving_lists(sender, instance: Article, raw: bool = False, **kwargs) -> None:
@@ -59,29 +77,48 @@ def tag_changed(sender, instance: Tag, **kwargs) -> None:
     purge_on_commit(shows_tag(instance.pk), shows_tag_list(instance.pk))
 
 
-def image_shown_on_commit(image_id: int) -> None:
+def image_changed(sender, instance: Image, **kwargs) -> None:
     """The pages of the articles that show a library image (as hero or social card) are out of date: its alt
     text, caption, credit, crops or renditions changed."""
 
     def purge_pages() -> None:
-        shown_by = Article.objects.filter(Q(hero_id=image_id) | Q(social_image_id=image_id))
+        shown_by = Article.objects.filter(Q(hero_id=instance.pk) | Q(social_image_id=instance.pk))
         purge(*(shows_article(pk) for pk in shown_by.values_list("pk", flat=True)))
 
     transaction.on_commit(purge_pages)
-
-
-def image_changed(sender, instance: Image, **kwargs) -> None:
-    image_shown_on_commit(instance.pk)
 
 
 def site_changed(sender, **kwargs) -> None:
     site_changed_on_commit()
 
 
+RECEIVERS = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed, Image: image_changed}
+RECEIVERS |= {Section: site_changed, Site: site_changed}
+
+
+def reader_visible_update(queryset: QuerySet, **fields) -> int:
+    """`queryset.update(**fields)` for a write readers see that is not a save (a bulk clean, an import's stamps, a
+    background task's result); after commit it purges what a save of each updated row would. The rows updated.
+    """
+    model = queryset.model
+    ids = list(queryset.values_list("pk", flat=True))
+    updated = queryset.update(**fields)
+    if updated:
+        for instance in model._default_manager.filter(pk__in=ids):
+            instance._leaves_lists = bool(LIST_FIELDS & fields.keys())  # it may have just left a list
+            RECEIVERS[model](sender=model, instance=instance)
+    return updated
+
+
+def tag_loaded(sender, instance: Tag, **kwargs) -> None:
+    """A tag loaded while a page is built is shown on it (its name): a rename purges the page."""
+    if instance.pk is not None and collecting():
+        shows_read(shows_tag(instance.pk))
+
+
 def connect() -> None:
-    receivers = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed, Image: image_changed}
-    receivers |= {Section: site_changed, Site: site_changed}
     for signal in (post_save, post_delete):
-        for model, receiver in receivers.items():
+        for model, receiver in RECEIVERS.items():
             signal.connect(receiver, sender=model, dispatch_uid=f"purge_{model.__name__}_{signal is post_save}")
     pre_save.connect(article_leaving_lists, sender=Article, dispatch_uid="purge_Article_leaving_lists")
+    post_init.connect(tag_loaded, sender=Tag, dispatch_uid="shown_Tag_loaded")

@@ -22,17 +22,8 @@ from articles.engagement.ranking import rank_popular_articles, rank_trending_art
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import site_blocks
-from newsroom.cache import (
-    FRONT,
-    SECTION_TREE_KEY,
-    section_nav_key,
-    shows_articles,
-    shows_section_list,
-    shows_tag,
-    shows_tag_list,
-    site_blocks_key,
-)
-from newsroom.cache_entries import prefetch, shows
+from newsroom.cache import SECTION_TREE_KEY, section_nav_key, site_blocks_key
+from newsroom.cache_entries import prefetch
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
@@ -56,8 +47,6 @@ def paginate(request, items) -> Page:
 def home(request):
     latest = list(listings.latest_articles()[:HOME_LATEST])
     section_blocks = listings.section_blocks()
-    shows(FRONT)
-    shows_articles([*latest, *(a for _, items in section_blocks for a in items)])
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
@@ -130,8 +119,6 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
     )
     blocks = site_blocks(section_id=article.section_id)
     related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.shown_ids(article.pk))
-    shows_articles([article, *related_list])
-    shows(*(shows_tag(t.pk) for t in tags))
     context = {
         "article": article,
         "breadcrumb": sections.breadcrumb_for_section(article.section_id),
@@ -158,8 +145,6 @@ def section_detail(request, slug: str):
         raise Http404("No section at this address.")
     page = paginate(request, listings.latest_articles(section=section))
     ranking = rank_popular_articles(section=section)
-    shows(shows_section_list(section.pk))
-    shows_articles([*page, *ranking])
     context = {
         "section": section,
         "breadcrumb": sections.breadcrumb_for_section(section.pk),
@@ -176,8 +161,6 @@ def section_detail(request, slug: str):
 def latest(request):
     """Every published article, newest first: the paginated archive behind the front page."""
     page = paginate(request, listings.latest_articles())
-    shows(FRONT)
-    shows_articles(page)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Latest"), request.path)]
     context = {"breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/latest.html", context)
@@ -187,9 +170,7 @@ def latest(request):
 @public_cache
 def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, listings.latest_articles().filter(tags=tag))
-    shows(shows_tag(tag.pk), shows_tag_list(tag.pk))
-    shows_articles(page)
+    page = paginate(request, listings.tagged_articles(tag=tag))
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Tag: %(name)s") % {"name": tag.name}, request.path)]
     context = {"tag": tag, "breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/tag_detail.html", context)
@@ -200,8 +181,6 @@ def tag_detail(request, slug: str):
 def search(request):
     query, shortened = site_search.clean_search_query(request.GET.get("q", ""))
     page = paginate(request, site_search.search_articles(query)) if query else None
-    shows(FRONT)  # any published story may match
-    shows_articles(page or [])
     context = {
         "query": query,
         "shortened": shortened,
@@ -223,8 +202,6 @@ def most_read(request):
         (_("Last 7 days"), rank_popular_articles(window=timedelta(days=7), limit=MOST_READ_LIMIT)),
         (_("Last 30 days"), rank_popular_articles(window=timedelta(days=30), limit=MOST_READ_LIMIT)),
     ]
-    shows(FRONT)
-    shows_articles(a for _, ranked in rankings for a in ranked)
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Most read"), request.path)]
     context = {
         "breadcrumb": breadcrumb,
@@ -254,7 +231,6 @@ def robots_txt(request):
 def news_sitemap(request):
     """Google News sitemap: articles published in the last 48 hours, newest first."""
     site = get_current_site(request)
-    shows(FRONT)
     context = {
         "articles": listings.news_sitemap_articles(),
         "site_name": site.name,

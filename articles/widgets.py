@@ -21,7 +21,7 @@ from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import shows_articles, site_blocks_key
+from newsroom.cache import shows_only, site_blocks_key
 from newsroom.cache_entries import get_or_build_shown
 
 # The blocks may lag a popularity change, or a new story's arrival, by this long; an edit to an article they
@@ -79,6 +79,7 @@ def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
     )
 
 
+@shows_only(lambda blocks: blocks.article_ids)  # not the candidates it chose them from
 def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
     """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section.
 
@@ -93,7 +94,6 @@ def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
         section_id=top_section_id,
         limit=RECOMMENDATION_LIMIT + 1,  # one spare, for the page of a recommended story
     )
-    shows_articles([*ranking, *recommendation])
     html = render_to_string(
         "articles/includes/site_blocks.html", {"ranking": ranking, "recommendation": recommendation}
     )

@@ -10,11 +10,14 @@ Four kinds of entries live in the cache (how each is kept: `newsroom/cache_entri
 Keys that would carry a reader's id, address or name hold a keyed hash of it instead (`hashed`).
 """
 
+import functools
+from collections.abc import Callable, Iterable
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from newsroom.cache_entries import purge, shows
+from newsroom.cache_entries import collecting, purge, reads_unrecorded, shows_read
 
 
 def hashed(purpose: str, value: str) -> str:
@@ -38,11 +41,6 @@ def shows_article(article_id: int) -> str:
     return f"article:{article_id}"
 
 
-def shows_articles(articles) -> None:
-    """Record, for the page or block being built, that it shows these articles (an edit to one purges it)."""
-    shows(*(shows_article(a.pk) for a in articles))
-
-
 def shows_section_list(section_id: int) -> str:
     """The articles of a section (its page and feed, which include its sub-sections)."""
     return f"section-list:{section_id}"
@@ -56,6 +54,58 @@ def shows_tag(tag_id: int) -> str:
 def shows_tag_list(tag_id: int) -> str:
     """The articles of a tag (its page and feed)."""
     return f"tag-list:{tag_id}"
+
+
+# --- recorded where it is read --------------------------------------------------------------------------
+#
+# Views never say what they show. Every article loaded while a page or block is built is recorded
+# (`Article.from_db`), and every tag (`articles.signals.tag_loaded`); a list is recorded by the selector that
+# reads it (`shows_list`); a read that loads more than it shows records only what it keeps (`shows_only`).
+# Recording too much only purges a copy more often; recording too little keeps a stale one.
+
+
+def shows_list[**P, R](
+    dependencies: str | Callable[..., Iterable[str]], *, rows: bool = True
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare the list a selector reads (a string, or a function of the selector's arguments giving the
+    list's dependencies): a page or block that calls it is purged when an article joins or leaves the list.
+
+    `rows=False`: the list covers all the page shows of its rows (a sitemap's addresses and dates change only by
+    saves that purge the list), so rows loaded during the call are not recorded one by one.
+    """
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(read)
+        def recorded(*args: P.args, **kwargs: P.kwargs) -> R:
+            if collecting():
+                listed = [dependencies] if isinstance(dependencies, str) else dependencies(*args, **kwargs)
+                shows_read(*listed)
+            if rows:
+                return read(*args, **kwargs)
+            with reads_unrecorded():
+                return read(*args, **kwargs)
+
+        return recorded
+
+    return decorate
+
+
+def shows_only[**P, R](article_ids: Callable[[R], Iterable[int]]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """For a read that loads more articles than it shows (candidates to choose among): what it loads and lists
+    is not recorded, only the articles `article_ids(result)` names."""
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(read)
+        def recorded(*args: P.args, **kwargs: P.kwargs) -> R:
+            with reads_unrecorded():
+                result = read(*args, **kwargs)
+            if collecting():
+                shows_read(*(shows_article(pk) for pk in article_ids(result)))
+            return result
+
+        return recorded
+
+    return decorate
 
 
 def is_list(dependency: str) -> bool:

@@ -5,8 +5,9 @@ The keys themselves, what each one shows and which change purges what are in `ne
 
 - `get_or_build`: a value rebuilt by one request when stale while the others serve the previous copy;
 - `get_or_build_shown`: the same for a block that shows content; what it shows (`shows`) joins the page;
-- pages and blocks record what they show (`collecting_shown`) with the purge mark of each; `purge` sets new
-  marks, so every copy that shows one of them is out of date (`still_current`);
+- pages and blocks record what they show (`collecting_shown`) with the purge mark of each: what their reads
+  load and list is recorded as it is read (`shows_read`, `reads_unrecorded`); `purge` sets new marks, so
+  every copy that shows one of them is out of date (`still_current`);
 - `prefetch`: one `get_many` for the entries a page is about to read;
 - `counter_add`: atomic counters in Redis and local memory.
 """
@@ -152,6 +153,7 @@ def counter_add(key: str, delta: int = 1, *, timeout: int, shared_only: bool = F
 
 
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("newsroom_shown", default=())
+_reads_unrecorded: ContextVar[bool] = ContextVar("newsroom_reads_unrecorded", default=False)
 PURGE_MARK_SECONDS = 7 * 24 * 3600  # longer than any copy lives; a lost mark only makes its copies miss
 
 
@@ -161,14 +163,39 @@ def shows(*dependencies: str) -> None:
         collected.update(dependencies)
 
 
+def collecting() -> bool:
+    """True while a page or a block is being built: one context variable read, for hooks run on every row."""
+    return bool(_collectors.get())
+
+
+def shows_read(*dependencies: str) -> None:
+    """Record what a read loads or lists (a row loaded, a list selector called: `newsroom.cache.shows_list`),
+    unless a read around it records only what it keeps (`reads_unrecorded`)."""
+    if not _reads_unrecorded.get():
+        shows(*dependencies)
+
+
+@contextmanager
+def reads_unrecorded() -> Iterator[None]:
+    """Within: rows loaded and lists read are not recorded; the read that opened it records what it keeps."""
+    token = _reads_unrecorded.set(True)
+    try:
+        yield
+    finally:
+        _reads_unrecorded.reset(token)
+
+
 @contextmanager
 def collecting_shown() -> Iterator[set[str]]:
-    """Collect what is shown while building a page or a block (blocks nest inside pages)."""
+    """Collect what is shown while building a page or a block (blocks nest inside pages); a block records
+    what it reads even inside a read that records only what it keeps."""
     collected: set[str] = set()
     token = _collectors.set((*_collectors.get(), collected))
+    recorded = _reads_unrecorded.set(False)
     try:
         yield collected
     finally:
+        _reads_unrecorded.reset(recorded)
         _collectors.reset(token)
 
 

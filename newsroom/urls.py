@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS, sitemap_view
+from articles.sitemaps import SITEMAPS
 from newsroom.csp_reports import csp_report
 from newsroom.views import favicon, healthz, readyz
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap_view)),
+        require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

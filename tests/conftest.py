@@ -66,7 +66,7 @@ def make_article(db, section):
 
 @pytest.fixture
 def public_domain(db) -> None:
-    """A public domain unlike the test client's host (builders.use_public_domain), so absolute links prove their origin."""
+    """A public domain unlike the test client's host (builders.use_public_domain): absolute links show their origin."""
     use_public_domain()
 
 

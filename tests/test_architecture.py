@@ -208,3 +208,86 @@ def test_each_app_has_its_own_name():
     names = {config.label: str(config.verbose_name) for config in apps.get_app_configs()}
     assert names["articles"] == "Articles"
     assert names["newsroom"] not in {"Newsroom", "Articles"}
+
+
+# What a page shows is recorded where it is read (docs/page-cache.md): the rows it loads (`Article.from_db`, a
+# tag's `post_init`), the lists its selectors declare (`shows_list`). A reader view, feed or sitemap that said
+# it by hand could forget it, and its cached copy would outlive the change.
+READER_ENTRY_POINTS = ["articles/views.py", "articles/feeds.py", "articles/sitemaps.py"]
+HAND_RECORDING = {"shows", "shows_articles", "shows_article", "shows_tag", "shows_tag_list", "shows_section_list"}
+
+
+def called_names(path: Path) -> set[str]:
+    calls = (node.func for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call))
+    return {f.id if isinstance(f, ast.Name) else f.attr for f in calls if isinstance(f, (ast.Name, ast.Attribute))}
+
+
+@pytest.mark.parametrize("path", READER_ENTRY_POINTS)
+def test_reader_views_record_what_they_show_without_a_hand_call(path):
+    assert not called_names(ROOT / path) & HAND_RECORDING
+
+
+# An `update()` sends no signal, so nothing is purged: a field readers see is written by a save, or by
+# `articles.signals.reader_visible_update`, which purges what a save would. Only `UNSHOWN_FIELDS` (counters,
+# shown live by the beacon) may be written by a bare `update()`.
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _dict_keys(tree: ast.AST) -> dict[str, set[str] | None]:
+    """Per name, the constant keys it is built with (`x = {"a": …}`, `x["b"] = …`); None if some are unknown."""
+    keys: dict[str, set[str] | None] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            literal = isinstance(node.value, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.value.keys)
+            before = keys.get(target.id, set())
+            keys[target.id] = before | {k.value for k in node.value.keys} if literal and before is not None else None
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in keys:
+            name, key = target.value.id, target.slice
+            known = keys[name] is not None and isinstance(key, ast.Constant)
+            keys[name] = keys[name] | {key.value} if known else None
+    return keys
+
+
+def bare_reader_visible_updates(path: Path) -> list[str]:
+    """`update()` calls on a shown model's queryset that write a field readers see (or fields unknown here)."""
+    from articles.signals import UNSHOWN_FIELDS
+
+    unshown = {model.__name__: fields for model, fields in UNSHOWN_FIELDS.items()}
+    tree = ast.parse(path.read_text())
+    models: dict[str, str] = {}  # local name -> model name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith(".models"):
+            models |= {alias.asname or alias.name: alias.name for alias in node.names if alias.name in unshown}
+    for node in ast.walk(tree):  # querysets kept in a variable: `rows = Article.objects.filter(…)`
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            root = _root_name(node.value)
+            if root in models and node.targets[0].id not in models:
+                models[node.targets[0].id] = models[root]
+    dict_keys = _dict_keys(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"):
+            continue
+        model = models.get(_root_name(node.func.value) or "")
+        if model is None:
+            continue
+        written: set[str] = set()
+        for keyword in node.keywords:
+            spread = keyword.arg is None and isinstance(keyword.value, ast.Name)
+            known = {keyword.arg} if keyword.arg else dict_keys.get(keyword.value.id) if spread else None
+            written |= known if known is not None else {"** (fields unknown)"}
+        if written - unshown[model]:
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {model}.update({', '.join(sorted(written))})")
+    return found
+
+
+def test_no_bare_update_of_a_field_readers_see():
+    helper = ROOT / "articles/signals.py"
+    found = [line for path in python_modules() if path != helper for line in bare_reader_visible_updates(path)]
+    assert found == []

@@ -17,7 +17,7 @@ from django.utils import timezone
 from articles.models import Article, PopularityBucket, Section
 from articles.sections import section_descendant_ids
 from articles.slices import newest_first
-from newsroom.cache import ranking_key
+from newsroom.cache import FRONT, ranking_key, shows_list, shows_section_list
 from newsroom.cache_entries import get_or_build
 
 # Cache this many more candidates than asked for, so excluding the current article and its Related list
@@ -28,6 +28,12 @@ TRENDING_BANDS = 24  # the decay is applied in this many steps across the window
 ACTIVITY_MARGIN = 50
 
 
+def _ranked_list(*, section: Section | None = None, **options) -> list[str]:
+    """A ranking is a list over its section (or the whole site): what joins it is what joins that list."""
+    return [shows_section_list(section.pk) if section is not None else FRONT]
+
+
+@shows_list(_ranked_list)
 def rank_popular_articles(
     *,
     window: timedelta | None = timedelta(days=7),
@@ -44,6 +50,7 @@ def rank_popular_articles(
     return _ranked(window=window, half_life=None, limit=limit, section=section, exclude_ids=exclude_ids)
 
 
+@shows_list(_ranked_list)
 def rank_trending_articles(
     *,
     window: timedelta = timedelta(days=3),

@@ -4,7 +4,7 @@ from django.tasks import task
 
 from articles.media import renditions
 from articles.media.models import Image
-from articles.signals import image_shown_on_commit
+from articles.signals import reader_visible_update
 
 
 @task
@@ -22,9 +22,10 @@ def make_image_renditions(image_id: int) -> list[str]:
         return []
     if None in (image.width, image.height, image.file_size):  # a hero from before the library: measure it once
         image.width, image.height, image.file_size = renditions.measure(image)
-        Image.objects.filter(pk=image_id).update(width=image.width, height=image.height, file_size=image.file_size)
+        measured = {"width": image.width, "height": image.height, "file_size": image.file_size}
+        reader_visible_update(Image.objects.filter(pk=image_id), **measured)
     written = renditions.make_renditions(image)
     same = {"file": image.file.name, "focal_x": image.focal_x, "focal_y": image.focal_y}
-    if Image.objects.filter(pk=image_id, **same).update(sizes_ready=True, crops_ready=True):
-        image_shown_on_commit(image_id)  # cached pages still show the original: let them pick up the renditions
+    # Cached pages still show the original: purged, they pick up the renditions.
+    reader_visible_update(Image.objects.filter(pk=image_id, **same), sizes_ready=True, crops_ready=True)
     return written

@@ -7,8 +7,9 @@ an image by its file name or, under another name, by its contents). What the arc
 fields it carries; what the site has and the archive does not is kept. Articles go through the publishing
 services (sanitised, validated, one kept version per changed article, "Imported from …"); an unchanged one
 is not saved at all (it gets a first kept version only if it had none), so importing the same archive twice
-changes nothing the second time. Counters are recomputed from the rows, and after commit every cached page is
-purged. Any error rolls it all back and deletes the files already copied: the site is as it was.
+changes nothing the second time. Counters are recomputed from the rows. Every write is a save (or
+`signals.reader_visible_update`), so after commit the cached pages that show what changed are purged, as after
+an editor's save. Any error rolls it all back and deletes the files already copied: the site is as it was.
 """
 
 import hashlib
@@ -32,16 +33,7 @@ from articles.models import Article, Image, Section
 from articles.portability import engagement, schema
 from articles.portability.archive import ArchiveError, ArchiveReader
 from articles.portability.snapshot import file_sha256
-from newsroom.cache import (
-    FRONT,
-    SITE,
-    shows_article,
-    shows_section_list,
-    shows_tag,
-    shows_tag_list,
-    site_changed_on_commit,
-)
-from newsroom.cache_entries import purge_on_commit
+from articles.signals import reader_visible_update
 
 SECTION_FIELDS = ("name", "description", "position")
 IMAGE_FIELDS = ("alt", "caption", "credit", "focal_x", "focal_y")
@@ -216,23 +208,16 @@ class _Import:
             versions.version_keep_first(article, comment=f"Imported from {self.source}.")  # unchanged, unversioned
         stamps = {name: record[name] for name in STAMPS if record[name] or name == "trashed_at"}
         stale = {name: value for name, value in stamps.items() if getattr(article, name) != value}
-        if stale:
-            Article.objects.filter(pk=article.pk).update(**stale)  # not editable: no service sets them
+        if stale:  # not editable: no service sets them
+            reader_visible_update(Article.objects.filter(pk=article.pk), **stale)
         self.report.count("articles", created=created, changed=bool(stale) or article.version != version)
         return article
 
-    def counters_and_caches(self) -> None:
-        """Counters from the rows (`vote_count` = vote rows, `view_count` = bucket views); cached pages purged."""
+    def counters(self) -> None:
+        """Counters from the rows (`vote_count` = vote rows, `view_count` = bucket views)."""
         drifts = counts_reconcile(article_ids=self.article_ids)
         if drifts:
             self.report.count("counters recomputed", changed=True, n=len(drifts))
-        if not self.report.changed:
-            return
-        shown = {SITE, FRONT, *(shows_article(pk) for pk in self.article_ids)}
-        shown |= {shows_section_list(pk) for pk in Section.objects.values_list("pk", flat=True)}
-        shown |= {key(tag.pk) for tag in self.tags.values() for key in (shows_tag, shows_tag_list)}
-        purge_on_commit(*shown)  # every page shows SITE: the whole page cache goes, after commit
-        site_changed_on_commit()  # and the section tree
 
 
 def _clean(instance, where: str) -> None:
@@ -267,7 +252,7 @@ def content_import(*, reader: ArchiveReader, source: str) -> ImportReport:
             run.tags_merge()
             run.images_merge()
             run.articles_merge()
-            run.counters_and_caches()
+            run.counters()
     except DatabaseError as error:
         _forget(run.written)
         raise ArchiveError(f"The database refused the import, nothing was kept: {error}") from error

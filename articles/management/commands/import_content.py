@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Import an archive made by export_content (a directory or a .tar/.tar.gz): merged into this site by slugs "
         "and image contents, in one transaction, so a bad archive changes nothing and importing it twice changes "
-        "nothing the second time. Counters are recomputed from the rows; cached pages are purged."
+        "nothing the second time. Counters are recomputed from the rows; cached pages showing a change are purged."
     )
 
     def add_arguments(self, parser):

@@ -11,8 +11,7 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.sanitize import sanitize_html
-from newsroom.cache import shows_article
-from newsroom.cache_entries import purge_on_commit
+from articles.signals import reader_visible_update
 
 
 class Command(BaseCommand):
@@ -39,8 +38,7 @@ class Command(BaseCommand):
                     changed.append(pk)
                     if not dry_run:
                         # Not a new version: the same story, with what the sanitiser no longer allows taken out.
-                        Article.objects.filter(pk=pk).update(body=clean)
-                        purge_on_commit(shows_article(pk))
+                        reader_visible_update(Article.objects.filter(pk=pk), body=clean)  # purged after commit
         verb = "would change" if dry_run else "cleaned"
         self.stdout.write(f"{len(changed)} of {len(ids)} article bodies {verb}.")
         for pk in changed:

@@ -33,6 +33,7 @@ from articles.desk.base_versions import versions_store_first
 from articles.media.renditions import make_renditions
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 from articles.models import Image as LibraryImage
+from articles.signals import reader_visible_update
 
 IMAGE_DIR = "heroes/demo"
 ARCHIVE_TAGS = 2000  # --archive: tags in all
@@ -151,7 +152,7 @@ class Command(BaseCommand):
                           "credit": HERO_CREDIT, "file_size": default_storage.size(name)},
             )  # fmt: skip
             renditions += len(make_renditions(picture))  # idempotent: writes only missing renditions
-            LibraryImage.objects.filter(pk=picture.pk).update(sizes_ready=True, crops_ready=True)
+            reader_visible_update(LibraryImage.objects.filter(pk=picture.pk), sizes_ready=True, crops_ready=True)
             picture.sizes_ready = picture.crops_ready = True
             stored.append(picture)
         self.report(

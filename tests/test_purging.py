@@ -1,0 +1,150 @@
+"""Purging by design: every reader page records what it shows where it is read, with no hand call, so a
+change to anything on it purges its cached copy; writes that are not saves purge through one helper."""
+
+import pytest
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
+
+from articles import publishing
+from articles.media.services import image_update
+from articles.models import Article
+from articles.signals import reader_visible_update
+from newsroom.http_cache import public_cache
+from tests.builders import build_newsroom, library_image
+
+pytestmark = pytest.mark.django_db
+
+# Every URL of the site, by name: a reader page (and where to find one), or not one. A new URL fails
+# `test_every_url_is_known` until it is placed here, and a new reader page is then checked below.
+READER_PAGES = {
+    "articles:home": "/",
+    "articles:latest": "/latest/",
+    "articles:most_read": "/most-read/",
+    "articles:detail": "/news/story-00/",
+    "articles:section": "/section/world/",
+    "articles:section-feed": "/section/world/feed/",
+    "articles:section-atom": "/section/world/atom/",
+    "articles:tag": "/tag/topic-0/",
+    "articles:tag-feed": "/tag/topic-0/feed/",
+    "articles:tag-atom": "/tag/topic-0/atom/",
+    "articles:search": "/search/?q=story",
+    "articles:feed": "/feed/",
+    "articles:atom": "/atom/",
+    "sitemap": "/sitemap.xml",
+    "news-sitemap": "/news-sitemap.xml",
+}
+SHOWS_NO_ARTICLE = {"robots"}  # the site's name and addresses only (every page records those)
+NOT_READER_PAGES = {"articles:preview", "articles:vote", "articles:seen", "healthz", "readyz", "favicon", "csp-report"}
+# A sitemap lists addresses and dates, which only a save changes (and a save purges its list): its rows are not
+# recorded one by one (`shows_list(rows=False)`), so an image edit keeps it.
+LISTS_ONLY = {"sitemap", "news-sitemap"}
+
+
+def url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_is_known():
+    assert url_names(get_resolver("newsroom.urls").url_patterns) == (
+        set(READER_PAGES) | SHOWS_NO_ARTICLE | NOT_READER_PAGES
+    )
+
+
+@pytest.fixture
+def room():
+    return build_newsroom(count=12)
+
+
+def shown_article(room, content: str) -> Article:
+    return next(a for a in room.articles if a.get_absolute_url() in content)
+
+
+@pytest.mark.parametrize("name", sorted(READER_PAGES))
+def test_an_edit_to_any_article_a_reader_page_shows_purges_it(client, room, name, django_capture_on_commit_callbacks):
+    url = READER_PAGES[name]
+    first = client.get(url)
+    article = shown_article(room, first.content.decode())
+    assert first["X-Page-Cache"] == "miss" and client.get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Corrected headline"
+        publishing.article_update(article=article)
+    after = client.get(url)
+
+    assert after["X-Page-Cache"] == "miss"
+    assert name in LISTS_ONLY - {"news-sitemap"} or "Corrected headline" in after.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(set(READER_PAGES) - LISTS_ONLY))
+def test_a_change_that_purges_only_the_article_reaches_every_page_showing_it(
+    client, room, name, django_capture_on_commit_callbacks
+):
+    """An image edit purges the articles that show it, not the lists they are on: only a page that recorded
+    the article itself is purged."""
+    url = READER_PAGES[name]
+    article = shown_article(room, client.get(url).content.decode())
+    article.hero = library_image(alt="Harbour wall at dusk")
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.article_update(article=article)
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.hero.alt = "The harbour wall, rebuilt"
+        image_update(image=article.hero)
+
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+# A page written today with no thought for the cache: it reads articles and their tags, and says nothing.
+@public_cache
+def unannounced_list(request):
+    stories = Article.objects.published().order_by("-published_at")[:3]
+    return HttpResponse(" | ".join(f"{a.title} [{', '.join(t.name for t in a.tags.all())}]" for a in stories))
+
+
+urlpatterns = [path("unannounced/", unannounced_list), path("", include("newsroom.urls"))]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("edit", ["title", "tag name"])
+def test_a_new_page_that_records_nothing_by_hand_is_still_purged(
+    client, room, edit, django_capture_on_commit_callbacks
+):
+    newest = Article.objects.published().order_by("-published_at").first()
+    assert client.get("/unannounced/")["X-Page-Cache"] == "miss"
+    assert client.get("/unannounced/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if edit == "title":
+            newest.title = "Corrected headline"
+            publishing.article_update(article=newest)
+        else:
+            tag = newest.tags.order_by("name").first()
+            tag.name = "Harbour works"
+            tag.save()
+    after = client.get("/unannounced/")
+
+    assert after["X-Page-Cache"] == "miss"
+    assert ("Corrected headline" if edit == "title" else "Harbour works") in after.content.decode()
+
+
+def test_a_write_that_is_not_a_save_purges_through_the_helper(client, room, django_capture_on_commit_callbacks):
+    article = room.articles[3]
+    url = article.get_absolute_url()
+    client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        updated = reader_visible_update(Article.objects.filter(pk=article.pk), summary="Summary, corrected.")
+    page = client.get(url)
+
+    assert updated == 1
+    assert page["X-Page-Cache"] == "miss" and "Summary, corrected." in page.content.decode()
