@@ -53,6 +53,12 @@ class SiteBlocks:
             html = html.replace(self.links[article_id], CURRENT_PAGE_LINK, 1)
         return mark_safe(html)  # noqa: S308 — our own rendered HTML, an item taken out or one tag replaced
 
+    @property
+    def every_id(self) -> frozenset[int]:
+        """Every story in the shared HTML, the spare included: an edit to any of them drops the blocks."""
+        spare = (self.spare,) if self.spare is not None else ()
+        return frozenset((*self.ranking, *self.recommendation, *spare))
+
     def shown_ids(self, article_id: int | None = None) -> frozenset[int]:
         """The stories the blocks show on the page of `article_id` (Related leaves them out)."""
         spare = (self.spare,) if self.spare is not None else ()
@@ -79,7 +85,7 @@ def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
     )
 
 
-@shows_only(lambda blocks: blocks.article_ids)  # not the candidates it chose them from
+@shows_only(lambda blocks: blocks.every_id)  # not the candidates it chose them from
 def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
     """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section.
 
