@@ -11,7 +11,9 @@ old copy for those few milliseconds (`X-Page-Cache: stale`), so a hot page after
 not by every reader. A copy is kept until something it shows changes, until
 `NEWSROOM_PAGE_CACHE_SECONDS` pass, or — for a page built from a list — until the next scheduled article's
 publish time, so a scheduled story appears on time with no job to run. Every copy has an `ETag` and a
-`Last-Modified`, and a repeated request with either validator gets a 304.
+`Last-Modified`, and a repeated request with either validator gets a 304. With an edge cache in front
+(`NEWSROOM_EDGE`), each copy also names what it shows in the edge's tag header (`newsroom.edge`), and a copy this
+cache would not keep goes out with `s-maxage=0`, so the edge does not keep it either.
 
 Only requests without a session or flash-message cookie, and not for a reader's own copy (`?my-vote`), are
 looked up, and only responses the view marked `public` (`newsroom.http_cache.public_cache`) with no cookie
@@ -31,6 +33,7 @@ from django.utils.http import http_date
 
 from articles.engagement.voters import MY_VOTE_PARAMETER
 from articles.listings import next_publication_time
+from newsroom import edge
 from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
@@ -188,6 +191,7 @@ class PageCacheMiddleware:
     def _store(self, key: str, response, *, shown: set[str], started_ns: int, now: float) -> dict:
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
+        edge.tag_response(response, shown)
         expires = _expiry(shown, now)
         entry = {
             "versions": shown_versions(shown, started_ns=started_ns),
@@ -202,6 +206,8 @@ class PageCacheMiddleware:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
+        else:
+            edge.keep_off_the_edge(response)
         return entry
 
     def _replay(self, request, entry: dict, state: str):
@@ -209,4 +215,6 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = state
+        if state == "stale":
+            edge.keep_off_the_edge(response)
         return _conditional(request, response, entry)

@@ -52,9 +52,8 @@ def start_nginx(workdir: Path, *, listen: int, upstream: int, static_root: str) 
     if nginx is None:
         return None
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("/var/cache/nginx/newsroom", str(workdir / "nginx-cache"))
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
-    site = re.sub(r"listen 80;", f"listen 127.0.0.1:{listen};", site)
+    site = site.replace("server 127.0.0.1:6081;", f"server 127.0.0.1:{upstream};")
+    site = re.sub(r"listen 80( default_server)?;", rf"listen 127.0.0.1:{listen}\1;", site)
     site = site.replace("/srv/newsroom/staticfiles/", static_root.rstrip("/") + "/")
     site = site.replace("server_name news.example.com;", "server_name 127.0.0.1;")
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
+from newsroom import edge
 from newsroom.cache_backend import CacheUnavailable, local_fallback
 
 COUNTER_RETRIES = 5
@@ -207,6 +208,7 @@ def purge(*dependencies: str) -> None:
     """Every cached copy that shows one of `dependencies` is out of date from now on."""
     now = time.time_ns()
     cache.set_many({_mark_key(d): now for d in dependencies}, timeout=PURGE_MARK_SECONDS)
+    edge.purge_tags(dependencies)  # after the marks: the edge's next fetch gets the new page
 
 
 def purge_on_commit(*dependencies: str) -> None:

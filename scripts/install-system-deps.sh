@@ -11,6 +11,9 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 # (vnu-jar, package.json) in tests/test_html_valid.py.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# varnish + varnish-modules (xkey): tests/test_edge.py runs deploy/varnish.vcl in front of granian.
+command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ] || need+=(varnish)
+dpkg -s varnish-modules >/dev/null 2>&1 || need+=(varnish-modules)
 # redis-server: tests/test_redis_restart.py starts its own from deploy/redis.conf and kills it.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then

@@ -73,9 +73,10 @@ def nginx(granian, tmp_path):
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    for shipped, here in [("listen 80;", f"listen 127.0.0.1:{port};"), ("server 127.0.0.1:8000;",
-                          f"server 127.0.0.1:{granian};"), ("/var/cache/nginx/newsroom", str(tmp_path / "cache")),
-                          ("/srv/newsroom", str(ROOT))]:  # fmt: skip
+    for shipped, here in [("listen 80;", f"listen 127.0.0.1:{port};"), ("server 127.0.0.1:6081;",
+                          f"server 127.0.0.1:{granian};"), ("listen 80 default_server;",
+                          f"listen 127.0.0.1:{port} default_server;"), ("server_name news.example.com;",
+                          "server_name 127.0.0.1;"), ("/srv/newsroom", str(ROOT))]:  # fmt: skip
         assert shipped in site, shipped
         site = site.replace(shipped, here)
     (tmp_path / "site.conf").write_text(site)

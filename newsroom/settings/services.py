@@ -75,6 +75,17 @@ NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 100
 # Each process keeps the pages it served last, up to this many bytes, so a hit fetches only the purge marks.
 NEWSROOM_PAGE_CACHE_LOCAL_BYTES = env_int("NEWSROOM_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
+# The edge cache in front (newsroom/edge.py, docs/edge.md): pages carry its tag header and every purge reaches it.
+# "" (none), "varnish" (deploy/varnish.vcl; one purge URL per node), "fastly" or "cloudflare".
+NEWSROOM_EDGE = os.environ.get("NEWSROOM_EDGE", "")
+if NEWSROOM_EDGE not in {"", "varnish", "fastly", "cloudflare"}:
+    raise ImproperlyConfigured("NEWSROOM_EDGE must be empty, 'varnish', 'fastly' or 'cloudflare'.")
+NEWSROOM_EDGE_VARNISH_URLS = env_list("NEWSROOM_EDGE_VARNISH_URLS", "http://127.0.0.1:6081/")
+NEWSROOM_EDGE_FASTLY_SERVICE_ID = os.environ.get("NEWSROOM_EDGE_FASTLY_SERVICE_ID", "")
+NEWSROOM_EDGE_FASTLY_TOKEN = os.environ.get("NEWSROOM_EDGE_FASTLY_TOKEN", "")
+NEWSROOM_EDGE_CLOUDFLARE_ZONE_ID = os.environ.get("NEWSROOM_EDGE_CLOUDFLARE_ZONE_ID", "")
+NEWSROOM_EDGE_CLOUDFLARE_TOKEN = os.environ.get("NEWSROOM_EDGE_CLOUDFLARE_TOKEN", "")
+NEWSROOM_EDGE_TIMEOUT_SECONDS = env_float("NEWSROOM_EDGE_TIMEOUT_SECONDS", 2)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
