@@ -52,7 +52,7 @@ def get(env: dict[str, str], path: str) -> tuple[int, str]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{env['GRANIAN_PORT']}{path}", headers={"Host": "news.example.com"}
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 — our own server on 127.0.0.1
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode()
 
 
