@@ -16,6 +16,11 @@ command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ] || need+=(varni
 dpkg -s varnish-modules >/dev/null 2>&1 || need+=(varnish-modules)
 # redis-server: tests/test_redis_restart.py starts its own from deploy/redis.conf and kills it.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The deploy stack's files read by the tools that use them (tests/test_deploy_files.py, test_deploy_schedule.py):
+# `docker-compose config` on compose.yaml, shellcheck on deploy/*.sh, `systemd-analyze verify` on deploy/systemd/.
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing system packages: ${need[*]}. Install them with: sudo apt-get install ${need[*]}" >&2
