@@ -25,7 +25,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
 from newsroom.cache_backend import CacheUnavailable, local_fallback
-from newsroom.replicas import LAST_PURGE_KEY, reads_include
+from newsroom.db_router import LAST_PURGE_KEY, reads_include
 
 COUNTER_RETRIES = 5
 

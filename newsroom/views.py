@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from newsroom.replicas import replica_health
+from newsroom.db_router import replica_health
 from newsroom.requester import wants_json
 
 

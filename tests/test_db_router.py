@@ -1,4 +1,4 @@
-"""Which reads go to a replica (newsroom/db_router.py, newsroom/replicas.py): the rules, with stand-in replicas.
+"""Which reads go to a replica (newsroom/db_router.py): the rules, with stand-in replicas.
 The real thing — a streaming standby lagging, paused and stopped — is in tests/topology/."""
 
 import time
@@ -12,9 +12,14 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import related
 from articles.models import Article
-from newsroom import replicas
-from newsroom.db_router import PrimaryReplicaRouter
-from newsroom.replicas import ReplicaReadsMiddleware, ReplicaState, reads_include, replica_reads
+from newsroom import db_router
+from newsroom.db_router import (
+    PrimaryReplicaRouter,
+    ReplicaReadsMiddleware,
+    ReplicaState,
+    reads_include,
+    replica_reads,
+)
 
 
 class StandIn:
@@ -58,13 +63,13 @@ def stand_ins(monkeypatch):
         def close_all(self):
             pass
 
-    monkeypatch.setattr(replicas, "connections", Connections(stand_ins))
-    monkeypatch.setattr(replicas, "_replayed_position", lambda alias: 1 << 64)
-    monkeypatch.setattr(replicas, "_primary_position", lambda: 0)
-    monkeypatch.setattr(replicas, "REPLICA_RETRY_SECONDS", 0.05)
-    replicas.forget_states()
+    monkeypatch.setattr(db_router, "connections", Connections(stand_ins))
+    monkeypatch.setattr(db_router, "_replayed_position", lambda alias: 1 << 64)
+    monkeypatch.setattr(db_router, "_primary_position", lambda: 0)
+    monkeypatch.setattr(db_router, "REPLICA_RETRY_SECONDS", 0.05)
+    db_router.forget_states()
     yield stand_ins
-    replicas.forget_states()
+    db_router.forget_states()
 
 
 ROUTER = PrimaryReplicaRouter(replicas=["replica_0", "replica_1"])
@@ -126,7 +131,7 @@ def test_a_request_that_wrote_reads_its_write_back_from_the_primary(stand_ins):
     ],
 )
 def test_only_anonymous_gets_read_a_replica(stand_ins, monkeypatch, method, cookies, reads):
-    monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica_0", "replica_1"])
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica_0", "replica_1"])
     seen = []
     middleware = ReplicaReadsMiddleware(lambda request: seen.append(ROUTER.db_for_read(Article)))
     request = getattr(RequestFactory(), method)("/news/a-story/")
@@ -148,7 +153,7 @@ def test_an_unreachable_replica_is_left_out_until_it_answers_again(stand_ins):
 
     stand_ins["replica_1"].up = True
     deadline = time.monotonic() + 5
-    while not replicas._state("replica_1").up and time.monotonic() < deadline:
+    while not db_router._state("replica_1").up and time.monotonic() < deadline:
         time.sleep(0.02)
     with replica_reads():
         assert ROUTER.db_for_read(Article) == "replica_1"
@@ -156,9 +161,9 @@ def test_an_unreachable_replica_is_left_out_until_it_answers_again(stand_ins):
 
 def test_a_replica_behind_the_last_purge_is_not_read(stand_ins, monkeypatch):
     positions = {"primary": 100, "replayed": 50}
-    monkeypatch.setattr(replicas, "_primary_position", lambda: positions["primary"])
-    monkeypatch.setattr(replicas, "_replayed_position", lambda alias: positions["replayed"])
-    monkeypatch.setattr(replicas, "_last_purge_ns", lambda: time.time_ns())
+    monkeypatch.setattr(db_router, "_primary_position", lambda: positions["primary"])
+    monkeypatch.setattr(db_router, "_replayed_position", lambda alias: positions["replayed"])
+    monkeypatch.setattr(db_router, "_last_purge_ns", lambda: time.time_ns())
     with replica_reads():
         assert ROUTER.db_for_read(Article) == "default"  # the purge's commit may not be there yet
     positions["replayed"] = 100
@@ -172,7 +177,7 @@ def test_a_copy_read_from_a_replica_behind_a_mark_is_not_kept(stand_ins):
         behind_ns = scope.current_as_of_ns
         assert reads_include(behind_ns - 1)
         assert not reads_include(time.time_ns() + 10**9)
-    assert replicas._state(scope.alias).wanted_ns > behind_ns  # the next request checks the replica again
+    assert db_router._state(scope.alias).wanted_ns > behind_ns  # the next request checks the replica again
     assert reads_include(time.time_ns() + 10**9)  # read from the primary: everything is there
 
 

@@ -40,7 +40,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 # Read replicas (PostgreSQL streaming standbys): DATABASE_REPLICA_URLS=postgres://…,postgres://… sends anonymous
 # readers' reads to them; the rest reads the primary, and so does a render after a purge until the replica has
-# replayed it, or while a replica is unreachable (newsroom/replicas.py).
+# replayed it, or while a replica is unreachable (newsroom/db_router.py).
 for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica_{_n}"] = {
         **dj_database_url.parse(_url),

@@ -3,13 +3,12 @@ servers (granian) that use them — each test module gets its own, thrown away a
 
 Fixtures: `pg_pair` (primary + standby, migrated; pause/resume/delay replay, stop/start the standby),
 `redis_server`, `app_server(**env)` (a granian server on a free port), `run_manage(*args)` and `run_python(code)`
-(the project's commands against the same services), `HttpClient` (cookies kept, redirects not followed).
+(the project's commands against the same services); `tests/topology/web_client.py`: the HTTP client.
 
 Needs PostgreSQL's server binaries (`NEWSROOM_PG_BIN`, default /usr/lib/postgresql/15/bin), redis-server and
 granian. A missing one skips the tests on a workstation and fails them in CI (`CI` set): CI must run them.
 """
 
-import http.client
 import json
 import os
 import shutil
@@ -20,12 +19,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psycopg
 import pytest
+
+from tests.topology.web_client import HttpClient
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("NEWSROOM_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -285,7 +284,7 @@ class AppServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def client(self) -> "HttpClient":
+    def client(self) -> HttpClient:
         return HttpClient(self.port)
 
 
@@ -328,58 +327,3 @@ def app_server(services, tmp_path_factory) -> Iterator[Callable[..., AppServer]]
             server.process.wait(20)
         except subprocess.TimeoutExpired:
             server.process.kill()
-
-
-# --- HTTP ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: str
-
-    def json(self):
-        return json.loads(self.body)
-
-
-class HttpClient:
-    """A browser enough for these tests: keeps cookies (Secure ones too: there is no TLS here), follows nothing."""
-
-    def __init__(self, port: int, cookies: dict[str, str] | None = None):
-        self.port = port
-        self.cookies = cookies if cookies is not None else {}
-
-    def on(self, server: AppServer) -> "HttpClient":
-        """The same browser (the same cookies), talking to another server: what a load balancer does."""
-        return HttpClient(server.port, self.cookies)
-
-    def request(self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None) -> Response:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        sent = {"Host": f"127.0.0.1:{self.port}", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        sent |= headers or {}
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            raw = connection.getresponse()
-            response = Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, raw.read().decode())
-            for header in raw.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    if morsel["max-age"] == "0" or morsel.value == "":
-                        self.cookies.pop(name, None)
-                    else:
-                        self.cookies[name] = morsel.value
-        finally:
-            connection.close()
-        return response
-
-    def get(self, path: str, **kwargs) -> Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, form: dict | None = None, **kwargs) -> Response:
-        return self.request("POST", path, form=form or {}, **kwargs)
