@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -108,6 +108,6 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     for tag_id in tag_ids:
         params += [tag_id, article.pk, per_tag]
     params += [Article.Status.PUBLISHED, timezone.now(), limit]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(TaggedArticle)].cursor() as cursor:  # a replica's, for a reader
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from newsroom import edge
 from newsroom.cache_backend import CacheUnavailable, local_fallback
+from newsroom.db_router import LAST_PURGE_KEY, reads_include
 
 COUNTER_RETRIES = 5
 
@@ -207,7 +208,8 @@ def _mark_key(dependency: str) -> str:
 def purge(*dependencies: str) -> None:
     """Every cached copy that shows one of `dependencies` is out of date from now on."""
     now = time.time_ns()
-    cache.set_many({_mark_key(d): now for d in dependencies}, timeout=PURGE_MARK_SECONDS)
+    marks = {_mark_key(d): now for d in dependencies}
+    cache.set_many({**marks, LAST_PURGE_KEY: now}, timeout=PURGE_MARK_SECONDS)  # read replicas must pass it
     edge.purge_tags(dependencies)  # after the marks: the edge's next fetch gets the new page
 
 
@@ -226,6 +228,8 @@ def shown_versions(dependencies: set[str], *, started_ns: int) -> dict[str, int]
     found = cache.get_many(list(keys))
     newest_allowed = started_ns - settings.NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS * 1_000_000
     if any(mark > newest_allowed for mark in found.values()):
+        return None
+    if found and not reads_include(max(found.values())):  # rendered from a replica behind a purge: not kept
         return None
     # Never purged (or the mark was lost): start one. Negative, so never mistaken for a recent purge, and
     # random, so a lost mark started again never matches copies kept under the old one.

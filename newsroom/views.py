@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from newsroom.db_router import replica_health
 from newsroom.requester import wants_json
 
 
@@ -58,11 +59,13 @@ def readyz(request):
     """Readiness for load balancers: 503 when the database is unreachable, so traffic goes to another server.
 
     The cache is checked and reported too, but a dead cache keeps the answer 200 ("degraded"): pages render
-    from the database without it, and one shared Redis failing must not take every server out of rotation.
+    from the database without it, and one shared Redis failing must not take every server out of rotation. So does
+    a read replica down (each is named, `replica_0`, …): reads go to the primary meanwhile.
     """
     checks = {"database": _database_ready(), "cache": _cache_ready()}
-    body = {name: "ok" if ready else "unreachable" for name, ready in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "degraded" if checks["database"] else "unavailable"
+    body = {name: "ok" if ready else "unreachable" for name, ready in checks.items()} | replica_health()
+    healthy = all(state == "ok" for state in body.values())
+    body["status"] = "ok" if healthy else "degraded" if checks["database"] else "unavailable"
     return JsonResponse(body, status=200 if checks["database"] else 503)
 
 

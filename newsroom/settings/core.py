@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "newsroom.browser_policies.BrowserPoliciesMiddleware",  # Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
+    "newsroom.db_router.ReplicaReadsMiddleware",  # with read replicas: which requests may read them
     # Anonymous reader pages from the cache, before sessions, CSRF or any view (articles/page_cache.py).
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -38,10 +38,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES = {"default": _db}
-# Read replicas (PostgreSQL): DATABASE_REPLICA_URLS=postgres://…,postgres://… sends plain reads to them.
+# Read replicas (PostgreSQL streaming standbys): DATABASE_REPLICA_URLS=postgres://…,postgres://… sends anonymous
+# readers' reads to them; the rest reads the primary, and so does a render after a purge until the replica has
+# replayed it, or while a replica is unreachable (newsroom/db_router.py).
 for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
-    DATABASES[f"replica_{_n}"] = {**dj_database_url.parse(_url), "TEST": {"MIRROR": "default"}}
-    DATABASES[f"replica_{_n}"]["OPTIONS"] = _db.get("OPTIONS", {})
+    DATABASES[f"replica_{_n}"] = {
+        **dj_database_url.parse(_url),
+        "OPTIONS": _db.get("OPTIONS", {}),
+        # A pooled connection is checked when taken: a replica that went away is seen before a query fails.
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
