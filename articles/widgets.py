@@ -53,6 +53,12 @@ class SiteBlocks:
             html = html.replace(self.links[article_id], CURRENT_PAGE_LINK, 1)
         return mark_safe(html)  # noqa: S308 — our own rendered HTML, an item taken out or one tag replaced
 
+    @property
+    def article_ids(self) -> tuple[int, ...]:
+        """Every story the shared render shows (the spare included): what a change to one of them purges."""
+        spare = (self.spare,) if self.spare is not None else ()
+        return (*self.ranking, *self.recommendation, *spare)
+
     def shown_ids(self, article_id: int | None = None) -> frozenset[int]:
         """The stories the blocks show on the page of `article_id` (Related leaves them out)."""
         spare = (self.spare,) if self.spare is not None else ()

@@ -34,7 +34,16 @@ READER_PAGES = {
     "news-sitemap": "/news-sitemap.xml",
 }
 SHOWS_NO_ARTICLE = {"robots"}  # the site's name and addresses only (every page records those)
-NOT_READER_PAGES = {"articles:preview", "articles:vote", "articles:seen", "healthz", "readyz", "favicon", "csp-report"}
+NOT_READER_PAGES = {
+    "articles:preview",
+    "articles:vote",
+    "articles:seen",
+    "articles:seen-image",
+    "healthz",
+    "readyz",
+    "favicon",
+    "csp-report",
+}
 # A sitemap lists addresses and dates, which only a save changes (and a save purges its list): its rows are not
 # recorded one by one (`shows_list(rows=False)`), so an image edit keeps it.
 LISTS_ONLY = {"sitemap", "news-sitemap"}
