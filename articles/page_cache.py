@@ -46,12 +46,15 @@ from newsroom.cache_entries import (
     shows,
     still_current,
 )
+from newsroom.http_cache import cap_lifetime
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
 # so the shared copy must not answer it.
 PERSONAL_PARAMETERS = (MY_VOTE_PARAMETER,)
 NEXT_PUBLICATION_SECONDS = 60  # a safety net: saving any article drops it at once
+# Never cached (`never_cache` views that load balancers and the edge probe): not even a cache round trip.
+NEVER_CACHED_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def _lookup_allowed(request) -> bool:
@@ -83,6 +86,13 @@ def _expiry(shown: set[str], now: float) -> float:
         return expires
     upcoming = get_or_build(NEXT_PUBLICATION_KEY, next_publication_time, NEXT_PUBLICATION_SECONDS)
     return min(expires, upcoming.timestamp()) if upcoming else expires
+
+
+def _cap_downstream(response, entry: dict, now: float) -> None:
+    """The edge and browsers keep a copy no longer than this cache does: a list no longer than until the next
+    scheduled story goes live (its expiry, `_expiry`), and then not even stale."""
+    at_go_live = entry["expires"] < entry["stored_at"] + settings.NEWSROOM_PAGE_CACHE_SECONDS
+    cap_lifetime(response, entry["expires"] - now, hard=at_go_live)
 
 
 def _conditional(request, response, entry):
@@ -156,7 +166,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _lookup_allowed(request):
+        if request.path in NEVER_CACHED_PATHS or not _lookup_allowed(request):
             return self.get_response(request)
         key = page_key(scheme=request.scheme, host=request.get_host(), path=request.path, query=request.GET)
         now = time.time()
@@ -206,6 +216,7 @@ class PageCacheMiddleware:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
+            _cap_downstream(response, entry, now)
         else:
             edge.keep_off_the_edge(response)
         return entry
@@ -215,6 +226,7 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = state
+        _cap_downstream(response, entry, time.time())
         if state == "stale":
             edge.keep_off_the_edge(response)
         return _conditional(request, response, entry)
