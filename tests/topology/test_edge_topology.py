@@ -147,8 +147,9 @@ def test_a_scheduled_story_shows_through_the_edge_when_it_goes_live(topology, pg
 
 
 def test_healthz_through_the_edge_answers_within_50_ms_at_p99_under_32_connections(topology):
-    """32 connections held open through the edge, like load balancers probing: each sends 20 probes (after two not counted), 50 ms apart (the
-    starts spread over the first 50 ms), 640 in all. The page-cache middleware made a Redis lookup for each."""
+    """32 connections held open through the edge, like load balancers probing: each sends 20 probes 50 ms apart
+    (after two not counted; the starts spread over the first 50 ms), 640 in all. The page-cache middleware made a
+    Redis lookup for each."""
     edge = topology["edge"]
     waits: list[float] = []
     failures: list[int] = []
