@@ -10,6 +10,7 @@ import http.client
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,3 +106,36 @@ def start_varnish(app_ports: list[int], workdir: Path, *, port: int) -> Varnish:
         time.sleep(0.1)
     edge.stop()
     raise AssertionError(f"varnishd did not answer /healthz on port {port} within 30 s")
+
+
+def probe_waits(port: int) -> list[float]:
+    """32 connections held open, like many load balancers probing at once: each sends a /healthz probe every 50 ms
+    (the starts spread over the first 50 ms), 320 in all. How long each took, sorted."""
+    waits: list[float] = []
+    failures: list[str] = []
+
+    def probe(offset: float) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        time.sleep(offset)
+        for _ in range(10):
+            started = time.perf_counter()
+            connection.request("GET", "/healthz", headers={"Host": HOST})
+            response = connection.getresponse()
+            response.read()
+            waits.append(time.perf_counter() - started)
+            if response.status != 200:
+                failures.append(str(response.status))
+            time.sleep(0.05)
+        connection.close()
+
+    threads = [threading.Thread(target=probe, args=(n * 0.05 / 32,)) for n in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures and len(waits) == 320
+    return sorted(waits)
+
+
+def p99(waits: list[float]) -> float:
+    return waits[int(len(waits) * 0.99) - 1]
