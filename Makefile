@@ -81,6 +81,10 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	mkdir -p docs/screenshots
 	cp tests/artifacts/readme-article-desktop.png docs/screenshots/article-desktop.png
 	cp tests/artifacts/readme-article-phone.png docs/screenshots/article-phone.png
+	CI=true $(PY) -m pytest tests/browser/test_reader_polish_browser.py -k "printed_story or dark_article_picture or every_section"
+	cp tests/artifacts/readme-article-dark.png docs/screenshots/article-dark.png
+	cp tests/artifacts/readme-sections-phone.png docs/screenshots/sections-phone.png
+	cp tests/artifacts/readme-article-print.png docs/screenshots/article-print.png
 	CI=true $(PY) -m pytest tests/browser/test_editor_browser.py tests/browser/test_media_browser.py tests/browser/test_lists_browser.py
 	cp tests/artifacts/editor-toolbar.png docs/screenshots/admin-editor.png
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png

@@ -16,12 +16,14 @@ from taggit.models import Tag
 
 from articles import listings, related, sections
 from articles import search as site_search
+from articles.editor.embeds import frame_origins_in
 from articles.editor.previews import may_preview
 from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import site_blocks
+from newsroom.browser_policies import allow_frames
 from newsroom.cache import SECTION_TREE_KEY, page_parameters, section_nav_key, site_blocks_key
 from newsroom.cache_entries import prefetch
 from newsroom.http_cache import public_cache, signed_in_user
@@ -136,7 +138,8 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
         "personal": personal,
         "has_voted": personal and voters.vote_has(article_id=article.pk, voter_key=voters.existing_voter_key(request)),
     }
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    return allow_frames(request, response, frame_origins_in(article.body))  # its embeds' hosts, no others
 
 
 @page_parameters("page")

@@ -35,5 +35,7 @@ if settings.NEWSROOM_SERVE_MEDIA:
     from django.views.static import serve
 
     # `static()` adds nothing when DEBUG is off; `make serve` runs production settings and still needs uploads.
+    # Kept a week, as deploy/nginx.conf's `expires 7d` says (a rendition's name is its original's, not a hash).
+    media = cache_control(public=True, max_age=7 * 24 * 3600)(serve)
     prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{prefix}(?P<path>.*)$", media, {"document_root": settings.MEDIA_ROOT})]

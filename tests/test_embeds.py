@@ -35,7 +35,7 @@ CASES = [
 def test_each_supported_url_names_a_privacy_friendly_frame(url, frame):
     embed = embeds.embed_for_url(url)
     assert embed is not None and embed.frame_src == frame
-    assert f"https://{embed.frame_host}" in settings.SECURE_CSP["frame-src"]
+    assert f"https://{embed.frame_host}" in settings.NEWSROOM_EMBED_FRAME_HOSTS
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,20 @@ def test_other_urls_are_not_embeds(url):
     assert embeds.embed_for_url(url) is None
 
 
-def test_the_csp_frames_exactly_the_embed_hosts():
-    assert settings.SECURE_CSP["frame-src"] == embeds.frame_origins(settings.NEWSROOM_EMBED_MASTODON_HOSTS)
+def test_pages_frame_at_most_the_embed_hosts():
+    """No page frames anything by default; a page with embeds frames their hosts (tests/test_browser_policies.py),
+    never one outside this list."""
+    assert embeds.frame_origins(settings.NEWSROOM_EMBED_MASTODON_HOSTS) == settings.NEWSROOM_EMBED_FRAME_HOSTS
+    assert "frame-src" not in settings.SECURE_CSP
+
+
+def test_a_body_s_frame_origins_are_those_of_the_embeds_drawn_from_it():
+    body = (
+        "<p>https://youtu.be/dQw4w9WgXcQ</p><p>https://www.youtube.com/watch?v=aaaaaaaaaaa</p><p>See https://vimeo.com/1.</p>"
+        '<p><a href="https://vimeo.com/2">https://example.org/other</a></p><p>https://mastodon.online/@ana/7</p>'
+    )
+    assert embeds.frame_origins_in(body) == ["https://www.youtube-nocookie.com", "https://mastodon.online"]
+    assert embeds.frame_origins_in("<p>No embeds.</p>") == embeds.frame_origins_in("") == []
 
 
 def test_a_url_on_its_own_line_is_drawn_as_a_click_to_load_placeholder():
@@ -83,16 +95,18 @@ def test_reader_page_shows_the_embed_behind_a_button_and_loads_no_third_party_sc
     assert "Load YouTube content" in page and "<iframe" not in page
     assert "youtube.com/iframe_api" not in page and "platform.twitter.com/widgets.js" not in page
     csp = response.headers["Content-Security-Policy"]
-    assert "frame-src https://www.youtube-nocookie.com" in csp and "'unsafe-inline'" not in csp
+    directives = dict(directive.strip().split(" ", 1) for directive in csp.split(";"))
+    assert directives["frame-src"] == "https://www.youtube-nocookie.com" and "'unsafe-inline'" not in csp
 
 
 def test_the_csp_frame_src_and_the_embed_providers_agree_for_any_mastodon_servers():
-    """The CSP is built from the providers' own frame hosts: an embed's frame loads from a host the CSP allows,
-    and the CSP allows no host that no embed loads from, whichever Mastodon servers are configured."""
+    """What pages may frame is built from the providers' own frame hosts: an embed's frame loads from a host a
+    page's CSP allows, and no host is allowed that no embed loads from, whichever Mastodon servers are configured."""
     code = (
         "from django.conf import settings; from articles.editor import embeds;"
         "urls = ['https://social.example.org/@ana/42', 'https://youtu.be/dQw4w9WgXcQ'];"
-        "print(json.dumps({'csp': settings.SECURE_CSP['frame-src'], 'hosts': settings.NEWSROOM_EMBED_FRAME_HOSTS,"
+        "body = ''.join(f'<p>{url}</p>' for url in urls);"
+        "print(json.dumps({'page': embeds.frame_origins_in(body), 'hosts': settings.NEWSROOM_EMBED_FRAME_HOSTS,"
         "'frames': [embeds.embed_for_url(url).frame_src for url in urls],"
         "'providers': [h for p in embeds.providers() for h in p.frame_hosts]}))"
     )
@@ -101,8 +115,9 @@ def test_the_csp_frame_src_and_the_embed_providers_agree_for_any_mastodon_server
         "https://social.example.org/@ana/42/embed",
         "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
     ]
-    assert built["csp"] == built["hosts"] == [f"https://{host}" for host in built["providers"]]
-    assert "https://social.example.org" in built["csp"] and "https://mastodon.social" not in built["csp"]
+    assert built["hosts"] == [f"https://{host}" for host in built["providers"]]
+    assert "https://social.example.org" in built["hosts"] and "https://mastodon.social" not in built["hosts"]
+    assert built["page"] == ["https://social.example.org", "https://www.youtube-nocookie.com"]
 
 
 def test_each_embed_frame_host_is_written_once_in_the_code():

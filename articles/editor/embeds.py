@@ -4,8 +4,9 @@ The stored body keeps only the URL (a paragraph, or a paragraph holding just a l
 plain, sanitised HTML; the embed is drawn at render time by `templates/editor/embed.html`: a placeholder
 with a link and a "Load" button. Nothing is fetched from the provider until the reader presses it
 (`static/editor/embeds.js`). Each provider names the hosts its frames load from (`Provider.frame_hosts`), once:
-the iframe's src is built on them, and the CSP's `frame-src` (`settings.NEWSROOM_EMBED_FRAME_HOSTS`) is
-`frame_origins()` of them, so the two cannot disagree.
+the iframe's src is built on them, and what any page may frame (`settings.NEWSROOM_EMBED_FRAME_HOSTS`) is
+`frame_origins()` of them, so the two cannot disagree; a page's CSP `frame-src` names only the hosts of the
+embeds it shows (`frame_origins_in`).
 
 An `<iframe>` pasted from a supported provider's "embed" code is turned back into its URL before the
 sanitiser runs (`frames_to_urls`), so it survives as an embed; any other iframe is removed and reported.
@@ -151,7 +152,7 @@ def providers(mastodon_hosts: list[str] | None = None) -> list[Provider]:
 
 
 def frame_origins(mastodon_hosts: list[str]) -> list[str]:
-    """Every origin an embed's iframe may load from: what the CSP's frame-src allows, and nothing more.
+    """Every origin an embed's iframe may load from: the most any page's CSP frame-src allows, and nothing more.
 
     The settings build `NEWSROOM_EMBED_FRAME_HOSTS` with it, so it reads no setting itself."""
     return [f"https://{host}" for provider in providers(mastodon_hosts) for host in provider.frame_hosts]
@@ -203,14 +204,25 @@ _URL_PARAGRAPH = re.compile(
 )
 
 
+def _embed_in(match: re.Match) -> Embed | None:
+    url = html.unescape(match["bare"] or match["href"])
+    if match["linked"] and html.unescape(match["linked"]) != url:
+        return None  # a link whose text is another URL: the editor meant a link, not an embed
+    return embed_for_url(url)
+
+
 def render_embeds(body: str) -> SafeString:
     """Sanitised body HTML with each supported URL paragraph drawn as our click-to-load embed."""
 
     def replace(match: re.Match) -> str:
-        url = html.unescape(match["bare"] or match["href"])
-        if match["linked"] and html.unescape(match["linked"]) != url:
-            return match[0]  # a link whose text is another URL: the editor meant a link, not an embed
-        embed = embed_for_url(url)
+        embed = _embed_in(match)
         return render_to_string("editor/embed.html", {"embed": embed}).strip() if embed else match[0]
 
     return mark_safe(_URL_PARAGRAPH.sub(replace, body or ""))  # noqa: S308 — sanitised body + our template
+
+
+def frame_origins_in(body: str) -> list[str]:
+    """Where the embeds `render_embeds` draws from this body load their frames, each once: all its page frames
+    (`newsroom.browser_policies.allow_frames`)."""
+    found = (_embed_in(match) for match in _URL_PARAGRAPH.finditer(body or ""))
+    return list(dict.fromkeys(f"https://{embed.frame_host}" for embed in found if embed))

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.browser_policies.BrowserPoliciesMiddleware",  # Permissions-Policy on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for text, below WhiteNoise (static files come precompressed) and above the page cache (which keeps and
+    # replays plain bytes; a copy is compressed once per process): newsroom/compression.py
+    "newsroom.compression.CompressionMiddleware",
     "newsroom.hostile_input.RejectNulBytesMiddleware",  # a 400, before the page cache or a query sees a NUL
     "newsroom.db_router.ReplicaReadsMiddleware",  # with read replicas: which requests may read them
     # Anonymous reader pages from the cache, before sessions, CSRF or any view (articles/page_cache.py).

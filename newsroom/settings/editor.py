@@ -14,7 +14,7 @@ NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
 
 # Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
 NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
-# What the CSP's frame-src allows: the embed providers' frame hosts (written once, in embeds.py), nothing else.
+# The most a page's CSP frame-src may allow: the embed providers' frame hosts (written once, in embeds.py).
 NEWSROOM_EMBED_FRAME_HOSTS = frame_origins(NEWSROOM_EMBED_MASTODON_HOSTS)
 
 

@@ -5,19 +5,19 @@ from django.utils.csp import CSP
 from newsroom.env import env_bool, env_int, env_list
 from newsroom.media_origins import media_origins
 from newsroom.settings.core import DEBUG
-from newsroom.settings.editor import NEWSROOM_EMBED_FRAME_HOSTS, PROSE_EDITOR_STYLE_HASH
+from newsroom.settings.editor import PROSE_EDITOR_STYLE_HASH
 from newsroom.settings.services import MEDIA_URL, NEWSROOM_MEDIA_ORIGINS, STORAGES
 
-# Security. Every response carries a CSP; the few inline scripts use the per-request nonce.
+# Security. Every response carries a CSP; the few inline scripts use the per-request nonce. Only what differs from
+# default-src is spelt out (fonts, fetches and frames are ours alone: 'self'). A page showing embeds adds their
+# hosts, and only theirs, to its own frame-src (`newsroom.browser_policies.allow_frames`), never one outside
+# NEWSROOM_EMBED_FRAME_HOSTS (articles/editor/embeds.py), and only after a reader's click does one load.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
     "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_URL, STORAGES["default"], NEWSROOM_MEDIA_ORIGINS)],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
-    "frame-src": NEWSROOM_EMBED_FRAME_HOSTS,  # embeds, only after a reader's click (articles/editor/embeds.py)
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -9,6 +9,16 @@
   };
   const GENERIC = "Your vote could not be recorded. Please try again.";
 
+  // What happened, in the status region's own words (a screen reader announces it): "Thanks — your vote is
+  // counted. veryGood! now stands at 42."
+  function outcome(words, data) {
+    const what = data.voted
+      ? (data.changed ? words.counted : words.already)
+      : (data.changed ? words.withdrawn : words.notVoted);
+    if (!what || !words.stands || !Number.isInteger(data.votes)) return "";
+    return `${what} ${words.stands.replace("{count}", String(data.votes))}`;
+  }
+
   function setup(form) {
     const button = form.querySelector(".vote-button");
     const count = form.querySelector(".vote-count");
@@ -47,6 +57,7 @@
         const data = await response.json().catch(() => ({}));
         if (!response.ok) throw new Error(data.error || FALLBACK[response.status] || GENERIC);
         show(data.votes, data.voted);
+        if (message) message.textContent = outcome(message.dataset, data);
       } catch (error) {
         show(before, wasPressed);
         if (message) message.textContent = error instanceof TypeError ? GENERIC : error.message;

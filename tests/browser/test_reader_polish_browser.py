@@ -1,0 +1,167 @@
+"""Issue 22, items 4 and 9 in real Chromium: a printed story, the dark theme, the phone's section links, and the
+vote's words in the status region a screen reader announces."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from articles.models import Article, Section
+from tests.browser.conftest import serve_media
+from tests.builders import build_newsroom
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PARAGRAPH = (
+    "Schools across the region stayed closed on Thursday as a storm brought heavy rain and strong winds to the "
+    "coast, and officials said buses would not run until the roads had been checked. Parents were told to keep "
+    "children at home, and the education office opened a telephone line for questions about exams planned for "
+    "next week, which may move to the following Monday."
+)
+FIVE_PARAGRAPHS = "".join(f"<p>{n}. {PARAGRAPH}</p>" for n in range(1, 5)) + (
+    f'<p>5. {PARAGRAPH} The forecast is on <a href="https://weather.example.org/storm">the weather service</a>.</p>'
+)
+READER_PAGES = ["/", "/news/story-00/", "/section/world/", "/search/?q=story"]
+# The demo's top-level sections beside the newsroom's own three: a phone must reach all seven.
+MORE_SECTIONS = ["Politics", "Technology", "Science", "Culture"]
+
+
+@pytest.fixture
+def newsroom():
+    room = build_newsroom(count=12, tags_per_article=3, hero=True)
+    Article.objects.filter(pk=room.articles[0].pk).update(
+        title="Storm closes schools across the region", byline="By Ana Reporter", body=FIVE_PARAGRAPHS
+    )
+    for position, name in enumerate(MORE_SECTIONS, start=4):
+        Section.objects.create(name=name, slug=name.lower(), position=position)
+    cache.clear()
+    return room
+
+
+@pytest.fixture
+def dark_page(browser, live_server):
+    """A reader whose system is set to dark mode."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark", base_url=live_server.url
+    )
+    serve_media(context)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in Chromium's PDF: its page objects (`/Type /Page`, not the `/Type /Pages` tree)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def luminance(css_color: str) -> float:
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_color)[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_pdf_pages_counts_pages(page, newsroom):
+    """Guards the count below: a story ten times as long prints on more than one page."""
+    Article.objects.filter(pk=newsroom.articles[0].pk).update(body=FIVE_PARAGRAPHS * 10)
+    cache.clear()
+    page.goto(newsroom.articles[0].get_absolute_url())
+    page.emulate_media(media="print")
+    assert pdf_pages(page.pdf()) > 1
+
+
+def test_a_printed_story_fits_one_page_with_its_byline_date_and_link_addresses(page, newsroom, screenshot):
+    page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi, for the picture
+    page.goto(newsroom.articles[0].get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+
+    for shown in ["h1", ".byline", ".article-meta .date", ".hero img", ".body"]:
+        expect(page.locator(shown).first).to_be_visible()
+    assert page.locator(".body p:not(.dateline)").count() == 5
+    for hidden in [".sections", ".search-form", ".breadcrumb", ".vote", ".sidebar", ".site-footer", ".tags"]:
+        expect(page.locator(hidden)).to_be_hidden()
+    after = page.locator(".body a").evaluate("a => getComputedStyle(a, '::after').content")
+    assert after == '" (https://weather.example.org/storm)"'
+    screenshot(page, "readme-article-print")
+
+    assert pdf_pages(page.pdf(format="A4")) == 1
+    assert pdf_pages(page.pdf(format="Letter")) == 1
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_dark_mode_is_dark_and_passes_axe(dark_page, newsroom, axe_violations, path):
+    """axe's rules, contrast among them, on the dark theme: the same scores as the light one."""
+    dark_page.goto(path)
+    background = dark_page.evaluate("getComputedStyle(document.body).backgroundColor")
+    ink = dark_page.evaluate("getComputedStyle(document.querySelector('main')).color")
+    assert luminance(background) < 0.1 and luminance(ink) > 0.8, (background, ink)
+
+    assert axe_violations(dark_page) == []
+
+
+def test_dark_article_picture(dark_page, newsroom, screenshot):
+    """`make screenshots` copies these (docs/screenshots/article-dark.png)."""
+    dark_page.goto(newsroom.articles[0].get_absolute_url())
+    dark_page.wait_for_load_state("networkidle")
+    screenshot(dark_page, "readme-article-dark", full_page=False)
+
+
+@pytest.mark.parametrize("path", ["/", "/news/story-00/"])
+def test_on_a_phone_every_section_is_in_sight_and_a_44_px_target(phone_page, newsroom, path, screenshot):
+    phone_page.goto(path)
+    nav = phone_page.get_by_role("navigation", name="Sections")
+    links = nav.get_by_role("link")
+    assert links.all_inner_texts() == ["World", "Business", "Sports", *MORE_SECTIONS]
+    width = phone_page.viewport_size["width"]
+    for link in links.all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (link.inner_text(), box)
+        assert box["height"] >= 44, (link.inner_text(), box)
+        # Nothing covers it: a tap at its centre lands on it.
+        hit = phone_page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.textContent.trim()",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+        assert hit == link.inner_text()
+    assert nav.locator("ul").evaluate("list => list.scrollWidth <= list.clientWidth")  # no hidden sideways scroll
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if path == "/":
+        screenshot(phone_page, "readme-sections-phone", full_page=False)  # `make screenshots` copies it
+
+
+def test_the_status_region_says_what_the_vote_did(page, newsroom):
+    article = newsroom.articles[1]
+    Article.objects.filter(pk=article.pk).update(vote_count=41)
+    cache.clear()
+    page.goto(article.get_absolute_url())
+    status = page.locator("form.vote").get_by_role("status")
+    expect(status).to_have_text("")
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")):
+        page.get_by_role("button", name="veryGood! (41)").click()
+    expect(status).to_have_text("Thanks — your vote is counted. veryGood! now stands at 42.")
+    expect(status).to_have_attribute("aria-live", "polite")
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")):
+        page.get_by_role("button", name="veryGood! (42)").click()
+    expect(status).to_have_text("Your vote is withdrawn. veryGood! now stands at 41.")
+
+
+def test_an_embed_still_loads_with_its_player_features_under_the_page_s_own_policies(page, make_article):
+    """The page frames its embed's host (and no other) and delegates the players' features to it alone. The
+    provider's frame is answered here, in the browser: nothing leaves the machine."""
+    article = make_article(body="<p>Watch:</p><p>https://youtu.be/dQw4w9WgXcQ</p>")
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.fulfill(body="<p>player</p>"))
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.goto(article.get_absolute_url())
+
+    page.get_by_role("button", name="Load YouTube content").click()
+    frame = page.locator("figure.embed iframe")
+    expect(frame).to_have_attribute("src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    expect(page.frame_locator("figure.embed iframe").get_by_text("player")).to_be_visible()
+    assert frame.evaluate("f => f.featurePolicy.allowsFeature('fullscreen')") is True
+    allowed = page.evaluate("document.featurePolicy.getAllowlistForFeature('fullscreen')")
+    assert allowed == [page.evaluate("location.origin"), "https://www.youtube-nocookie.com"]
+    assert not [m for m in messages if "Content Security Policy" in m or "Permissions-Policy" in m], messages
