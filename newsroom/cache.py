@@ -35,6 +35,7 @@ def hashed(purpose: str, value: str) -> str:
 
 SITE = "site"  # the site's name and its sections (header, breadcrumbs): on every page
 FRONT = "front"  # home, latest, most read, search, feeds, sitemaps: any published article's change shows there
+SEARCH = "search"  # search results: tags are in the search document, so a tag added, removed or renamed shows there
 
 
 def shows_article(article_id: int) -> str:
@@ -154,7 +155,8 @@ def ranking_key(*, window: int | None, half_life: int | None, section_id: int | 
 
 # --- whole pages ------------------------------------------------------------------------------------
 
-PAGE_QUERY_PARAMETERS = ("page", "q")  # the only parameters a public page reads
+# The only parameters a public page reads: the page number, and search's (articles.search.SEARCH_PARAMETERS).
+PAGE_QUERY_PARAMETERS = ("page", "q", "section", "from", "to", "sort")
 
 
 def page_key(*, host: str, path: str, query, scheme: str = "http") -> str:
