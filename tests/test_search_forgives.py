@@ -32,7 +32,7 @@ def titles(client, **params) -> list[str]:
 
 
 def test_accents_are_folded_both_ways(client, make_article):
-    """"Bogotá" found 0 where "Bogota" found 6."""
+    """Issue 22: “Bogotá” found 0 where “Bogota” found 6."""
     make_article(title="Protest in Bogotá", body="<p>Thousands marched.</p>")
     make_article(title="Bogota mayor resigns", body="<p>A short statement.</p>")
     make_article(title="Elsewhere", body="<p>Nothing about Colombia's capital.</p>")
@@ -46,7 +46,7 @@ def test_accents_are_folded_both_ways(client, make_article):
 def test_tags_are_in_the_search_and_follow_retagging_and_renames(
     client, make_article, django_capture_on_commit_callbacks
 ):
-    """"tennis" found 0 while /tag/tennis/ listed 5. A tag change purges cached searches (after commit)."""
+    """Issue 22: “tennis” found 0 while /tag/tennis/ listed 5. A tag change purges cached searches (after commit)."""
     tagged = make_article(title="Final at the club", body="<p>Five sets.</p>", tags=["tennis"])
     later = make_article(title="Wimbledon preview", body="<p>Grass courts.</p>")
     make_article(title="Golf", body="<p>Eighteen holes.</p>", tags=["golf"])
@@ -163,7 +163,7 @@ def test_filters_are_kept_by_the_form_and_the_next_page(client, make_article, se
 
 @postgres_only
 def test_postgres_suggests_what_the_reader_meant_from_published_words_only(client, make_article):
-    """"Tokoy" and "silnt films" found 0 with no "did you mean"."""
+    """Issue 22: “Tokoy” and “silnt films” found 0 with no “did you mean”."""
     make_article(title="Rain returns to Tokyo", body="<p>x</p>")
     make_article(title="Film clubs open a season of forgotten silent films", body="<p>x</p>")
     make_article(title="Secret tokamak plans", body="<p>x</p>", status=Article.Status.DRAFT)
