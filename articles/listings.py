@@ -2,7 +2,7 @@
 the news sitemap. Each at a fixed query cost, whatever the data size, and each declaring the list it reads
 (`shows_list`), so a page built from it is purged when the list changes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from taggit.models import Tag
@@ -71,9 +71,13 @@ def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, lis
     return blocks
 
 
-def next_publication_time():
-    """When the next scheduled article goes live (None: nothing scheduled). One indexed query."""
-    return Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+def next_publication_time(*, after: datetime | None = None) -> datetime | None:
+    """When the next scheduled article goes live (None: nothing scheduled), or the first article to go live after
+    `after` (a past time: the stories gone live since, first). One indexed query."""
+    upcoming = Article.objects.not_in_trash().filter(
+        status=Article.Status.PUBLISHED, published_at__gt=after if after is not None else timezone.now()
+    )
+    return upcoming.order_by("published_at").values_list("published_at", flat=True).first()
 
 
 @shows_list(FRONT, rows=False)  # it shows their addresses, titles and dates: a save purges FRONT

@@ -3,14 +3,16 @@ from django.views.decorators.http import require_safe
 
 from articles import feeds, views
 from articles.engagement import endpoints
+from newsroom.cache import page_parameters
 from newsroom.http_cache import public_cache
 
 app_name = "articles"
 
 
 def feed_view(feed):
-    """A feed answers GET and HEAD only, like every page (an OPTIONS or POST gets 405, not the feed)."""
-    return require_safe(public_cache(feed))
+    """A feed answers GET and HEAD only, like every page (an OPTIONS or POST gets 405, not the feed); it reads
+    no query parameter."""
+    return page_parameters()(require_safe(public_cache(feed)))
 
 
 urlpatterns = [

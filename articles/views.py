@@ -23,7 +23,7 @@ from articles.engagement.ranking import rank_popular_articles, rank_trending_art
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import site_blocks
-from newsroom.cache import SECTION_TREE_KEY, section_nav_key, site_blocks_key
+from newsroom.cache import SECTION_TREE_KEY, page_parameters, section_nav_key, site_blocks_key
 from newsroom.cache_entries import prefetch
 from newsroom.http_cache import public_cache, signed_in_user
 
@@ -43,6 +43,7 @@ def paginate(request, items) -> Page:
     return paginator.get_page(max(number, 1))
 
 
+@page_parameters()
 @require_safe
 @public_cache
 def home(request):
@@ -60,6 +61,7 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
+@page_parameters()
 @require_safe
 def article_detail(request, slug: str):
     """The article: one shared copy for every anonymous reader; with `?my-vote` (where a vote without JavaScript
@@ -138,6 +140,7 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
     return render(request, "articles/article_detail.html", context)
 
 
+@page_parameters("page")
 @require_safe
 @public_cache
 def section_detail(request, slug: str):
@@ -157,6 +160,7 @@ def section_detail(request, slug: str):
     return render(request, "articles/section_detail.html", context)
 
 
+@page_parameters("page")
 @require_safe
 @public_cache
 def latest(request):
@@ -167,6 +171,7 @@ def latest(request):
     return render(request, "articles/latest.html", context)
 
 
+@page_parameters("page")
 @require_safe
 @public_cache
 def tag_detail(request, slug: str):
@@ -177,6 +182,7 @@ def tag_detail(request, slug: str):
     return render(request, "articles/tag_detail.html", context)
 
 
+@page_parameters(*site_search.SEARCH_PARAMETERS)
 @require_safe
 @public_cache
 def search(request):
@@ -204,6 +210,7 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
+@page_parameters()
 @require_safe
 @public_cache
 def most_read(request):
@@ -223,6 +230,7 @@ def most_read(request):
     return render(request, "articles/most_read.html", context)
 
 
+@page_parameters()
 @require_safe
 @public_cache
 def robots_txt(request):
@@ -238,6 +246,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@page_parameters()
 @require_safe
 @public_cache
 def news_sitemap(request):

@@ -11,7 +11,9 @@ Keys that would carry a reader's id, address or name hold a keyed hash of it ins
 """
 
 import functools
+import time
 from collections.abc import Callable, Iterable
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -110,7 +112,8 @@ def shows_only[**P, R](article_ids: Callable[[R], Iterable[int]]) -> Callable[[C
 
 
 def is_list(dependency: str) -> bool:
-    """Lists gain a scheduled article at its publish time: copies that show one expire then."""
+    """Lists gain a scheduled article at its publish time: copies that show one are served only while every
+    story gone live has been purged into the marks (`articles.going_live`)."""
     return dependency == FRONT or dependency.startswith(("section-list:", "tag-list:"))
 
 
@@ -118,7 +121,11 @@ def is_list(dependency: str) -> bool:
 
 SECTION_TREE_KEY = "articles:section-tree:v1"
 PUBLISHED_TOTAL_KEY = "articles:published-total:v1"
-NEXT_PUBLICATION_KEY = "articles:next-publication:v1"
+# Scheduled stories going live (`articles.going_live`): when the next one goes live, whether a schedule changed
+# since it was noted, and until when every story gone live has been purged from the lists.
+NEXT_PUBLICATION_KEY = "articles:next-publication:v2"
+SCHEDULE_CHANGED_KEY = "articles:schedule-changed:v1"
+LISTS_CAUGHT_UP_KEY = "articles:lists-caught-up:v1"
 
 
 def site_changed_on_commit() -> None:
@@ -132,7 +139,14 @@ def site_changed_on_commit() -> None:
 
 
 def schedule_changed_on_commit() -> None:
-    transaction.on_commit(lambda: cache.delete(NEXT_PUBLICATION_KEY))
+    """An article was saved: its publish time may come before the noted next one. The next list lookup notes it
+    again; a catch-up that read the schedule meanwhile sees the change (`articles.going_live.lists_catch_up`)."""
+
+    def forget_next() -> None:
+        cache.set(SCHEDULE_CHANGED_KEY, time.time_ns(), timeout=None)
+        cache.delete(NEXT_PUBLICATION_KEY)
+
+    transaction.on_commit(forget_next)
 
 
 def section_nav_key(section_id: int | None, language: str) -> str:
@@ -155,18 +169,29 @@ def ranking_key(*, window: int | None, half_life: int | None, section_id: int | 
 
 # --- whole pages ------------------------------------------------------------------------------------
 
-# The only parameters a public page reads: the page number, and search's (articles.search.SEARCH_PARAMETERS).
-PAGE_QUERY_PARAMETERS = ("page", "q", "section", "from", "to", "sort")
+
+def page_parameters[V: Callable](*names: str) -> Callable[[V], V]:
+    """Declare the query parameters a cached view reads (none: `@page_parameters()`). Its page is one copy per
+    value of those: any other parameter (`?q=` on the front page, a tracker's) is served that same copy, and
+    renders nothing. Decorators built with `functools.wraps` carry the declaration outwards."""
+
+    def declare(view: V) -> V:
+        view.page_parameters = tuple(sorted(set(names)))
+        return view
+
+    return declare
 
 
-def page_key(*, host: str, path: str, query, scheme: str = "http") -> str:
-    """One shared copy per page: scheme, host, path, and only the query parameters pages read (sorted).
+def page_key(*, host: str, path: str, query, scheme: str = "http", parameters: Iterable[str] | None = ()) -> str:
+    """One shared copy per page: scheme, host, path, and the query parameters its view reads (`parameters`, from
+    `page_parameters`; None, for a view that declares none, keeps every parameter), sorted.
 
     The scheme is part of the key because pages print absolute URLs (canonical, og:url, JSON-LD): a proxy that
     passes both http and https must not have one scheme's copy served for the other.
     """
-    kept = "&".join(f"{name}={query[name]}" for name in sorted(PAGE_QUERY_PARAMETERS) if name in query)
-    return f"page:v3:{hashed('newsroom.page', f'{scheme}://{host}{path}?{kept}')}"
+    names = sorted(query if parameters is None else set(parameters) & set(query))
+    kept = urlencode([(name, query[name]) for name in names])
+    return f"page:v4:{hashed('newsroom.page', f'{scheme}://{host}{path}?{kept}')}"
 
 
 # --- view counting ---------------------------------------------------------------------------------

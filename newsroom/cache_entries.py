@@ -244,8 +244,13 @@ def shown_versions(dependencies: set[str], *, started_ns: int) -> dict[str, int]
 
 def still_current(versions: dict[str, int]) -> bool:
     """True while nothing a copy shows was purged since it was built. One `get_many`."""
-    found = _get_many([_mark_key(d) for d in versions])
-    return all(found.get(_mark_key(d)) == mark for d, mark in versions.items())
+    return marks_current(versions)[0]
+
+
+def marks_current(versions: dict[str, int], *also: str) -> tuple[bool, dict[str, Any]]:
+    """`still_current`, and the entries `also` names (absent: None), in the same `get_many`."""
+    found = _get_many([*(_mark_key(d) for d in versions), *also])
+    return all(found.get(_mark_key(d)) == mark for d, mark in versions.items()), {key: found.get(key) for key in also}
 
 
 def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
+from newsroom.cache import page_parameters
 from newsroom.csp_reports import csp_report
 from newsroom.views import favicon, healthz, readyz
 
@@ -20,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap)),
+        page_parameters("p")(require_safe(cache_control(public=True, max_age=600, s_maxage=600)(sitemap))),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -119,7 +119,7 @@ def test_the_rules_know_every_module():
     known = WRITE_MODULES | set(READ_MODULES) | REQUEST_LAYER
     others = {
         "articles.models", "articles.apps", "articles.urls", "articles.signals", "articles.sanitize",
-        "articles.tags.slugs",
+        "articles.tags.slugs", "articles.going_live",
         "articles.images", "articles.demo.words", "articles.demo.stories",
         "articles.demo.pictures",
         "articles.editor.markup", "articles.editor.embeds", "articles.editor.removals",
@@ -292,3 +292,25 @@ def test_no_bare_update_of_a_field_readers_see():
     helper = ROOT / "articles/signals.py"
     found = [line for path in python_modules() if path != helper for line in bare_reader_visible_updates(path)]
     assert found == []
+
+
+# Names say what a call does: a `check_*` (or `is_*`, `has_*`) only looks. One that spends a client's budget or
+# writes says so in its name (`vote_spend_budget`, `vote_add`), so a caller never spends by asking.
+LOOKING_PREFIXES = ("check_", "is_", "has_")
+SPENDING_OR_WRITING = {"spend", "hit", "save", "create", "update", "delete", "bulk_create", "get_or_create"}
+
+
+def test_functions_that_only_look_neither_spend_nor_write():
+    found = []
+    for path in python_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith(LOOKING_PREFIXES):
+                calls = called_names_in(node) & SPENDING_OR_WRITING
+                if calls:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} calls {sorted(calls)}")
+    assert found == []
+
+
+def called_names_in(tree: ast.AST) -> set[str]:
+    calls = (node.func for node in ast.walk(tree) if isinstance(node, ast.Call))
+    return {f.id if isinstance(f, ast.Name) else f.attr for f in calls if isinstance(f, (ast.Name, ast.Attribute))}

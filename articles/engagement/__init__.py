@@ -1,6 +1,6 @@
 """Engagement: what readers do with articles — votes, view counts, popularity buckets, rankings.
 
-- `votes`: one vote per reader per article (`check_vote`, then `vote_add` / `vote_remove`).
+- `votes`: one vote per reader per article (`vote_spend_budget`, then `vote_add` / `vote_remove`).
 - `voters`: who is voting (a signed-in reader's id, or a random id in a signed cookie).
 - `view_counts`: a reader's view buffered in the cache, flushed into buckets and `view_count` in batches.
 - `buckets`: adding to popularity buckets, rolling hours into days and days past retention into totals.

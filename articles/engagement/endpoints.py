@@ -70,7 +70,8 @@ def _confirm(request, pk: int, action: str):
 @csrf_exempt  # checked below: same-origin by the browser's word, or Django's token
 @never_cache
 def vote(request, pk: int):
-    """Parse, make sure the reader meant it, check (`check_vote`), then vote or withdraw.
+    """Parse, make sure the reader meant it, spend the client's budget (`vote_spend_budget`), then vote or
+    withdraw.
 
     The button on a shared, cached page carries no token: browsers say the POST comes from our page
     (`Sec-Fetch-Site`/`Origin`), and one that cannot say so gets a confirmation page that carries a token.
@@ -81,7 +82,7 @@ def vote(request, pk: int):
     if not (requester.is_same_origin(request) or _has_valid_csrf_token(request)):
         return _confirm(request, pk, action)
     try:
-        allowed = votes.check_vote(request=request, article_id=pk, action=action)
+        allowed = votes.vote_spend_budget(request=request, article_id=pk, action=action)
     except votes.VoteRefused as refusal:
         return _refusal(request, refusal)
 

@@ -1,4 +1,5 @@
-"""Votes: `check_vote` decides whether a request may vote; `vote_add` / `vote_remove` do it, exactly.
+"""Votes: `vote_spend_budget` decides whether a request may vote and spends its budget; `vote_add` /
+`vote_remove` do it, exactly.
 
 A client (its address, `newsroom.requester.client_key`) has two budgets: votes per short window on any article,
 and votes per day on one article. Neither depends on a User-Agent or a cookie, which a client changes at will.
@@ -58,8 +59,8 @@ class VoteAllowed:
             self.budget.give_back()
 
 
-def check_vote(*, request, article_id: int, action: str) -> VoteAllowed:
-    """The published article this request may vote on; raises `VoteRefused` with the reason otherwise.
+def vote_spend_budget(*, request, article_id: int, action: str) -> VoteAllowed:
+    """The published article this request may vote on, its budgets spent; raises `VoteRefused` otherwise.
 
     A vote takes one unit of the client's budget on this article (`NEWSROOM_VOTE_ARTICLE_LIMIT` a day);
     withdrawing one is free, as it can only lower a count.
