@@ -203,6 +203,7 @@ def search(request):
         "suggestion_query": urlencode(options.parameters(q=suggestion)) if suggestion else "",
         "section_choices": site_search.section_choices(),
         "max_length": site_search.SEARCH_MAX_LENGTH,
+        "results_limit": site_search.SEARCH_RESULTS_LIMIT,
         "page": page,
         "canonical_url": absolute_url(request, reverse("articles:search")),
         "noindex": True,

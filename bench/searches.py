@@ -36,6 +36,7 @@ def measure() -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from articles.page_cache import drop_copy
+    from articles.search import SEARCH_PARAMETERS
     from articles.sections import main_sections
     from newsroom.cache import page_key
 
@@ -48,7 +49,7 @@ def measure() -> dict:
         path = f"/search/?{urlencode(query)}"
         times, queries, response = [], 0, None
         for _ in range(SAMPLES):
-            drop_copy(page_key(host="127.0.0.1", path="/search/", query=query))
+            drop_copy(page_key(host="127.0.0.1", path="/search/", query=query, parameters=SEARCH_PARAMETERS))
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get("/search/", query)
