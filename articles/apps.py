@@ -12,6 +12,11 @@ class ArticlesConfig(AppConfig):
         from articles import signals
 
         signals.connect()
+        from django.db.backends.signals import connection_created
+
+        from articles.search import register_fold
+
+        connection_created.connect(register_fold, dispatch_uid="articles_search_fold")  # SQLite's accent folding
         from articles.tags import slugs
 
         slugs.connect()  # never an empty tag slug: it has no URL

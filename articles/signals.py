@@ -24,6 +24,7 @@ from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
     FRONT,
+    SEARCH,
     schedule_changed_on_commit,
     shows_article,
     shows_section_list,
@@ -70,11 +71,11 @@ def article_changed(sender, instance: Article, **kwargs) -> None:
 
 
 def article_tags_changed(sender, instance: TaggedArticle, **kwargs) -> None:
-    purge_on_commit(shows_article(instance.content_object_id), shows_tag_list(instance.tag_id))
+    purge_on_commit(shows_article(instance.content_object_id), shows_tag_list(instance.tag_id), SEARCH)
 
 
 def tag_changed(sender, instance: Tag, **kwargs) -> None:
-    purge_on_commit(shows_tag(instance.pk), shows_tag_list(instance.pk))
+    purge_on_commit(shows_tag(instance.pk), shows_tag_list(instance.pk), SEARCH)
 
 
 def image_changed(sender, instance: Image, **kwargs) -> None:

@@ -1,6 +1,7 @@
 """Reader pages: front page, article, section, tag, latest, most read, search, robots.txt, news sitemap."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sites.shortcuts import get_current_site
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import listings, related, sections
+from articles import listings, related, search_hints, sections
 from articles import search as site_search
 from articles.editor.embeds import frame_origins_in
 from articles.editor.previews import may_preview
@@ -184,16 +185,28 @@ def tag_detail(request, slug: str):
     return render(request, "articles/tag_detail.html", context)
 
 
-@page_parameters("q", "page")
+@page_parameters(*site_search.SEARCH_PARAMETERS)
 @require_safe
 @public_cache
 def search(request):
-    query, shortened = site_search.clean_search_query(request.GET.get("q", ""))
-    page = paginate(request, site_search.search_articles(query)) if query else None
+    """Search results with snippets, filters and "did you mean"; reads `site_search.SEARCH_PARAMETERS` only."""
+    options = site_search.parse_search(request.GET)
+    page = suggestion = None
+    if options.query:
+        page = paginate(request, site_search.search_articles(options))
+        page.object_list = list(page.object_list)
+        search_hints.add_snippets(page.object_list, options.query)
+        if page.paginator.count < search_hints.SUGGEST_BELOW:
+            suggestion = search_hints.suggest_query(options.query)
     context = {
-        "query": query,
-        "shortened": shortened,
+        "options": options,
+        "query": options.query,
+        "page_query": urlencode(options.parameters()),
+        "suggestion": suggestion,
+        "suggestion_query": urlencode(options.parameters(q=suggestion)) if suggestion else "",
+        "section_choices": site_search.section_choices(),
         "max_length": site_search.SEARCH_MAX_LENGTH,
+        "results_limit": site_search.SEARCH_RESULTS_LIMIT,
         "page": page,
         "canonical_url": absolute_url(request, reverse("articles:search")),
         "noindex": True,

@@ -3,6 +3,8 @@
 import statistics
 from pathlib import Path
 
+import searches
+
 BASELINE = "healthz"
 PAGES = ["healthz", "home", "article", "section", "tag", "search"]
 LOADED_ONLY = ["article-304", "vote"]  # load-only rows: the article revalidated with its ETag, vote POSTs
@@ -208,6 +210,7 @@ def write_markdown(report: dict, path: Path) -> None:
         f, v, mem = run["first_views"], run["votes"], run["memory"]
         lines += _edge_lines(run.get("edge"))
         lines += _breakdown_lines(f)
+        lines += searches.markdown_lines(run.get("searches", {}))
         lines += [
             "",
             f"In-process: `/robots.txt` {f['robots_ms']} ms; first view {f['first_view_ms']} ms; every cache empty "

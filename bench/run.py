@@ -130,7 +130,8 @@ def manage(env: dict[str, str], *args: str) -> float:
 
 def probe() -> dict:
     """Runs inside the bench environment: a URL for each page, its SQL queries cold and warm, the article's
-    ETag, first-view costs (bench/first_view.py), and the vote count of the article the load votes on."""
+    ETag, first-view costs (bench/first_view.py), searches (bench/searches.py), and the vote count of the
+    article the load votes on."""
     import django
 
     django.setup()
@@ -142,6 +143,7 @@ def probe() -> dict:
     from taggit.models import Tag
 
     from articles.models import Article
+    from bench import searches
     from bench.first_view import measure
 
     article = Article.objects.published().exclude(hero=None).select_related("section").first()
@@ -176,6 +178,7 @@ def probe() -> dict:
         "pages": pages,
         "etag": client.get(paths["article"]).get("ETag", ""),
         "first_views": measure(),
+        "searches": searches.measure(),
         "vote_article": {"pk": voted.pk, "vote_count": voted.vote_count},
     }
 
@@ -304,6 +307,7 @@ def bench_size(articles: int, settings: dict) -> dict:
         "pages": combine(queries, loaded, specs),
         "edge": combine_edge(edged, specs),
         "first_views": probed["first_views"],
+        "searches": probed["searches"],
         "votes": votes,
         "memory": memory,
     }

@@ -37,6 +37,7 @@ def hashed(purpose: str, value: str) -> str:
 
 SITE = "site"  # the site's name and its sections (header, breadcrumbs): on every page
 FRONT = "front"  # home, latest, most read, search, feeds, sitemaps: any published article's change shows there
+SEARCH = "search"  # search results: tags are in the search document, so a tag added, removed or renamed shows there
 
 
 def shows_article(article_id: int) -> str:

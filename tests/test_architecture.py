@@ -26,6 +26,7 @@ READ_MODULES = [
     "articles.related",
     "articles.widgets",
     "articles.search",
+    "articles.search_hints",
     "articles.seo",
     "articles.slices",
     "articles.feeds",

@@ -99,7 +99,8 @@ def test_every_cached_reader_page_declares_the_query_parameters_it_reads(name):
     url = {**READER_PAGES, "robots": "/robots.txt"}[name]
     view = resolve(urlsplit(url).path).func
     assert hasattr(view, "page_parameters"), f"{name}: decorate its view with newsroom.cache.page_parameters"
-    expected = {"articles:search": ("page", "q"), "sitemap": ("p",)}
+    search = ("from", "page", "q", "section", "sort", "to")  # the words, its filters and order (issue 22)
+    expected = {"articles:search": search, "sitemap": ("p",)}
     paginated = {"articles:latest", "articles:section", "articles:tag"}
     assert view.page_parameters == expected.get(name, ("page",) if name in paginated else ())
 

@@ -33,6 +33,7 @@ from articles.desk.base_versions import versions_store_first
 from articles.media.renditions import make_renditions
 from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
 from articles.models import Image as LibraryImage
+from articles.search_hints import search_words_refresh
 from articles.signals import reader_visible_update
 
 IMAGE_DIR = "heroes/demo"
@@ -190,6 +191,8 @@ class Command(BaseCommand):
         self.report(f"Votes: {totals['votes']} created.")
         if totals["created"]:
             self.refresh_statistics()
+            if connection.vendor == "postgresql":  # "did you mean" learns the new stories' words
+                self.report(f"Search suggestions: {search_words_refresh()} words.")
 
     def refresh_statistics(self) -> None:
         """ANALYZE the bulk-loaded tables, as autovacuum (PostgreSQL) would later. Without statistics both
