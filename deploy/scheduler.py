@@ -56,6 +56,8 @@ JOBS = (
     Job(("flush_view_counts",), every=MINUTE, timeout=10 * MINUTE),
     # Hourly buckets into daily ones, expired ones into totals (README: hourly).
     Job(("rollup_popularity",), every=HOUR, timeout=HOUR),
+    # The words search's "did you mean" offers, from published stories (README: hourly).
+    Job(("refresh_search_words",), every=HOUR, timeout=10 * MINUTE),
     # Counters recomputed from their rows (README: nightly).
     Job(("reconcile_counts",), every=DAY, offset=3 * HOUR + 30 * MINUTE, timeout=4 * HOUR),
     # Old article versions (docs/editors-desk.md: nightly), finished task rows older than 14 days.
