@@ -2,6 +2,7 @@
 the news sitemap. Each at a fixed query cost, whatever the data size, and each declaring the list it reads
 (`shows_list`), so a page built from it is purged when the list changes."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -55,12 +56,17 @@ def published_total() -> int:
 
 
 @shows_list(FRONT)
-def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, list[Article]]]:
-    """The newest `size` articles of each main section (sub-sections included), in one query."""
+def section_blocks(
+    *, size: int = SECTION_BLOCK_SIZE, exclude_ids: Collection[int] = ()
+) -> list[tuple[Section, list[Article]]]:
+    """The newest `size` articles of each main section (sub-sections included) but `exclude_ids` (what the
+    front page shows above them), in one query."""
     sections = main_sections()
     if not sections:
         return []
-    newest = [_latest(section=s).order_by("-published_at", "-id")[:size] for s in sections]
+    newest = [
+        _latest(section=s).exclude(pk__in=exclude_ids).order_by("-published_at", "-id")[:size] for s in sections
+    ]
     articles = articles_of_slices(newest)
     blocks = []
     for section in sections:

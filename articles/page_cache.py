@@ -44,6 +44,7 @@ from newsroom import edge
 from newsroom.cache import SITE, is_list, page_key
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
+    Shown,
     collecting_shown,
     marks_current,
     prefetching,
@@ -251,11 +252,12 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, entry)
 
-    def _store(self, key: str, response, *, shown: set[str], started_ns: int, now: float) -> dict:
+    def _store(self, key: str, response, *, shown: Shown, started_ns: int, now: float) -> dict:
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
         edge.tag_response(response, shown)
-        expires = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
+        # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another.
+        expires = min(now + settings.NEWSROOM_PAGE_CACHE_SECONDS, shown.fresh_until or float("inf"))
         lists = any(is_list(dependency) for dependency in shown)
         if lists:
             _lists_tracked(started=started_ns / 1e9)

@@ -21,7 +21,7 @@ from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
-from articles.widgets import site_blocks
+from articles.widgets import front_blocks, site_blocks
 from newsroom.cache import SECTION_TREE_KEY, page_parameters, section_nav_key, site_blocks_key
 from newsroom.cache_entries import prefetch
 from newsroom.http_cache import public_cache, signed_in_user
@@ -46,15 +46,17 @@ def paginate(request, items) -> Page:
 @require_safe
 @public_cache
 def home(request):
+    """The front page: each story once, in its most prominent slot — the lead, Latest, the section blocks (the
+    newest of each section not in Latest), then Ranking and Recommendation (`widgets.front_blocks`)."""
     latest = list(listings.latest_articles()[:HOME_LATEST])
-    section_blocks = listings.section_blocks()
+    section_blocks = listings.section_blocks(exclude_ids=[a.pk for a in latest])
+    shown_above = frozenset(a.pk for a in [*latest, *(a for _, items in section_blocks for a in items)])
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
         "total": listings.published_total(),
         "section_blocks": section_blocks,
-        "blocks": (blocks := site_blocks()),
-        "blocks_html": blocks.html_for(),
+        "blocks_html": front_blocks(shown_above=shown_above).html_for(),
         "canonical_url": absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
