@@ -68,7 +68,6 @@ def shows_author_list(user_id: int) -> str:
     return f"author-list:{user_id}"
 
 
-
 # --- recorded where it is read --------------------------------------------------------------------------
 #
 # Views never say what they show. Every article loaded while a page or block is built is recorded

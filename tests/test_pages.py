@@ -58,9 +58,9 @@ def test_article_page_anatomy(client, make_article, section, settings):
     assert "Current: Home > World > Asia" in text
     assert 'href="/section/asia/"' in html  # not in the header menu: only the breadcrumb links it
     # Publish time in the site's time zone (UTC+9), machine-readable in <time datetime>.
-    assert 'Date: <time datetime="2025-04-17T12:13:10+09:00">2025-04-17 12:13:10</time>' in html
+    assert 'Date: <time datetime="2025-04-17T12:13:10+09:00">2025-04-17 12:13:10 KST</time>' in html  # zone named
     assert "Updated:" not in text
-    assert "<span data-live-views>1234</span> views" in html
+    assert '<span class="views" data-live-views>1234 views</span>' in html
     assert "SEOUL, South Korea (AP) — First paragraph. Second paragraph." in text
     assert 'href="/tag/quakes/"' in html
     assert '<a class="site-name" href="/">Newsroom</a>' in html

@@ -345,7 +345,7 @@ def test_an_editors_pick_is_never_recommended_on_its_own_page_and_the_next_story
 def test_a_ranked_story_is_marked_as_the_current_page_in_its_own_ranking_not_linked(client):
     """Issue 18, item 8: a story in the Ranking linked to itself from its own page (8 of 113 demo pages)."""
     room = build_newsroom(count=30)
-    top, other = room.articles[29], room.articles[23]  # top: in no block above the front page's Ranking; other: no votes
+    top, other = room.articles[29], room.articles[23]  # top: no block above home's Ranking
     record_votes(top, 40, prefix="fan")
     cache.clear()
 
