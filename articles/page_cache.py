@@ -41,7 +41,7 @@ from django.utils.http import http_date
 from articles.engagement.voters import MY_VOTE_PARAMETER
 from articles.going_live import LISTS_KEYS, Lists, lists_catch_up, lists_state
 from newsroom import edge
-from newsroom.cache import SITE, is_list, page_key
+from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
     Shown,
@@ -53,6 +53,7 @@ from newsroom.cache_entries import (
     shown_versions,
     shows,
 )
+from newsroom.http_cache import cap_lifetime
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
@@ -69,6 +70,12 @@ class Copy(Enum):
     EXPIRED = "expired"  # its lifetime ran out, nothing on it purged: served stale while one request renders
     PURGED = "purged"  # something on it changed: never served
     CATCH_UP = "catch-up"  # a list copy, and a scheduled story may have gone live: the lists catch up first
+
+
+# A list whose next go-live is not known (the entry just lapsed) goes downstream for this long at most.
+UNKNOWN_GO_LIVE_SECONDS = 60
+# Never cached (`never_cache` views that load balancers and the edge probe): not even a cache round trip.
+NEVER_CACHED_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def _lookup_allowed(request) -> bool:
@@ -110,6 +117,14 @@ def _state(entry: dict, now: float) -> Copy:
     if lists is Lists.DUE:
         return Copy.CATCH_UP
     return Copy.CURRENT if now < entry["expires"] else Copy.EXPIRED
+
+
+def _cap_downstream(response, entry: dict, now: float) -> None:
+    """The edge and browsers keep a copy no longer than this cache does, and a list no longer than until the next
+    scheduled story goes live (`downstream_expires`), then not even stale: nobody at the app notices a go-live
+    while the edge answers, so the edge must come back for it."""
+    until = entry.get("downstream_expires", entry["expires"])
+    cap_lifetime(response, until - now, hard=until < entry["expires"])
 
 
 def _conditional(request, response, entry):
@@ -174,11 +189,16 @@ def drop_copy(key: str) -> None:
     local_copies.drop(key)
 
 
-def _lists_tracked(*, started: float) -> None:
+def _lists_tracked(*, started: float) -> float | None:
     """Before a list copy started at `started` is kept: stories gone live are tracked from then at the latest
-    (the first list page ever starts it), and are caught up with when one is due."""
-    if lists_state(cache.get_many(list(LISTS_KEYS)), started=started, now=time.time()) is Lists.DUE:
+    (the first list page ever starts it), and are caught up with when one is due. Returns when the next scheduled
+    story goes live (None: none is scheduled), or in a minute when that is not known."""
+    found = cache.get_many(list(LISTS_KEYS))
+    if lists_state(found, started=started, now=time.time()) is Lists.DUE:
         lists_catch_up(since=started)
+        found = cache.get_many(list(LISTS_KEYS))
+    upcoming = found.get(NEXT_PUBLICATION_KEY)
+    return upcoming["at"] if upcoming is not None else time.time() + UNKNOWN_GO_LIVE_SECONDS
 
 
 class PageCacheMiddleware:
@@ -186,7 +206,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _lookup_allowed(request):
+        if request.path in NEVER_CACHED_PATHS or not _lookup_allowed(request):
             return self.get_response(request)
         try:
             parameters = _view_parameters(request)
@@ -258,14 +278,16 @@ class PageCacheMiddleware:
         edge.tag_response(response, shown)
         # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another.
         expires = min(now + settings.NEWSROOM_PAGE_CACHE_SECONDS, shown.fresh_until or float("inf"))
+        downstream_expires = expires
         lists = any(is_list(dependency) for dependency in shown)
-        if lists:
-            _lists_tracked(started=started_ns / 1e9)
+        if lists and (go_live := _lists_tracked(started=started_ns / 1e9)) is not None:
+            downstream_expires = min(expires, go_live)
         entry = {
             "versions": shown_versions(shown, started_ns=started_ns),
             "lists": lists,
             "started": started_ns / 1e9,
             "expires": expires,
+            "downstream_expires": downstream_expires,
             "stored_at": now,
             "etag": response["ETag"],
             "status": response.status_code,
@@ -276,6 +298,7 @@ class PageCacheMiddleware:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
+            _cap_downstream(response, entry, now)
         else:
             edge.keep_off_the_edge(response)
         return entry
@@ -285,6 +308,7 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = state
+        _cap_downstream(response, entry, time.time())
         if state == "stale":
             edge.keep_off_the_edge(response)
         return _conditional(request, response, entry)

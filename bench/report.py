@@ -42,6 +42,43 @@ def combine(queries: dict, loaded: dict, specs: dict) -> dict:
     return pages
 
 
+def combine_edge(edged: dict | None, specs: dict) -> dict | None:
+    """The edge stage (bench/edge.py): each GET page through Varnish, its throughput against `/healthz` through
+    it (which Varnish passes to the app), and the edge's hit ratio over the whole stage."""
+    if edged is None:
+        return None
+    base = edged["pages"].get(BASELINE, {})
+    pages = {}
+    for page, measured in edged["pages"].items():
+        row = {"path": specs[page]["path"], **measured}
+        if measured.get("requests") and base.get("rps"):
+            per_round = [p / b for p, b in zip(measured["round_rps"], base["round_rps"], strict=True) if b]
+            row["throughput_ratio"] = round(statistics.median(per_round), 3)
+        pages[page] = row
+    return {"pages": pages, **{key: edged[key] for key in ("cache_hit", "cache_miss", "hit_ratio")}}
+
+
+def _edge_lines(edge: dict | None) -> list[str]:
+    if edge is None:
+        return []
+    lines = [
+        "",
+        f"Through the edge (Varnish, deploy/varnish.vcl, in front of the same server): hit ratio "
+        f"**{edge['hit_ratio']}** ({edge['cache_hit']} hits, {edge['cache_miss']} misses; `/healthz` is passed).",
+        "",
+        "| page | req/s | ÷ `/healthz` through the edge | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, r in edge["pages"].items():
+        if not r.get("requests"):
+            lines.append(f"| {page} | failed | | | | {r.get('errors', '')} |")
+            continue
+        lines.append(
+            f"| {page} | {r['rps']} | {r.get('throughput_ratio', '')} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |"
+        )
+    return lines
+
+
 def _met(value, target: str) -> str:
     if target == "—":
         return ""  # reported, no target
@@ -169,6 +206,7 @@ def write_markdown(report: dict, path: Path) -> None:
                 f"| {r['p90_ms']} | {r['p99_ms']} | {sql} | {r['errors']} |"
             )
         f, v, mem = run["first_views"], run["votes"], run["memory"]
+        lines += _edge_lines(run.get("edge"))
         lines += _breakdown_lines(f)
         lines += [
             "",

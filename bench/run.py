@@ -19,8 +19,9 @@ Settings (environment): BENCH_SIZES ("2000 100000"), BENCH_SECONDS per page (12)
 page (5000), BENCH_CONCURRENCY client threads (4), BENCH_WORKERS server workers (2), BENCH_ROUNDS (6),
 BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENCH_SERVER (granian, as
 `make serve`; gunicorn to compare, when installed), BENCH_NGINX=1 (load through nginx with
-deploy/nginx.conf), BENCH_KEEP=1 keeps bench/tmp/, BENCH_RESULTS (output path without extension, default
-bench/results).
+deploy/nginx.conf), BENCH_EDGE=0 leaves out the edge stage (bench/edge.py: the GET pages again through Varnish
+with deploy/varnish.vcl, and its hit ratio; on when varnishd is installed), BENCH_KEEP=1 keeps bench/tmp/,
+BENCH_RESULTS (output path without extension, default bench/results).
 """
 
 import json
@@ -35,8 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import edge
 from load import load
-from report import PAGES, combine, write_markdown
+from report import PAGES, combine, combine_edge, write_markdown
 from servers import free_port, start_app_server, start_nginx, stop, worker_memory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,7 +217,7 @@ def bench_size(articles: int, settings: dict) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     database = Database(workdir)
     env = app_environment(database, workdir)
-    server = front = None
+    server = front = edged = None
     try:
         log(f"{articles} articles — database: {database.engine} ({database.name})")
         database.create()
@@ -250,7 +252,10 @@ def bench_size(articles: int, settings: dict) -> dict:
             },
         }
 
-        port = free_port()
+        port = app_port = free_port()
+        edge_port = free_port()
+        if settings["edge"]:  # the pages carry the edge's tags, as they would behind it
+            env |= {"NEWSROOM_EDGE": "varnish", "NEWSROOM_EDGE_VARNISH_URLS": f"http://127.0.0.1:{edge_port}/"}
         kind = settings["server"]
         log(f"starting {kind} on 127.0.0.1:{port} with {settings['workers']} workers")
         server = start_app_server(kind, env, port, settings["workers"], workdir / f"{kind}.log")
@@ -265,12 +270,16 @@ def bench_size(articles: int, settings: dict) -> dict:
         load_before = os.getloadavg()[0]
         log(f"load: {settings['seconds']:g} s or {settings['max_requests']} requests per page, "
             f"{settings['concurrency']} threads, {settings['rounds']} rounds")  # fmt: skip
-        args = json.dumps({"port": port, "pages": specs, **settings})
-        loaded = json.loads(  # `workers` is the server's: the load loop ignores it
-            subprocess.run(
-                [sys.executable, __file__, "_load", args], cwd=ROOT, check=True, capture_output=True, text=True
-            ).stdout
-        )
+
+        def run_load(port: int, pages: dict) -> dict:  # `workers` is the server's: the load loop ignores it
+            args = json.dumps({"port": port, "pages": pages, **settings})
+            command = [sys.executable, __file__, "_load", args]
+            return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+
+        loaded = run_load(port, specs)
+        if settings["edge"]:
+            log(f"the same pages through Varnish (deploy/varnish.vcl) on 127.0.0.1:{edge_port}")
+            edged = edge.load_through_edge(workdir, upstream=app_port, port=edge_port, specs=specs, run_load=run_load)
         memory = worker_memory(server.pid)
         load_after = os.getloadavg()[0]
         votes = in_process(env, "_votes", str(vote_pk))
@@ -293,6 +302,7 @@ def bench_size(articles: int, settings: dict) -> dict:
         "seed_seconds": round(seed_seconds, 1),
         "loadavg_1min": [round(load_before, 2), round(load_after, 2)],
         "pages": combine(queries, loaded, specs),
+        "edge": combine_edge(edged, specs),
         "first_views": probed["first_views"],
         "votes": votes,
         "memory": memory,
@@ -309,7 +319,10 @@ def main() -> int:
         "rounds": env_int("BENCH_ROUNDS", 6),
         "server": os.environ.get("BENCH_SERVER") or "granian",
         "nginx": bool(os.environ.get("BENCH_NGINX")),
+        "edge": os.environ.get("BENCH_EDGE", "1") != "0" and edge.available(),
     }
+    if os.environ.get("BENCH_EDGE", "1") != "0" and not settings["edge"]:
+        log("varnishd is not installed: no edge stage")
     runs = [bench_size(articles, settings) for articles in sizes]
     report = {
         "meta": {

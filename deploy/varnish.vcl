@@ -19,7 +19,22 @@ import std;
 import xkey;
 
 # --- app servers: one backend each, all added to the director in vcl_init ---------------------------------
-backend app_1 { .host = "127.0.0.1"; .port = "8000"; .connect_timeout = 2s; .first_byte_timeout = 30s; }
+# Each is probed on /healthz every 2 s; two failed probes of the last four take it out of the director until it
+# answers again (a request that finds it dead first is retried on another: vcl_backend_error). The probe's Host
+# must be one of the app's ALLOWED_HOSTS (anything else is a 400, and the server would be taken out).
+probe healthz {
+    .request = "GET /healthz HTTP/1.1"
+               "Host: news.example.com"
+               "User-Agent: Varnish health probe"
+               "Connection: close";
+    .interval = 2s;
+    .timeout = 1s;
+    .window = 4;
+    .threshold = 3;
+    .initial = 3;  # trusted at start: no request waits for the first probes
+}
+
+backend app_1 { .host = "127.0.0.1"; .port = "8000"; .connect_timeout = 2s; .first_byte_timeout = 30s; .probe = healthz; }
 
 # Who may purge: this machine and the app servers (their addresses as Varnish sees them).
 acl purgers {
@@ -88,6 +103,13 @@ sub vcl_backend_response {
     }
     # stale-while-revalidate sets the grace: an expired, never purged copy served while one fetch refreshes it.
     return (deliver);
+}
+
+sub vcl_backend_error {
+    # The server died between two probes: a read is tried once more on another (a body already sent is not).
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
 }
 
 sub vcl_deliver {

@@ -4,6 +4,7 @@ An anonymous page is the same bytes for every reader, so nothing here may touch 
 has none: loading it would add `Vary: Cookie` and split every shared cache by cookie.
 """
 
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # Shared caches (a CDN) may keep public pages for a few minutes and serve them stale while refetching.
 PUBLIC_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 600}
+_S_MAXAGE = re.compile(r"\bs-maxage=(\d+)")
 
 
 def signed_in_user(request):
@@ -35,3 +37,15 @@ def public_cache(view):
         return response
 
     return wrapped
+
+
+def cap_lifetime(response, seconds: float, *, hard: bool) -> None:
+    """Browsers and shared caches keep this public page at most `seconds` more (`max-age`, `s-maxage`); `hard`: and
+    serve no stale copy after that either (no `stale-while-revalidate`): a scheduled story goes live then."""
+    seconds = max(0, int(seconds) if hard else round(seconds))  # a go-live is a deadline: rounded down
+    current = _S_MAXAGE.search(response.get("Cache-Control", ""))
+    s_maxage = seconds if current is None else min(seconds, int(current[1]))
+    if not hard and current is not None and s_maxage == int(current[1]):
+        return
+    fields = {"max_age": seconds, "s_maxage": s_maxage}  # Django keeps the smaller of max-age and the page's own
+    patch_cache_control(response, **fields, **({"stale_while_revalidate": 0} if hard else {}))

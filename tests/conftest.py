@@ -1,7 +1,10 @@
 import os
 
 import pytest
+from asgiref.local import Local
 from django.core.cache import cache
+from django.tasks import task_backends
+from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, Section
@@ -89,3 +92,18 @@ def wanda(db):
 @pytest.fixture
 def eddie(db):
     return staff("eddie", "Editors", first_name="Eddie", email="eddie@example.com")
+
+
+def reset_task_backends() -> None:
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(False)
+
+
+@pytest.fixture
+def database_queue():
+    """Background work goes into the database queue, for a worker (`manage.py db_worker`), as in production."""
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        reset_task_backends()
+        yield
+    reset_task_backends()

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from articles.engagement import view_counts
 from articles.engagement.votes import REFUSED_ARTICLE_BUDGET, REFUSED_RATE
 from articles.models import Article, Vote
+from newsroom.cache import VIEW_FLUSH_DUE_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def counts(article) -> tuple[int, int]:
 @pytest.fixture
 def no_auto_flush():
     """Views stay in the buffer, where `view_counts_pending` reads them."""
-    cache.set("views:flush-due", 1, timeout=3600)
+    cache.set(VIEW_FLUSH_DUE_KEY, 1, timeout=3600)
 
 
 def test_sixty_votes_with_new_user_agents_from_one_address_count_once_per_budget(make_article, settings):

@@ -9,11 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from asgiref.local import Local
 from django.core.management import call_command, get_commands
 from django.db import InterfaceError, OperationalError, connection
-from django.tasks import task_backends
-from django.test import override_settings
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from articles.models import Image
@@ -21,22 +18,7 @@ from newsroom.management.commands import db_worker
 from tests.builders import jpeg_bytes, library_image
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 RESTARTED = "terminating connection due to administrator command"
-
-
-def reset_task_backends() -> None:
-    task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-    task_backends._connections = Local(False)
-
-
-@pytest.fixture
-def database_queue():
-    with override_settings(TASKS=DATABASE_QUEUE):
-        reset_task_backends()
-        yield
-    reset_task_backends()
 
 
 def queued_image() -> Image:

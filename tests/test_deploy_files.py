@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import jsonschema
@@ -61,7 +62,7 @@ def test_compose_starts_every_layer_of_the_stack():
     assert set(SERVICES) == {"proxy", "edge", "web1", "web2", "worker", "scheduler", "db", "db-replica", "redis"}
     assert {SERVICES[name]["command"][0] for name in ("web1", "web2", "worker", "scheduler")} <= entrypoint_roles()
     assert [name for name, service in SERVICES.items() if "ports" in service] == ["proxy"]  # nothing else exposed
-    assert "./deploy/varnish.vcl:/etc/varnish/default.vcl:ro" in SERVICES["edge"]["volumes"]
+    assert "./deploy/varnish.vcl:/etc/varnish/newsroom.vcl:ro" in SERVICES["edge"]["volumes"]
     assert "./deploy/redis.conf:/usr/local/etc/redis/redis.conf:ro" in SERVICES["redis"]["volumes"]
     env = SERVICES["web2"]["environment"]
     assert "@db:5432/" in env["DATABASE_URL"] and "@db-replica:5432/" in env["DATABASE_REPLICA_URLS"]
@@ -169,3 +170,37 @@ def test_compose_proxy_keeps_the_slow_client_limits_and_caches_nothing():
     assert nginx_directives(stack) == nginx_directives(ROOT / "deploy" / "nginx.conf")
     assert ("proxy_request_buffering", "on") in nginx_directives(stack)
     assert "proxy_cache " not in stack.read_text()  # a copy here is one no purge would reach
+
+
+def test_the_stacks_edge_is_the_shipped_vcl_with_its_own_servers_names_and_purgers():
+    """compose.yaml's Varnish renders deploy/varnish.vcl with its app servers, host names and purgers, and the
+    result compiles (`varnishd -C`); the app is told to tag pages and purge that edge."""
+    edge = SERVICES["edge"]["environment"]
+    env = {
+        **os.environ,
+        "EDGE_BACKENDS": "127.0.0.2:8000 127.0.0.3:8000",  # compose's web1/web2 resolve only inside the stack
+        "EDGE_HOSTS": "localhost 127.0.0.1",
+        "EDGE_PURGERS": "172.30.81.0/24",
+    }
+    rendered = subprocess.run(
+        ["sh", str(ROOT / "deploy/varnish/render-vcl.sh"), str(ROOT / "deploy/varnish.vcl")],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    # Where varnishd's unprivileged compiler can read it (pytest's tmp_path is the owner's alone).
+    with tempfile.NamedTemporaryFile("w", suffix=".vcl", dir="/tmp", delete=False) as vcl:
+        vcl.write(rendered)
+    os.chmod(vcl.name, 0o644)
+
+    assert edge["EDGE_BACKENDS"] == "web1:8000 web2:8000"
+    assert "app.add_backend(app_2);" in rendered
+    assert '"Host: localhost"' in rendered
+    assert r'"^(localhost|127\.0\.0\.1)(:[0-9]+)?$"' in rendered
+    assert '"172.30.81.0"/24;' in rendered
+    for web in ("web1", "web2"):
+        app = SERVICES[web]["environment"]
+        assert (app["NEWSROOM_EDGE"], app["NEWSROOM_EDGE_VARNISH_URLS"]) == ("varnish", "http://edge:6081/")
+    try:
+        compiled = subprocess.run([tool("varnishd"), "-C", "-f", vcl.name], capture_output=True, text=True)
+    finally:
+        os.unlink(vcl.name)
+    assert compiled.returncode == 0, compiled.stderr[-2000:]

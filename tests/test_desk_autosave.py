@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from reversion.models import Version
 
 from articles.desk import versions
 from articles.models import Article
@@ -52,7 +53,10 @@ def test_each_autosave_replaces_the_last_and_discard_drops_it(client, ana, make_
 def test_a_writer_cannot_autosave_over_someone_elses_story(client, ana, make_article):
     story = make_article(author=ana)
     client.force_login(staff("wanda", "Writers"))
+    kept_before = Version.objects.count()
     assert client.post(AUTOSAVE_URL.format(pk=story.pk), {"body": "x"}).status_code == 403
+    assert Version.objects.count() == kept_before  # no autosave was kept
+    assert Article.objects.get(pk=story.pk).body == story.body
 
 
 def test_admin_times_are_shown_and_entered_in_the_sites_time_zone(client, ana, make_article, settings):

@@ -78,6 +78,7 @@ def test_a_trashed_article_cannot_be_opened_for_editing(client, ana, make_articl
     client.post(f"{LIST_URL}{article.pk}/delete/", {"post": "yes"})
     response = client.get(f"{LIST_URL}{article.pk}/change/")
     assert response.status_code == 302  # the admin's "doesn't exist, perhaps it was deleted" redirect
+    assert Article.objects.filter(pk=article.pk).values_list("trashed_at", flat=True).get() is not None  # still trashed
 
 
 def test_writers_do_not_see_the_trash(client, make_article):

@@ -144,8 +144,10 @@ def test_a_writer_cannot_restore_someone_elses_story(client, make_article):
     article = make_article()
     writer = staff("wanda", "Writers")
     client.force_login(writer)
+    before = (Article.objects.get(pk=article.pk).title, len(kept(article)))
     response = client.post(f"{LIST_URL}{article.pk}/history/{kept(article)[0].pk}/restore/")
     assert response.status_code == 403
+    assert (Article.objects.get(pk=article.pk).title, len(kept(article))) == before  # nothing restored, nothing kept
 
 
 def test_prune_keeps_the_newest_and_one_per_day(make_article, ana):

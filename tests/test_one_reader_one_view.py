@@ -13,6 +13,7 @@ from django.test import Client
 from articles.engagement import view_counts
 from articles.engagement.voters import VOTER_COOKIE, VOTER_COOKIE_SALT
 from articles.models import Vote
+from newsroom.cache import VIEW_FLUSH_DUE_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 @pytest.fixture(autouse=True)
 def no_auto_flush():
     """Views stay in the buffer, where `view_counts_pending` reads them."""
-    cache.set("views:flush-due", 1, timeout=3600)
+    cache.set(VIEW_FLUSH_DUE_KEY, 1, timeout=3600)
 
 
 def reader(address: str = "198.51.100.7", user_agent: str = BROWSER_UA) -> Client:

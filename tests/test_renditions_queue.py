@@ -5,10 +5,7 @@ import io
 import re
 
 import pytest
-from asgiref.local import Local
 from django.core.management import call_command
-from django.tasks import task_backends
-from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from articles.media import renditions
@@ -18,22 +15,6 @@ from articles.models import Image
 from tests.builders import jpeg_bytes, library_image, use_public_domain
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def reset_task_backends() -> None:
-    task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-    task_backends._connections = Local(False)
-
-
-@pytest.fixture
-def database_queue():
-    with override_settings(TASKS=DATABASE_QUEUE):
-        reset_task_backends()
-        yield
-    reset_task_backends()
 
 
 def page_of(client, article) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.engagement import view_counts
 from articles.models import Article, PopularityBucket
-from newsroom.cache import view_counter_key
+from newsroom.cache import VIEW_FLUSH_DUE_KEY, view_counter_key
 from tests.builders import record_view
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def reader(n: int = 0) -> Client:
 @pytest.fixture
 def no_auto_flush():
     """Pretend a flush just ran, so beacons only buffer (what most beacons do)."""
-    cache.set("views:flush-due", 1, timeout=3600)
+    cache.set(VIEW_FLUSH_DUE_KEY, 1, timeout=3600)
 
 
 def live(response) -> dict:

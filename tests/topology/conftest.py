@@ -2,8 +2,9 @@
 servers (granian) that use them — each test module gets its own, thrown away at the end (tests/topology/README.md).
 
 Fixtures: `pg_pair` (primary + standby, migrated; pause/resume/delay replay, stop/start the standby),
-`redis_server`, `app_server(**env)` (a granian server on a free port), `run_manage(*args)` and `run_python(code)`
-(the project's commands against the same services); `tests/topology/web_client.py`: the HTTP client.
+`redis_server`, `app_server(**env)` (a granian server on a free port), `varnish(servers, port=…)` (the edge,
+deploy/varnish.vcl, in front of them), `run_manage(*args)` and `run_python(code)` (the project's commands against
+the same services); `tests/topology/web_client.py`: the HTTP client; `tests/topology/edge_server.py`: Varnish.
 
 Needs PostgreSQL's server binaries (`NEWSROOM_PG_BIN`, default /usr/lib/postgresql/15/bin), redis-server and
 granian. A missing one skips the tests on a workstation and fails them in CI (`CI` set): CI must run them.
@@ -24,6 +25,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.topology.edge_server import Varnish, start_varnish
 from tests.topology.web_client import HttpClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,3 +329,20 @@ def app_server(services, tmp_path_factory) -> Iterator[Callable[..., AppServer]]
             server.process.wait(20)
         except subprocess.TimeoutExpired:
             server.process.kill()
+
+
+@pytest.fixture(scope="module")
+def varnish(tmp_path_factory) -> Iterator[Callable[..., Varnish]]:
+    """`varnish(servers, port=free_port())`: deploy/varnish.vcl (xkey, probes) in front of those app servers on
+    127.0.0.1:`port` — chosen first when the servers must know where to send their purges."""
+    started: list[Varnish] = []
+
+    def start(servers: list[AppServer], *, port: int | None = None) -> Varnish:
+        edge = start_varnish([server.port for server in servers], tmp_path_factory.mktemp("varnish"),
+                             port=port or free_port())  # fmt: skip
+        started.append(edge)
+        return edge
+
+    yield start
+    for edge in started:
+        edge.stop()
