@@ -296,7 +296,9 @@ class PageCacheMiddleware:
         }
         if expires > now and entry["versions"] is not None:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
-            cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
+            # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
+            kept = max(expires, now + settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            cache.set(key, entry, timeout=max(1, int(kept - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
             _cap_downstream(response, entry, now)
         else:

@@ -4,11 +4,10 @@ then its top section, then the whole site."""
 from collections.abc import Iterable
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
-from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
 from newsroom.cache import related_key
 from newsroom.cache_entries import get_or_build
@@ -59,25 +58,33 @@ def related_articles(
 
 
 def _fill(*, article: Article, exclude_ids: set[int], count: int) -> list[Article]:
-    """The newest `count` stories of the article's section, then of its top section (sub-sections included),
-    then of the site, none of `exclude_ids`: one query, a union of three slices (each walking an index)."""
+    """The newest `count` stories of the article's section, then of its parent section and the parent's other
+    sub-sections (a main section's: its sub-sections), then of the site, none of `exclude_ids`: one query, a
+    union of three slices (each walking an index). No section tree to read: the parent is on the article's row.
+    """
     newest = _as_listed(Article.objects.published().exclude(pk__in=exclude_ids)).order_by("-published_at", "-id")
-    family = section_descendant_ids(top_section_id(article.section_id) or article.section_id)
+    parent = article.section.parent_id or article.section_id
     slices = [
         newest.filter(section_id=article.section_id)[:count],
-        newest.filter(section_id__in=family)[:count],
+        newest.filter(Q(section_id=parent) | Q(section__parent_id=parent))[:count],
         newest[:count],
     ]
     found = {a.pk: a for a in articles_of_slices(slices)}.values()
-    section_first = {article.section_id: 0, **dict.fromkeys(family - {article.section_id}, 1)}
-    return sorted(found, key=lambda a: (section_first.get(a.section_id, 2), *newest_first(a)))[:count]
+
+    def nearest_first(candidate: Article) -> tuple:
+        if candidate.section_id == article.section_id:
+            return (0, *newest_first(candidate))
+        family = parent in (candidate.section_id, candidate.section.parent_id)
+        return (1 if family else 2, *newest_first(candidate))
+
+    return sorted(found, key=nearest_first)[:count]
 
 
 def _as_listed(articles: QuerySet) -> QuerySet:
     """Only the columns a Related item shows (its link, title, section and date: `{% widget_item %}`), no
     hero image: fewer columns to read and fewer model instances to build on every first view."""
     return articles.select_related("section").only(
-        "id", "slug", "title", "published_at", "section_id", "section__name", "section__slug"
+        "id", "slug", "title", "published_at", "section_id", "section__name", "section__slug", "section__parent_id"
     )
 
 
