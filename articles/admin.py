@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.utils.html import format_html
 
 from articles import admin_lists, publishing
+from articles.authors import admin as authors_admin  # noqa: F401 — registers the authors' profiles
 from articles.desk.admin import DeskArticleAdminMixin
 from articles.desk.visibility import article_visible_to, articles_visible_to
 from articles.editor.previews import search_result_preview, social_card_preview

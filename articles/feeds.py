@@ -1,9 +1,10 @@
-"""RSS and Atom feeds for the whole site, each section and each tag (Django's syndication framework)."""
+"""RSS and Atom feeds for the whole site, each section, each tag and each author (Django's syndication framework)."""
 
 import mimetypes
 import re
 from dataclasses import dataclass
 
+from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,8 +14,8 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import listings, sections
-from articles.models import Article, Section
-from articles.seo import absolute_url
+from articles.models import Article, Author, Section
+from articles.seo import absolute_url, author_name
 
 FEED_SIZE = 30
 # XML 1.0 cannot carry these (Django's feed writer raises on them: a 500). A headline pasted from a word
@@ -31,6 +32,11 @@ class FeedSource:
     request: HttpRequest
     section: Section | None = None
     tag: Tag | None = None
+    author: Author | None = None
+
+    @property
+    def site_name(self) -> str:
+        return get_current_site(self.request).name
 
 
 class LatestArticlesFeed(Feed):
@@ -50,7 +56,7 @@ class LatestArticlesFeed(Feed):
         return feed
 
     def title(self, obj: FeedSource) -> str:
-        return "Latest news"
+        return f"{obj.site_name}: latest news"
 
     def link(self, obj: FeedSource) -> str:
         return reverse("articles:home")
@@ -61,6 +67,8 @@ class LatestArticlesFeed(Feed):
     def items(self, obj: FeedSource) -> list[Article]:
         if obj.tag is not None:
             articles = listings.tagged_articles(tag=obj.tag)
+        elif obj.author is not None:
+            articles = listings.author_articles(author=obj.author)
         else:
             articles = listings.latest_articles(section=obj.section)
         items = list(articles.prefetch_related("tags")[:FEED_SIZE])
@@ -83,7 +91,7 @@ class LatestArticlesFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item: Article) -> str:
-        return item.byline
+        return author_name(item.byline)
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.section.name, *(tag.name for tag in item.tags.all())]
@@ -111,7 +119,7 @@ class SectionFeed(LatestArticlesFeed):
         return FeedSource(request=request, section=section)
 
     def title(self, obj: FeedSource) -> str:
-        return f"{obj.section.name}: latest news"
+        return f"{obj.site_name}: {obj.section.name}"
 
     def link(self, obj: FeedSource) -> str:
         return obj.section.get_absolute_url()
@@ -130,7 +138,7 @@ class TagFeed(LatestArticlesFeed):
         return FeedSource(request=request, tag=get_object_or_404(Tag, slug=slug))
 
     def title(self, obj: FeedSource) -> str:
-        return f"Tagged “{obj.tag.name}”"
+        return f"{obj.site_name}: tagged “{obj.tag.name}”"
 
     def link(self, obj: FeedSource) -> str:
         return reverse("articles:tag", kwargs={"slug": obj.tag.slug})
@@ -141,3 +149,17 @@ class TagFeed(LatestArticlesFeed):
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug: str | None = None) -> FeedSource:
+        return FeedSource(request=request, author=get_object_or_404(Author, slug=slug))
+
+    def title(self, obj: FeedSource) -> str:
+        return f"{obj.site_name}: {obj.author.name}"
+
+    def link(self, obj: FeedSource) -> str:
+        return obj.author.get_absolute_url()
+
+    def description(self, obj: FeedSource) -> str:
+        return escape(f"The newest articles by {obj.author.name}.")

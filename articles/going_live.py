@@ -23,6 +23,7 @@ from newsroom.cache import (
     LISTS_CAUGHT_UP_KEY,
     NEXT_PUBLICATION_KEY,
     SCHEDULE_CHANGED_KEY,
+    shows_author_list,
     shows_section_list,
     shows_tag_list,
 )
@@ -63,7 +64,7 @@ def lists_catch_up(*, since: float | None = None) -> bool:
         upcoming = next_publication_time(after=through)
         if upcoming is not None and upcoming <= now:
             gone_live = Article.objects.published().filter(published_at__gt=through, published_at__lte=now)
-            purge(*_lists_of(list(gone_live.values_list("pk", "section_id"))))
+            purge(*_lists_of(list(gone_live.values_list("pk", "section_id", "author_id"))))
             upcoming = next_publication_time(after=now)
         cache.set(LISTS_CAUGHT_UP_KEY, caught_up | {"through": now.timestamp()}, timeout=PURGE_MARK_SECONDS)
         next_at = upcoming.timestamp() if upcoming else None
@@ -75,10 +76,11 @@ def lists_catch_up(*, since: float | None = None) -> bool:
     return True
 
 
-def _lists_of(stories: list[tuple[int, int]]) -> set[str]:
+def _lists_of(stories: list[tuple[int, int, int | None]]) -> set[str]:
     """The lists these stories joined, as a save of them purges them (`articles.signals.article_changed`)."""
     if not stories:
         return set()
-    lists = {FRONT, *(shows_section_list(s.pk) for _, section_id in stories for s in section_path(section_id))}
-    tags = TaggedArticle.objects.filter(content_object_id__in=[pk for pk, _ in stories]).values_list("tag_id")
+    lists = {FRONT, *(shows_section_list(s.pk) for _, section_id, _ in stories for s in section_path(section_id))}
+    lists |= {shows_author_list(author_id) for _, _, author_id in stories if author_id is not None}
+    tags = TaggedArticle.objects.filter(content_object_id__in=[pk for pk, _, _ in stories]).values_list("tag_id")
     return lists | {shows_tag_list(tag_id) for (tag_id,) in tags}

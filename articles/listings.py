@@ -1,16 +1,17 @@
-"""Article lists for reader pages: latest (site-wide, per section or per tag), the front page's section blocks,
-the news sitemap. Each at a fixed query cost, whatever the data size, and each declaring the list it reads
-(`shows_list`), so a page built from it is purged when the list changes."""
+"""Article lists for reader pages: latest (site-wide, per section, per tag or per author), the front page's
+section blocks, the news sitemap. Each at a fixed query cost, whatever the data size, and each declaring the
+list it reads (`shows_list`), so a page built from it is purged when the list changes."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Author, Section
 from articles.sections import main_sections, section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import FRONT, PUBLISHED_TOTAL_KEY, shows_list, shows_section_list, shows_tag_list
+from newsroom.cache import FRONT, PUBLISHED_TOTAL_KEY, shows_author_list, shows_list, shows_section_list, shows_tag_list
 from newsroom.cache_entries import get_or_build_shown
 
 SECTION_BLOCK_SIZE = 4
@@ -39,6 +40,12 @@ def tagged_articles(*, tag: Tag):
     return _latest().filter(tags=tag)
 
 
+@shows_list(lambda *, author: [shows_author_list(author.user_id)])
+def author_articles(*, author: Author):
+    """Published articles of `author` (the account that owns them), newest first."""
+    return _latest().filter(author_id=author.user_id)
+
+
 # The home page's "total": a count of the whole archive (18 ms at 100,000 articles against 1 ms at 2,000).
 PUBLISHED_TOTAL_SECONDS = 60
 
@@ -55,12 +62,15 @@ def published_total() -> int:
 
 
 @shows_list(FRONT)
-def section_blocks(*, size: int = SECTION_BLOCK_SIZE) -> list[tuple[Section, list[Article]]]:
-    """The newest `size` articles of each main section (sub-sections included), in one query."""
+def section_blocks(
+    *, size: int = SECTION_BLOCK_SIZE, exclude_ids: Collection[int] = ()
+) -> list[tuple[Section, list[Article]]]:
+    """The newest `size` articles of each main section (sub-sections included) but `exclude_ids` (what the
+    front page shows above them), in one query."""
     sections = main_sections()
     if not sections:
         return []
-    newest = [_latest(section=s).order_by("-published_at", "-id")[:size] for s in sections]
+    newest = [_latest(section=s).exclude(pk__in=exclude_ids).order_by("-published_at", "-id")[:size] for s in sections]
     articles = articles_of_slices(newest)
     blocks = []
     for section in sections:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,7 +15,7 @@ from newsroom.cache import shows_article
 from newsroom.cache_entries import collecting, shows_read
 from newsroom.cached_reverse import cached_reverse
 
-__all__ = ["Article", "Image", "PopularityBucket", "Section", "SlugRedirect", "TaggedArticle", "Vote"]
+__all__ = ["Article", "Author", "Image", "PopularityBucket", "Section", "SlugRedirect", "TaggedArticle", "Vote"]
 
 
 class Section(models.Model):
@@ -288,6 +288,15 @@ class Article(HeroImageFields, models.Model):
             return False
         return (self.updated_at - max(self.published_at, self.created_at)).total_seconds() > 60
 
+    @property
+    def author_page(self) -> "Author | None":
+        """The author's public profile, when the account that owns the story has one. Load the article with
+        `select_related("author__author_profile")` (the article views do): no query."""
+        try:
+            return self.author.author_profile if self.author_id else None
+        except ObjectDoesNotExist:
+            return None
+
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()  # "publish" with no time means now
@@ -330,5 +339,6 @@ class Vote(models.Model):
 
 # Popularity buckets belong to engagement (articles/engagement/models.py); the desk's models to articles/desk/.
 # The editors' desk (edit locks, trash, review, staged corrections): its models, registered with the app here.
+from articles.authors.models import Author  # noqa: E402
 from articles.desk.models import EditLock, Review, StagedChange, TrashedArticle  # noqa: E402, F401
 from articles.engagement.models import PopularityBucket  # noqa: E402

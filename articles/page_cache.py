@@ -44,6 +44,7 @@ from newsroom import edge
 from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
+    Shown,
     collecting_shown,
     marks_current,
     prefetching,
@@ -271,11 +272,13 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, entry)
 
-    def _store(self, key: str, response, *, shown: set[str], started_ns: int, now: float) -> dict:
+    def _store(self, key: str, response, *, shown: Shown, started_ns: int, now: float) -> dict:
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
         edge.tag_response(response, shown)
-        expires = downstream_expires = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
+        # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another.
+        expires = min(now + settings.NEWSROOM_PAGE_CACHE_SECONDS, shown.fresh_until or float("inf"))
+        downstream_expires = expires
         lists = any(is_list(dependency) for dependency in shown)
         if lists and (go_live := _lists_tracked(started=started_ns / 1e9)) is not None:
             downstream_expires = min(expires, go_live)
@@ -293,7 +296,9 @@ class PageCacheMiddleware:
         }
         if expires > now and entry["versions"] is not None:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
-            cache.set(key, entry, timeout=max(1, int(expires - now)) + REBUILD_LOCK_SECONDS)
+            # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
+            kept = max(expires, now + settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            cache.set(key, entry, timeout=max(1, int(kept - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
             _cap_downstream(response, entry, now)
         else:

@@ -1,12 +1,14 @@
-"""Related articles: the published articles sharing the most tags, newest first on ties, filled from the section."""
+"""Related articles: the published articles sharing the most tags, newest first on ties, filled from the section,
+then its top section, then the whole site."""
 
 from collections.abc import Iterable
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
+from articles.slices import articles_of_slices, newest_first
 from newsroom.cache import related_key
 from newsroom.cache_entries import get_or_build
 
@@ -28,12 +30,13 @@ RELATED_MARGIN = 16
 def related_articles(
     *, article: Article, tag_ids: list[int], exclude_ids: Iterable[int] = (), limit: int = RELATED_LIMIT
 ) -> list[Article]:
-    """Published articles sharing the most tags with `article`, newest first on ties; filled from its section.
+    """Published articles sharing the most tags with `article`, newest first on ties; filled from its section,
+    its top section and the site (`_fill`), so the list is full whenever the site has enough stories.
 
     Bounded whatever a tag's size: candidates are at most `candidates_per_tag` articles per tag, newest
     by id (a backward walk of the (tag, article) index that stops early; ordering by publish time would sort
     every article on the tag). The candidates' ids are cached; a page then costs one fetch of at most `limit`
-    rows, plus the same-section fill when fewer than `limit` share a tag. `exclude_ids` (what the page's
+    rows, plus the fill (one query) when fewer than `limit` share a tag. `exclude_ids` (what the page's
     other blocks show) are left out.
     """
     published = Article.objects.published()
@@ -50,20 +53,38 @@ def related_articles(
     rank = {pk: i for i, pk in enumerate(ranked_ids)}
     related = sorted(_as_listed(published.filter(pk__in=ranked_ids).order_by()), key=lambda a: rank[a.pk])
     if len(related) < limit:
-        fill = _as_listed(
-            published.filter(section_id=article.section_id)
-            .exclude(pk__in=[*excluded, *ranked_ids])
-            .order_by("-published_at", "-id")
-        )
-        related += list(fill[: limit - len(related)])
+        related += _fill(article=article, exclude_ids={*excluded, *ranked_ids}, count=limit - len(related))
     return related
+
+
+def _fill(*, article: Article, exclude_ids: set[int], count: int) -> list[Article]:
+    """The newest `count` stories of the article's section, then of its parent section and the parent's other
+    sub-sections (a main section's: its sub-sections), then of the site, none of `exclude_ids`: one query, a
+    union of three slices (each walking an index). No section tree to read: the parent is on the article's row.
+    """
+    newest = _as_listed(Article.objects.published().exclude(pk__in=exclude_ids)).order_by("-published_at", "-id")
+    parent = article.section.parent_id or article.section_id
+    slices = [
+        newest.filter(section_id=article.section_id)[:count],
+        newest.filter(Q(section_id=parent) | Q(section__parent_id=parent))[:count],
+        newest[:count],
+    ]
+    found = {a.pk: a for a in articles_of_slices(slices)}.values()
+
+    def nearest_first(candidate: Article) -> tuple:
+        if candidate.section_id == article.section_id:
+            return (0, *newest_first(candidate))
+        family = parent in (candidate.section_id, candidate.section.parent_id)
+        return (1 if family else 2, *newest_first(candidate))
+
+    return sorted(found, key=nearest_first)[:count]
 
 
 def _as_listed(articles: QuerySet) -> QuerySet:
     """Only the columns a Related item shows (its link, title, section and date: `{% widget_item %}`), no
     hero image: fewer columns to read and fewer model instances to build on every first view."""
     return articles.select_related("section").only(
-        "id", "slug", "title", "published_at", "section_id", "section__name", "section__slug"
+        "id", "slug", "title", "published_at", "section_id", "section__name", "section__slug", "section__parent_id"
     )
 
 

@@ -4,9 +4,17 @@ from dataclasses import dataclass
 
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import Page
+from django.templatetags.static import static
 
+from articles.media import renditions
 from articles.media.renditions import SOCIAL_CARD_SIZE
 from articles.models import Article
+
+# The site's own pictures (static files): the link-preview card of pages of no single story, and the logo.
+SITE_CARD = "img/site-card.png"
+SITE_CARD_SIZE = (1200, 630)
+LOGO = "img/logo.png"
+LOGO_SIZE = (600, 60)
 
 META_DESCRIPTION_LENGTH = (120, 160)  # what search engines show in full; the admin's length hint
 
@@ -57,9 +65,38 @@ def article_meta(request, article: Article, *, preview: bool = False) -> Article
     )
 
 
-def _author(article: Article, site) -> dict:
-    name = article.byline.strip().removeprefix("By ").removeprefix("by ").strip()
+def author_name(byline: str) -> str:
+    """A byline as a name: "By Jane Doe" is Jane Doe (feed readers and JSON-LD name the person)."""
+    name = byline.strip()
+    return name[3:].strip() if name[:3].lower() == "by " else name
+
+
+def static_url(request, path: str) -> str:
+    """The absolute URL of a static file (the site's card and logo)."""
+    return absolute_url(request, static(path))
+
+
+def _author(request, article: Article, site) -> dict:
+    name = author_name(article.byline)
+    profile = article.author_page
+    if profile is not None:
+        return {
+            "@type": "Person",
+            "name": name or profile.name,
+            "url": absolute_url(request, profile.get_absolute_url()),
+        }
     return {"@type": "Person", "name": name} if name else {"@type": "Organization", "name": site.name}
+
+
+def _images(request, article: Article, card_url: str) -> list[str]:
+    """The story's picture in 16:9, 4:3 and 1:1 (once its crops are made), then its link-preview card."""
+    picture = article.card_image
+    images = []
+    if picture is not None and picture.crops_ready:
+        images = [absolute_url(request, renditions.url(name)) for name in renditions.structured_data_names(picture)]
+    elif article.hero_id:
+        images = [absolute_url(request, article.hero.file.url)]
+    return [*images, card_url] if card_url else images
 
 
 def article_json_ld(request, site, article: Article) -> dict:
@@ -73,12 +110,20 @@ def article_json_ld(request, site, article: Article) -> dict:
         "mainEntityOfPage": meta.canonical_url,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
-        "author": [_author(article, site)],
-        "publisher": {"@type": "Organization", "name": site.name, "url": absolute_url(request, "/")},
+        "author": [_author(request, article, site)],
+        "publisher": {
+            "@type": "Organization",
+            "name": site.name,
+            "url": absolute_url(request, "/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": static_url(request, LOGO),
+                "width": LOGO_SIZE[0],
+                "height": LOGO_SIZE[1],
+            },
+        },
         "articleSection": article.section.name,
     }
-    if article.hero_id:
-        data["image"] = [absolute_url(request, article.hero.file.url)]
-    if meta.card_url:
-        data.setdefault("image", []).append(meta.card_url)
+    if images := _images(request, article, meta.card_url):
+        data["image"] = images
     return data

@@ -20,13 +20,15 @@ from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from taggit.models import Tag
 
 from articles.media.models import Image
-from articles.models import Article, Section, TaggedArticle
+from articles.models import Article, Author, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
     FRONT,
     SEARCH,
     schedule_changed_on_commit,
     shows_article,
+    shows_author,
+    shows_author_list,
     shows_section_list,
     shows_tag,
     shows_tag_list,
@@ -67,6 +69,8 @@ def article_changed(sender, instance: Article, **kwargs) -> None:
         # shift too): a section it moved into, home, feeds…
         shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
         shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
+        if instance.author_id is not None:
+            shown.add(shows_author_list(instance.author_id))
     purge_on_commit(*shown)
 
 
@@ -79,14 +83,20 @@ def tag_changed(sender, instance: Tag, **kwargs) -> None:
 
 
 def image_changed(sender, instance: Image, **kwargs) -> None:
-    """The pages of the articles that show a library image (as hero or social card) are out of date: its alt
-    text, caption, credit, crops or renditions changed."""
+    """The pages of the articles that show a library image (as hero or social card), and of the authors it
+    portrays, are out of date: its alt text, caption, credit, crops or renditions changed."""
 
     def purge_pages() -> None:
         shown_by = Article.objects.filter(Q(hero_id=instance.pk) | Q(social_image_id=instance.pk))
-        purge(*(shows_article(pk) for pk in shown_by.values_list("pk", flat=True)))
+        authors = Author.objects.filter(photo_id=instance.pk).values_list("pk", flat=True)
+        purge(*(shows_article(pk) for pk in shown_by.values_list("pk", flat=True)), *map(shows_author, authors))
 
     transaction.on_commit(purge_pages)
+
+
+def author_changed(sender, instance: Author, **kwargs) -> None:
+    """An author's name, address, photo or bio: their page and the bylines that link to it."""
+    purge_on_commit(shows_author(instance.pk), shows_author_list(instance.user_id))
 
 
 def site_changed(sender, **kwargs) -> None:
@@ -94,7 +104,7 @@ def site_changed(sender, **kwargs) -> None:
 
 
 RECEIVERS = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed, Image: image_changed}
-RECEIVERS |= {Section: site_changed, Site: site_changed}
+RECEIVERS |= {Section: site_changed, Site: site_changed, Author: author_changed}
 
 
 def reader_visible_update(queryset: QuerySet, **fields) -> int:

@@ -1,4 +1,4 @@
-"""Reader pages: front page, article, section, tag, latest, most read, search, robots.txt, news sitemap."""
+"""Reader pages: front page, article, section, tag, author, latest, most read, search, robots.txt, news sitemap."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -21,15 +21,17 @@ from articles.editor.embeds import frame_origins_in
 from articles.editor.previews import may_preview
 from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
-from articles.models import Article, SlugRedirect
+from articles.models import Article, Author, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
-from articles.widgets import site_blocks
+from articles.widgets import front_blocks, site_blocks
 from newsroom.browser_policies import allow_frames
 from newsroom.cache import SECTION_TREE_KEY, page_parameters, section_nav_key, site_blocks_key
 from newsroom.cache_entries import prefetch
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
+# What an article page shows besides the article, in the same query: the byline's author page too.
+ARTICLE_PAGE_RELATED = ("section", "hero", "social_image", "author__author_profile")
 HOME_LATEST = 11  # the lead story and ten more
 MOST_READ_LIMIT = 10
 
@@ -49,15 +51,17 @@ def paginate(request, items) -> Page:
 @require_safe
 @public_cache
 def home(request):
+    """The front page: each story once, in its most prominent slot — the lead, Latest, the section blocks (the
+    newest of each section not in Latest), then Ranking and Recommendation (`widgets.front_blocks`)."""
     latest = list(listings.latest_articles()[:HOME_LATEST])
-    section_blocks = listings.section_blocks()
+    section_blocks = listings.section_blocks(exclude_ids=[a.pk for a in latest])
+    shown_above = frozenset(a.pk for a in [*latest, *(a for _, items in section_blocks for a in items)])
     context = {
         "lead": latest[0] if latest else None,
         "latest": latest[1:],
         "total": listings.published_total(),
         "section_blocks": section_blocks,
-        "blocks": (blocks := site_blocks()),
-        "blocks_html": blocks.html_for(),
+        "blocks_html": front_blocks(shown_above=shown_above).html_for(),
         "canonical_url": absolute_url(request, reverse("articles:home")),
     }
     return render(request, "articles/home.html", context)
@@ -87,7 +91,7 @@ def _personal_article_detail(request, slug: str):
 
 def _article_by_slug(request, slug: str, *, mine: bool):
     # Slugs are unique: no ORDER BY to add (and for the ORM to compile) on every first view.
-    found = Article.objects.published().select_related("section", "hero", "social_image").filter(slug=slug)
+    found = Article.objects.published().select_related(*ARTICLE_PAGE_RELATED).filter(slug=slug)
     article = next(iter(found.order_by()[:1]), None)
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).first()
@@ -101,7 +105,7 @@ def _article_by_slug(request, slug: str, *, mine: bool):
 @staff_member_required
 def article_preview(request, pk: int):
     """Staff see drafts and scheduled articles as readers will; never cached, never indexed."""
-    article = get_object_or_404(Article.objects.select_related("section", "hero", "social_image"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related(*ARTICLE_PAGE_RELATED), pk=pk)
     if not may_preview(request.user, article):  # a colleague's draft or embargoed story: as if it did not exist
         raise Http404("No article to preview.")
     response = _render_article(request, article, preview=True)
@@ -183,6 +187,20 @@ def tag_detail(request, slug: str):
     breadcrumb = [sections.home_crumb(), sections.Crumb(_("Tag: %(name)s") % {"name": tag.name}, request.path)]
     context = {"tag": tag, "breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
     return render(request, "articles/tag_detail.html", context)
+
+
+@page_parameters("page")
+@require_safe
+@public_cache
+def author_detail(request, slug: str):
+    """An author's page: name, photo, bio and their stories, newest first."""
+    author = Author.objects.select_related("photo").filter(slug=slug).first()
+    if author is None:
+        raise Http404("No author at this address.")
+    page = paginate(request, listings.author_articles(author=author))
+    breadcrumb = [sections.home_crumb(), sections.Crumb(author.name, request.path)]
+    context = {"author": author, "breadcrumb": breadcrumb, "page": page, **listing_seo(request, page)}
+    return render(request, "articles/author_detail.html", context)
 
 
 @page_parameters(*site_search.SEARCH_PARAMETERS)

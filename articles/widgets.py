@@ -21,7 +21,7 @@ from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import shows_only, site_blocks_key
+from newsroom.cache import FRONT, shows_list, shows_only, site_blocks_key
 from newsroom.cache_entries import get_or_build_shown
 
 # The blocks may lag a popularity change, or a new story's arrival, by this long; an edit to an article they
@@ -74,28 +74,47 @@ def _without_item(html: str, link: str) -> str:
     return html[:start] + html[end:]
 
 
-def site_blocks(*, section_id: int | None = None) -> SiteBlocks:
-    """The shared Ranking and Recommendation blocks for pages of `section_id` (None: the front page). Keyed by
-    the page's own section, so a page can prefetch them with its other entries; what they show depends only
-    on its top-level section."""
+def site_blocks(*, section_id: int) -> SiteBlocks:
+    """The shared Ranking and Recommendation blocks for the article pages of `section_id`. Keyed by the page's
+    own section, so a page can prefetch them with its other entries; what they show depends only on its
+    top-level section. A cached page expires with the copy it embeds (`get_or_build_shown`), so every page
+    shows the same Ranking within `WIDGETS_CACHE_SECONDS`."""
+    key = site_blocks_key(section_id, get_language())
     return get_or_build_shown(
-        site_blocks_key(section_id, get_language()),
-        lambda: build_site_blocks(top_section_id=top_section_id(section_id) if section_id else None),
+        key,
+        lambda: build_site_blocks(top_section_id=top_section_id(section_id)),
         WIDGETS_CACHE_SECONDS,
     )
 
 
-@shows_only(lambda blocks: blocks.every_id)  # not the candidates it chose them from
-def build_site_blocks(*, top_section_id: int | None) -> SiteBlocks:
-    """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section.
+def front_blocks(*, shown_above: frozenset[int]) -> SiteBlocks:
+    """The front page's own copy of the blocks, without the stories its lead, Latest and section blocks show
+    (`shown_above`): a story appears once on the front page, in its most prominent slot. The copy shows the
+    front page's lists (`FRONT`), so whatever changes which stories are above (an edit, a story published or
+    going live) rebuilds it with them."""
+    key = site_blocks_key(None, get_language())
+    return get_or_build_shown(key, lambda: _front_blocks(shown_above=shown_above), WIDGETS_CACHE_SECONDS)
 
-    One ranking query serves Ranking and Recommendation's popular fill. A story's link is `widget_item`'s
-    (`articles/templatetags/reader.py`), found again by `html_for`.
+
+@shows_list(FRONT)
+def _front_blocks(*, shown_above: frozenset[int]) -> SiteBlocks:
+    return build_site_blocks(top_section_id=None, exclude_ids=shown_above)
+
+
+@shows_only(lambda blocks: blocks.every_id)  # not the candidates it chose them from
+def build_site_blocks(*, top_section_id: int | None, exclude_ids: frozenset[int] = frozenset()) -> SiteBlocks:
+    """Ranking first; Recommendation skips what Ranking shows and stories of the page's own top section;
+    neither shows `exclude_ids`.
+
+    One ranking query serves Ranking and Recommendation's popular fill (asked for as many more as are left
+    out, so the list is as long whichever are; the exclusion is done here, from the cached ranking). A
+    story's link is `widget_item`'s (`articles/templatetags/reader.py`), found again by `html_for`.
     """
-    popular = rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_LIMIT)
+    wanted = RANKING_LIMIT + RECOMMENDATION_LIMIT
+    popular = [a for a in rank_popular_articles(limit=wanted + len(exclude_ids)) if a.pk not in exclude_ids][:wanted]
     ranking = popular[:RANKING_LIMIT]
     recommendation = recommended_articles(
-        exclude_ids={a.pk for a in ranking},
+        exclude_ids={*exclude_ids, *(a.pk for a in ranking)},
         popular=popular[RANKING_LIMIT:],
         section_id=top_section_id,
         limit=RECOMMENDATION_LIMIT + 1,  # one spare, for the page of a recommended story

@@ -59,6 +59,16 @@ def shows_tag_list(tag_id: int) -> str:
     return f"tag-list:{tag_id}"
 
 
+def shows_author(author_id: int) -> str:
+    """An author's profile (name, address, photo, bio: on their page and their stories' bylines)."""
+    return f"author:{author_id}"
+
+
+def shows_author_list(user_id: int) -> str:
+    """The stories of an author (their page and feed), by the account that owns them (`Article.author`)."""
+    return f"author-list:{user_id}"
+
+
 # --- recorded where it is read --------------------------------------------------------------------------
 #
 # Views never say what they show. Every article loaded while a page or block is built is recorded
@@ -114,7 +124,7 @@ def shows_only[**P, R](article_ids: Callable[[R], Iterable[int]]) -> Callable[[C
 def is_list(dependency: str) -> bool:
     """Lists gain a scheduled article at its publish time: copies that show one are served only while every
     story gone live has been purged into the marks (`articles.going_live`)."""
-    return dependency == FRONT or dependency.startswith(("section-list:", "tag-list:"))
+    return dependency == FRONT or dependency.startswith(("section-list:", "tag-list:", "author-list:"))
 
 
 # --- shared blocks, Related, section tree, next publication -----------------------------------------

@@ -187,11 +187,23 @@ def reads_unrecorded() -> Iterator[None]:
         _reads_unrecorded.reset(token)
 
 
+class Shown(set[str]):
+    """What a page or block shows, and until when the shared blocks it embeds are fresh (None: it embeds none):
+    a copy of it should not outlive them."""
+
+    fresh_until: float | None = None
+
+
+def _embeds_until(fresh_until: float) -> None:
+    for collected in _collectors.get():
+        collected.fresh_until = min(fresh_until, collected.fresh_until or fresh_until)
+
+
 @contextmanager
-def collecting_shown() -> Iterator[set[str]]:
+def collecting_shown() -> Iterator[Shown]:
     """Collect what is shown while building a page or a block (blocks nest inside pages); a block records
     what it reads even inside a read that records only what it keeps."""
-    collected: set[str] = set()
+    collected = Shown()
     token = _collectors.set((*_collectors.get(), collected))
     recorded = _reads_unrecorded.set(False)
     try:
@@ -256,13 +268,16 @@ def marks_current(versions: dict[str, int], *also: str) -> tuple[bool, dict[str,
 def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:
     """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged.
 
-    What the block shows joins the page being built (`shows`), so the page is purged with it.
+    What the block shows joins the page being built (`shows`), so the page is purged with it; and a copy of
+    the page expires no later than the block's (`Shown.fresh_until`), so every page embedding a block shows
+    the same copy of it within `timeout`.
     """
     entry = _get(key)
     now = time.time()
     if entry is not None and still_current(entry["versions"]):
         if now < entry["fresh_until"] or not rebuild_lock(key):
             shows(*entry["versions"])
+            _embeds_until(entry["fresh_until"])
             return entry["value"]
         locked = True
     else:
@@ -282,4 +297,5 @@ def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:
         if locked:
             rebuild_done(key)
     shows(*shown)
+    _embeds_until(now + timeout)
     return value

@@ -49,6 +49,7 @@ REQUEST_LAYER = {
     "articles.media.forms",
     "articles.admin_lists",
     "articles.tags.admin",
+    "articles.authors.admin",
 }
 
 # The editors' desk (articles/desk/): its writes, its admin pages, and its models (imported by articles.models).
@@ -124,6 +125,7 @@ def test_the_rules_know_every_module():
         "articles.demo.pictures",
         "articles.editor.markup", "articles.editor.embeds", "articles.editor.removals",
         "articles.media.models", "articles.media.renditions", "articles.media.tasks", "articles.media.heroes",
+        "articles.authors.models",
     }  # fmt: skip
     modules = {
         ".".join(path.relative_to(ROOT).with_suffix("").parts)

@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 
-from articles.models import Article
+from articles.models import Article, Author
 from tests.builders import library_image
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +69,12 @@ def test_reader_pages_have_no_html_errors(client, make_article, section, vnu, tm
     for n in range(3):
         make_article(title=f"Harbour story {n}", tags=["weather"])
     make_article(title="Draft", status=Article.Status.DRAFT)
+    writer = User.objects.create_user("test-writer", password="x" * 12)
+    Author.objects.create(user=writer, name="Test Writer", slug="test-writer", bio="Ports and ships.", photo=image)
+    Article.objects.update(author=writer)
 
     urls = ["/", article.get_absolute_url(), f"/section/{section.slug}/", "/search/?q=harbour", "/search/?q=zzz",
-            "/search/"]  # fmt: skip
+            "/search/", "/author/test-writer/"]  # fmt: skip
     pages = {}
     for url in urls:
         response = client.get(url)

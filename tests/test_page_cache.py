@@ -18,7 +18,7 @@ from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
 from newsroom.cache import page_key
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
-from tests.builders import build_newsroom, library_image
+from tests.builders import add_stories, build_newsroom, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,7 @@ def test_every_kind_of_edit_shows_at_once_on_every_page(client, room, edit, url,
 
 
 def test_an_edit_keeps_the_cached_pages_that_do_not_show_the_article(client, room, django_capture_on_commit_callbacks):
+    add_stories(room, count=30)  # Related (10) and the blocks (16) no longer show every other story
     edited = room.articles[0]
     elsewhere = [a for a in room.articles if a.pk != edited.pk]
     for article in elsewhere:
@@ -289,6 +290,7 @@ def test_a_first_view_reads_its_cached_entries_together(client, room, cache_call
 def test_editing_a_library_image_purges_the_pages_that_show_it_and_only_those(
     client, room, django_capture_on_commit_callbacks
 ):
+    add_stories(room, count=30)  # Related (10) and the blocks (16) no longer show every other story
     hero = library_image(alt="Harbour wall at dusk")
     shown = room.articles[0]
     shown.hero = hero

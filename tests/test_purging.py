@@ -2,12 +2,13 @@
 change to anything on it purges its cached copy; writes that are not saves purge through one helper."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from articles import publishing
 from articles.media.services import image_update
-from articles.models import Article
+from articles.models import Article, Author
 from articles.signals import reader_visible_update
 from newsroom.http_cache import public_cache
 from tests.builders import build_newsroom, library_image
@@ -28,6 +29,8 @@ READER_PAGES = {
     "articles:tag-feed": "/tag/topic-0/feed/",
     "articles:tag-atom": "/tag/topic-0/atom/",
     "articles:search": "/search/?q=story",
+    "articles:author": "/author/test-writer/",
+    "articles:author-feed": "/author/test-writer/feed/",
     "articles:feed": "/feed/",
     "articles:atom": "/atom/",
     "sitemap": "/sitemap.xml",
@@ -69,7 +72,13 @@ def test_every_url_is_known():
 
 @pytest.fixture
 def room():
-    return build_newsroom(count=12)
+    room = build_newsroom(count=12)
+    writer = User.objects.create_user("test-writer", password="x" * 12)
+    Author.objects.create(user=writer, name="Test Writer", slug="test-writer")
+    Article.objects.update(author=writer)  # the room's bylines are Test Writer's
+    for article in room.articles:
+        article.author = writer
+    return room
 
 
 def shown_article(room, content: str) -> Article:

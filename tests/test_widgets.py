@@ -21,7 +21,7 @@ from articles.related import (
     candidates_per_tag,
     related_articles,
 )
-from articles.widgets import site_blocks
+from articles.widgets import front_blocks, site_blocks
 from tests.builders import build_newsroom, query_plan, reads_index_alone, record_votes
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,31 @@ def test_related_orders_by_shared_tags_then_newest_and_fills_from_section(make_a
 
     related = related_articles(article=current, tag_ids=tag_ids(current))
 
-    assert titles(related) == ["Three tags", "Two tags, new", "Two tags, old", "One tag, new", "Same section, no tags"]
+    assert titles(related) == [
+        "Three tags", "Two tags, new", "Two tags, old", "One tag, new", "Same section, no tags",
+        "Other section, no tags",  # the site fills what the section cannot
+    ]  # fmt: skip
+
+
+def test_related_fills_to_ten_from_the_section_then_its_parent_then_the_site(make_article, section):
+    """Issue 22, item 3: a story whose tags and section hold few others still gets ten, nearest first, and
+    never what the page's blocks show."""
+    asia = Section.objects.create(name="Asia", slug="asia", parent=section)
+    japan = Section.objects.create(name="Japan", slug="japan", parent=asia)
+    elsewhere = Section.objects.create(name="Sport", slug="sport")
+    now = timezone.now()
+    current = make_article(title="Current", section=asia, tags=["rare"])
+    make_article(title="Tagged", section=elsewhere, tags=["rare"], published_at=now - timedelta(days=9))
+    make_article(title="Asia", section=asia, published_at=now - timedelta(days=8))
+    make_article(title="Japan", section=japan, published_at=now - timedelta(days=7))  # Asia's: a sibling's child
+    make_article(title="World", section=section, published_at=now - timedelta(days=6))
+    blocked = make_article(title="In the blocks", section=section, published_at=now - timedelta(days=1))
+    for n in range(8):
+        make_article(title=f"Sport {n}", section=elsewhere, published_at=now - timedelta(hours=n + 1))
+
+    related = related_articles(article=current, tag_ids=tag_ids(current), exclude_ids={blocked.pk})
+
+    assert titles(related) == ["Tagged", "Asia", "World", *(f"Sport {n}" for n in range(7))]
 
 
 def test_related_never_shows_itself_drafts_or_scheduled(make_article):
@@ -234,7 +258,7 @@ def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles()
     record_votes(room.articles[0], 40, prefix="fan")  # top of the ranking
     Article.objects.filter(pk=room.articles[0].pk).update(is_editors_pick=True)
 
-    blocks = site_blocks()
+    blocks = front_blocks(shown_above=frozenset())
 
     ranking, recommendation = list(blocks.ranking), list(blocks.recommendation)
     assert (len(ranking), len(recommendation)) == (8, 8)
@@ -321,7 +345,7 @@ def test_an_editors_pick_is_never_recommended_on_its_own_page_and_the_next_story
 def test_a_ranked_story_is_marked_as_the_current_page_in_its_own_ranking_not_linked(client):
     """Issue 18, item 8: a story in the Ranking linked to itself from its own page (8 of 113 demo pages)."""
     room = build_newsroom(count=30)
-    top, other = room.articles[5], room.articles[9]
+    top, other = room.articles[29], room.articles[23]  # top: no block above home's Ranking
     record_votes(top, 40, prefix="fan")
     cache.clear()
 

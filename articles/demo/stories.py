@@ -36,7 +36,7 @@ class DemoArticle:
     topic: str
 
 
-def _person(rng: random.Random) -> str:
+def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
@@ -64,7 +64,7 @@ def generate_article(*, seed: int, index: int, topic_key: str, region: str | Non
     )
 
     speaker_role, critic_role = rng.sample(topic.roles, 2)
-    speaker, critic = _person(rng), _person(rng)
+    speaker, critic = person(rng), person(rng)
     concern, other_concern = rng.sample(topic.concerns, 2)
     benefit, other_benefit = rng.sample(topic.benefits, 2)
     paragraphs = [
@@ -106,7 +106,7 @@ def generate_article(*, seed: int, index: int, topic_key: str, region: str | Non
         slug=f"{slugify(title)[:80].rstrip('-')}-{index}",
         summary=summary,
         body=body,
-        byline=f"By {_person(rng)}",
+        byline=f"By {person(rng)}",
         dateline=f"{city}, {country} ({WIRE})",
         tags=tags,
         topic=topic_key,

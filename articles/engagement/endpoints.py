@@ -10,7 +10,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFou
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -158,6 +158,10 @@ def _sight(request, pk: int, *, reader_key: str | None) -> Sighting:
     return Sighting(counted=counted, flushed=flushed, new_reader_id=new_id)
 
 
+def views_label(views: int) -> str:
+    return ngettext("%(count)s view", "%(count)s views", views) % {"count": views}
+
+
 @csrf_exempt  # carries no reader's authority: it can only add one deduplicated view, and returns public counts
 @never_cache
 def seen(request, pk: int):
@@ -172,9 +176,11 @@ def seen(request, pk: int):
     sighting = _sight(request, pk, reader_key=voter_key)
     if sighting.flushed:
         counts = Article.objects.filter(pk=pk).values("vote_count", "view_count").first() or counts
+    views = counts["view_count"] + view_counts.view_counts_pending(article_id=pk)
     response = JsonResponse(
         {
-            "views": counts["view_count"] + view_counts.view_counts_pending(article_id=pk),
+            "views": views,
+            "views_label": views_label(views),  # "1 view", "2 views": the page shows it as it comes
             "votes": counts["vote_count"],
             "voted": voters.vote_has(article_id=pk, voter_key=voter_key),
             "counted": sighting.counted,

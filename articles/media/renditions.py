@@ -1,4 +1,5 @@
-"""Renditions of a library image: the article page's widths, a 1200x630 social card and square thumbnails.
+"""Renditions of a library image: the article page's widths, a 1200x630 social card, square thumbnails and the
+16:9, 4:3 and 1:1 crops of structured data.
 
 The card and the squares are cropped around the image's focal point, and their names carry it, so moving the
 focal point makes new files under new names (no stale crop in a CDN or a browser). Names are computed, never
@@ -16,6 +17,8 @@ from articles import images
 
 SOCIAL_CARD_SIZE = (1200, 630)
 SQUARE_SIZES = (160, 320)
+# Structured data (NewsArticle JSON-LD) gives search engines each picture in these shapes, 1200 px wide.
+STRUCTURED_DATA_CROPS = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}
 
 
 def _named(original: str, label: str, image) -> str:
@@ -31,6 +34,11 @@ def social_card_name(image) -> str:
 
 def square_name(image, size: int) -> str:
     return _named(image.file.name, f"sq{size}", image)
+
+
+def structured_data_names(image) -> list[str]:
+    """The 16:9, 4:3 and 1:1 crops of `image` for structured data, in that order."""
+    return [_named(image.file.name, f"r{ratio}", image) for ratio in STRUCTURED_DATA_CROPS]
 
 
 def url(name: str) -> str:
@@ -77,5 +85,6 @@ def make_renditions(image) -> list[str]:
         opened.load()
         source = images.on_white(opened)  # the card and squares are JPEGs: transparent parts white, not black
     crops = [(social_card_name(image), SOCIAL_CARD_SIZE), *((square_name(image, s), (s, s)) for s in SQUARE_SIZES)]
+    crops += zip(structured_data_names(image), STRUCTURED_DATA_CROPS.values(), strict=True)
     written += [saved for name, size in crops if (saved := _save_crop(source, image, name=name, size=size))]
     return written

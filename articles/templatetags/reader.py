@@ -89,6 +89,13 @@ def article_json_ld(context, article: Article) -> str:
     )
 
 
+@register.inclusion_tag("articles/includes/site_card.html", takes_context=True)
+def site_card(context) -> dict:
+    """A page of no single story: the site's card for link previews (an absolute URL, as og:image wants)."""
+    width, height = seo.SITE_CARD_SIZE
+    return {"url": seo.static_url(context["request"], seo.SITE_CARD), "width": width, "height": height}
+
+
 @register.filter(expects_localtime=True)
 def machine_time(value: datetime.datetime | None) -> str:
     """A `<time datetime>` value: ISO 8601 in whole seconds (`date:'c'` adds microseconds, which HTML refuses)."""

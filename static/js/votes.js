@@ -85,7 +85,7 @@
             token.value = data.csrf;
           }
           for (const element of document.querySelectorAll("[data-live-views]")) {
-            element.textContent = String(data.views);
+            element.textContent = data.views_label || String(data.views);
           }
           if (!acted) show(data.votes, data.voted);
         })

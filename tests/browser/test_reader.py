@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, Author
 from tests.builders import build_newsroom, record_views, record_votes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,8 +31,20 @@ def newsroom():
     )
     record_views(lead, 1532)
     record_votes(lead, 41, prefix="lead")
+    writer = User.objects.create_user("test-writer", password="x" * 12)
+    Author.objects.create(user=writer, name="Test Writer", slug="test-writer", bio="Covers the region's weather.")
+    Article.objects.update(author=writer)
     cache.clear()
     return room
+
+
+def test_the_front_page_repeats_no_story(page, newsroom):
+    """Issue 22, item 2: before, 56 story links on the demo's front page led to 30 stories."""
+    page.goto("/")
+    links = page.locator('main a[href^="/news/"]:not([aria-hidden="true"])').evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    assert len(links) > 30 and len(links) == len(set(links))
 
 
 def read_lead_story_and_follow_related(page, room) -> None:
@@ -99,7 +112,16 @@ def test_vote_button_is_keyboard_operable(page, newsroom):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/latest/", "/section/world/", "/news/story-00/", "/search/?q=story", "/no-such-page/"]
+    "path",
+    [
+        "/",
+        "/latest/",
+        "/section/world/",
+        "/news/story-00/",
+        "/search/?q=story",
+        "/author/test-writer/",
+        "/no-such-page/",
+    ],
 )
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
 def test_no_accessibility_violations(request, newsroom, axe_violations, path, viewport):

@@ -1,4 +1,4 @@
-"""Seed demo content: sections, tags, hero images, articles, votes and views.
+"""Seed demo content: sections, tags, hero images, authors, articles, votes and views.
 
 Idempotent: every article's slug comes from the seed and its index, so a second run skips what is already
 there and creates only what is missing (`--articles 200` after the default adds the next 80). Articles are
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
@@ -31,7 +32,7 @@ from articles import images
 from articles.demo import pictures, stories, words
 from articles.desk.base_versions import versions_store_first
 from articles.media.renditions import make_renditions
-from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
+from articles.models import Article, Author, PopularityBucket, Section, TaggedArticle, Vote
 from articles.models import Image as LibraryImage
 from articles.search_hints import search_words_refresh
 from articles.signals import reader_visible_update
@@ -41,6 +42,7 @@ ARCHIVE_TAGS = 2000  # --archive: tags in all
 ARCHIVE_DAYS = 365
 HERO_CREDIT = "Illustration: Newsroom demo generator"
 DEMO_COMMENT = "Demo content."
+DEMO_AUTHORS = 8
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Command(BaseCommand):
         sections = self.seed_sections()
         tags = self.seed_tags()
         stored_images = self.seed_images(seed=seed, count=images)
+        self.authors = self.seed_authors(seed=seed, stored_images=stored_images)
         self.seed_articles(
             count=articles, seed=seed, sections=sections, tags=tags, stored_images=stored_images, batch_size=batch_size
         )
@@ -161,6 +164,28 @@ class Command(BaseCommand):
         )
         return stored
 
+    def seed_authors(self, *, seed: int, stored_images: list[LibraryImage]) -> list[Author]:
+        """`DEMO_AUTHORS` writers, each an account (no password: nobody signs in as one) with a public profile:
+        name, address, photo and a short bio. Articles are spread among them."""
+        rng = random.Random(f"newsroom-demo-authors:{seed}")
+        names = list(dict.fromkeys(stories.person(rng) for _ in range(DEMO_AUTHORS * 3)))[:DEMO_AUTHORS]
+        authors = []
+        for number, name in enumerate(names):
+            slug = slugify(name)
+            user, created = User.objects.get_or_create(username=f"demo-{slug}", defaults={"first_name": name})
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            beat = rng.choice(sorted(words.TOPICS))
+            author, _ = Author.objects.get_or_create(
+                user=user,
+                defaults={"name": name, "slug": slug, "photo": stored_images[number % len(stored_images)],
+                          "bio": f"{name} writes about {beat} for the Newsroom demo. {DEMO_COMMENT}"},
+            )  # fmt: skip
+            authors.append(author)
+        self.report(f"Authors: {len(authors)} with profiles.")
+        return authors
+
     # Articles, tags, votes ------------------------------------------------------------------------------
 
     def seed_articles(self, *, count, seed, sections, tags, stored_images, batch_size) -> None:
@@ -222,12 +247,14 @@ class Command(BaseCommand):
             extra = rng.choices(self.archive_tags, cum_weights=self.archive_weights, k=rng.randint(1, 2))
             tag_names = list(dict.fromkeys([*text.tags, *extra]))
         hero = rng.choice(stored_images) if rng.random() < 0.85 else None
+        author = random.Random(f"newsroom-demo-author:{seed}:{index}").choice(self.authors)
         article = Article(
             title=text.title,
             slug=text.slug,
             summary=text.summary,
             body=text.body,  # sanitised by Article.objects.bulk_create, as by save()
-            byline=text.byline,
+            author=author.user,
+            byline=f"By {author.name}",
             dateline=text.dateline,
             section=section.section,
             status=schedule.status,
