@@ -86,7 +86,8 @@ def test_uploads_and_renditions_go_to_the_bucket_and_pages_ask_the_store_nothing
     hero = library_image(content=jpeg_bytes(2400, 1600), alt="Harbour at dawn")  # renditions made at once
     keys = {obj.key for obj in s3_media.objects.all()}
     assert f"media/{hero.file.name}" in keys
-    assert f"media/{renditions.social_card_name(hero)}" in keys and len(keys) == 1 + 6 + 3  # widths x2, card, squares
+    assert f"media/{renditions.social_card_name(hero)}" in keys
+    assert len(keys) == 1 + 6 + 1 + 2 + 3  # the original, widths x2, the card, squares, 16:9 4:3 1:1 crops
     article = make_article(hero=hero)
     assert default_storage.url(hero.file.name).startswith(f"{s3_media.meta.client.meta.endpoint_url}/{BUCKET}/")
 

@@ -56,8 +56,8 @@ def test_beacon_counts_once_per_reader_per_window_and_returns_live_counts(make_a
     again = live(client.post(beacon_url(article)))
     other = live(reader(2).post(beacon_url(article)))
 
-    assert first == {"views": 101, "votes": 7, "voted": False, "counted": True}
-    assert again == {"views": 101, "votes": 7, "voted": False, "counted": False}
+    assert first == {"views": 101, "views_label": "101 views", "votes": 7, "voted": False, "counted": True}
+    assert again == {"views": 101, "views_label": "101 views", "votes": 7, "voted": False, "counted": False}
     assert other["views"] == 102 and other["counted"] is True
     assert view_count(article) == 100  # still buffered: nothing written to the article row yet
 
@@ -149,7 +149,13 @@ def test_beacon_reports_that_this_reader_voted(make_article, no_auto_flush):
     article = make_article()
     client = reader()
     client.post(f"/news/{article.pk}/vote/", HTTP_ACCEPT="application/json")
-    assert live(client.post(beacon_url(article))) == {"views": 1, "votes": 1, "voted": True, "counted": True}
+    assert live(client.post(beacon_url(article))) == {
+        "views": 1,
+        "views_label": "1 view",
+        "votes": 1,
+        "voted": True,
+        "counted": True,
+    }
 
 
 def test_beacon_status_rules(make_article):

@@ -65,11 +65,12 @@ def test_a_reader_who_votes_is_counted_once(page, make_article):
 
     assert after_vote.value.json() | {"csrf": ""} == {
         "views": 1,
+        "views_label": "1 view",
         "votes": 1,
         "voted": True,
         "counted": False,  # the reader who voted is the reader who was counted
         "csrf": "",
     }
-    expect(page.locator("[data-live-views]")).to_have_text("1")
+    expect(page.locator("[data-live-views]")).to_have_text("1 view")
     assert views_of(article) == 1
     assert not [url for url in requested if "seen.gif" in url]  # with JavaScript the <noscript> image never loads

@@ -91,11 +91,11 @@ def test_beacon_counts_the_view_and_shows_it_in_the_live_views_element(page, mak
         page.goto(article.get_absolute_url())
 
     assert beacon.value.json()["counted"] is True
-    expect(page.locator("[data-live-views]")).to_have_text("100")
+    expect(page.locator("[data-live-views]")).to_have_text("100 views")
     with page.expect_response(lambda r: "/seen/" in r.url) as again:
         page.reload()
     assert again.value.json()["counted"] is False  # same reader within 30 minutes
-    expect(page.locator("[data-live-views]")).to_have_text("100")
+    expect(page.locator("[data-live-views]")).to_have_text("100 views")
 
 
 def test_without_javascript_a_vote_from_a_shared_copy_counts_once(no_js_page, make_article):
