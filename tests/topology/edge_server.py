@@ -137,5 +137,9 @@ def probe_waits(port: int) -> list[float]:
     return sorted(waits)
 
 
+def p50(waits: list[float]) -> float:
+    return waits[len(waits) // 2]
+
+
 def p99(waits: list[float]) -> float:
     return waits[int(len(waits) * 0.99) - 1]

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.topology.conftest import free_port
-from tests.topology.edge_server import HOST, p99, probe_waits
+from tests.topology.edge_server import HOST, p50, p99, probe_waits
 
 pytestmark = pytest.mark.topology
 
@@ -150,8 +150,14 @@ def test_healthz_through_the_edge_waits_no_longer_than_straight_to_an_app_server
     each; nginx's cache lock made some wait 5 s). The absolute figure, p99 under 50 ms, is `make bench`'s."""
     direct = probe_waits(topology["servers"][0].port)
     through_edge = probe_waits(topology["edge"].port)
-    summary = f"p99 through the edge {p99(through_edge) * 1000:.1f} ms, straight to the app {p99(direct) * 1000:.1f} ms"
-    assert p99(through_edge) < max(0.050, 3 * p99(direct)), summary
+    summary = (
+        f"through the edge p50 {p50(through_edge) * 1000:.1f} ms, p99 {p99(through_edge) * 1000:.1f} ms; straight to "
+        f"the app p50 {p50(direct) * 1000:.1f} ms, p99 {p99(direct) * 1000:.1f} ms"
+    )
+    # No probe waits behind another (the cache lock's waits were seconds), and a typical probe costs what it
+    # costs straight to the app; p99 itself swings with whatever else runs on this shared machine.
+    assert p99(through_edge) < 1.0, summary
+    assert p50(through_edge) < 3 * p50(direct) + 0.020, summary
 
 
 def test_a_dead_app_server_is_taken_out_and_readers_keep_getting_pages(topology, varnish):
