@@ -91,6 +91,44 @@ def phone_page(browser, live_server):
     context.close()
 
 
+# The desk's people in the browser tests: one password, editors made as the roles migration makes them.
+PASSWORD = "right-password-123"
+
+
+def editor(username: str, first_name: str):
+    """An editor who can sign in (transactional tests flush the tables between tests: the roles migration's group
+    is made again here)."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]))
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=True, first_name=first_name)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """A fresh browser session per person, signed in to the admin: `signed_in("ana")` gives their page."""
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        serve_media(context)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     """axe-core from node_modules (package.json; `make test` runs npm ci). Missing: skip locally, fail in CI."""

@@ -5,10 +5,9 @@ from django.contrib.auth.models import Group, Permission, User
 
 from articles import publishing
 from articles.models import Article
-from tests.browser.conftest import serve_media
+from tests.browser.conftest import PASSWORD, editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "right-password-123"
 
 
 def write_body(page, text: str) -> None:
@@ -16,37 +15,6 @@ def write_body(page, text: str) -> None:
     page.locator(".ProseMirror[contenteditable=true]").first.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
-
-
-def editor(username: str, first_name: str) -> User:
-    # Transactional tests flush the tables between tests: the roles migration's group is made again here.
-    group, created = Group.objects.get_or_create(name="Editors")
-    if created:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]))
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=True, first_name=first_name)
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def signed_in(browser, live_server):
-    """A fresh browser session per editor, signed in to the admin."""
-    contexts = []
-
-    def sign_in(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-        serve_media(context)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
