@@ -27,6 +27,9 @@
     if (!button || !count || !action) return;
     let acted = false;
     let busy = false;
+    // The beacon hands a new reader their cookie and token: a vote waits for it, or the two answers would give
+    // one reader two ids (the vote's, then the beacon's), and withdrawing would find no vote.
+    let introduced = Promise.resolve();
 
     function show(votes, voted) {
       if (Number.isInteger(votes)) count.textContent = String(votes);
@@ -42,12 +45,15 @@
       busy = true;
       acted = true;
       if (message) message.textContent = "";
-      const body = new FormData(form);
       const before = Number.parseInt(count.textContent, 10) || 0;
       const wasPressed = button.getAttribute("aria-pressed") === "true";
+      const intent = action.value;
       // Show the press at once; the committed count from the server replaces it.
       show(Math.max(0, before + (wasPressed ? -1 : 1)), !wasPressed);
       try {
+        await introduced;
+        const body = new FormData(form); // after the beacon: its token is in the form now
+        body.set("action", intent);
         const response = await fetch(form.getAttribute("action"), {
           method: "POST",
           body,
@@ -69,7 +75,7 @@
     function beacon() {
       const url = form.dataset.beaconUrl;
       if (!url) return;
-      fetch(url, { method: "POST", credentials: "same-origin", keepalive: true, headers: { Accept: "application/json" } })
+      introduced = fetch(url, { method: "POST", credentials: "same-origin", keepalive: true, headers: { Accept: "application/json" } })
         .then((response) => (response.ok ? response.json() : null))
         .then((data) => {
           if (!data) return;

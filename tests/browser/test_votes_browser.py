@@ -46,6 +46,28 @@ def test_vote_in_place_reload_keeps_it_second_press_undoes(page, make_article, s
     assert Article.objects.get(pk=article.pk).vote_count == 41
 
 
+def test_a_vote_pressed_before_the_beacon_answers_is_the_same_reader_s_and_can_be_withdrawn(page, make_article):
+    """A new reader gets their cookie from whichever answer comes first: a vote sent beside the beacon would get
+    one id and the beacon's answer another, so withdrawing found no vote. The vote waits for the beacon."""
+    article = make_article(title="Story readers like", vote_count=41)
+    held = []
+    page.route("**/seen/", lambda route: held.append(route))  # the beacon is held until the reader has pressed
+    page.goto(article.get_absolute_url())
+    page.get_by_role("button", name="veryGood! (41)").click()
+    page.wait_for_timeout(300)
+    assert Vote.objects.filter(article=article).count() == 41  # nothing sent while the beacon is out
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")) as vote:
+        held[0].continue_()
+    assert vote.value.json() == {"votes": 42, "voted": True, "changed": True}
+
+    with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")) as undo:
+        vote_button(page).click()
+    assert undo.value.json() == {"votes": 41, "voted": False, "changed": True}
+    assert Vote.objects.filter(article=article).count() == 41
+    assert len({cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "voter"}) == 1
+
+
 def test_beacon_refreshes_counts_on_a_stale_page(page, make_article):
     article = make_article()
     page.goto(article.get_absolute_url())
