@@ -12,10 +12,11 @@ from articles.authors import admin as authors_admin  # noqa: F401 — registers 
 from articles.desk.admin import DeskArticleAdminMixin
 from articles.desk.visibility import article_visible_to, articles_visible_to
 from articles.editor.previews import search_result_preview, social_card_preview
+from articles.engagement.models import Vote
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
 from articles.media.admin import thumbnail  # also registers the media library's admin
-from articles.models import Article, Section, SlugRedirect, Vote
+from articles.models import Article, Section, SlugRedirect
 from articles.publishing import can_publish
 from articles.tags import admin as tags_admin  # noqa: F401 — registers the tag list with usage counts
 

@@ -14,7 +14,8 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import listings, sections
-from articles.models import Article, Author, Section
+from articles.authors.models import Author
+from articles.models import Article, Section
 from articles.seo import absolute_url, author_name
 
 FEED_SIZE = 30

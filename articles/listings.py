@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.authors.models import Author
+from articles.models import Article, Section
 from articles.sections import main_sections, section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
 from newsroom.cache import FRONT, PUBLISHED_TOTAL_KEY, shows_author_list, shows_list, shows_section_list, shows_tag_list

@@ -9,13 +9,12 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.media.heroes import HeroImageFields
-from articles.media.models import Image
 from articles.sanitize import sanitize_html
 from newsroom.cache import shows_article
 from newsroom.cache_entries import collecting, shows_read
 from newsroom.cached_reverse import cached_reverse
 
-__all__ = ["Article", "Author", "Image", "PopularityBucket", "Section", "SlugRedirect", "TaggedArticle", "Vote"]
+__all__ = ["Article", "Section", "SlugRedirect", "TaggedArticle"]
 
 
 class Section(models.Model):
@@ -128,7 +127,7 @@ class Article(HeroImageFields, models.Model):
     )
     body = models.TextField(help_text="Article text. Scripts and unsafe markup are removed on save.")
     hero = models.ForeignKey(
-        "articles.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -137,7 +136,7 @@ class Article(HeroImageFields, models.Model):
         help_text="From the media library: search, pick a recent one, or upload a new one with +.",
     )
     social_image = models.ForeignKey(
-        "articles.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -289,9 +288,9 @@ class Article(HeroImageFields, models.Model):
         return (self.updated_at - max(self.published_at, self.created_at)).total_seconds() > 60
 
     @property
-    def author_page(self) -> "Author | None":
-        """The author's public profile, when the account that owns the story has one. Load the article with
-        `select_related("author__author_profile")` (the article views do): no query."""
+    def author_page(self) -> models.Model | None:
+        """The author's public profile (an `authors.Author`), when the account that owns the story has one. Load
+        the article with `select_related("author__author_profile")` (the article views do): no query."""
         try:
             return self.author.author_profile if self.author_id else None
         except ObjectDoesNotExist:
@@ -318,27 +317,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.article_id}"
-
-
-class Vote(models.Model):
-    """One reader's vote on one article. The unique key is what makes counts exact."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
-    voter_key = models.CharField(
-        max_length=64, help_text="`u:<user id>` for signed-in readers, otherwise `a:<random id>` from a signed cookie."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["article", "voter_key"], name="vote_one_per_voter")]
-
-    def __str__(self) -> str:
-        return f"{self.voter_key} → {self.article_id}"
-
-
-# Popularity buckets belong to engagement (articles/engagement/models.py); the desk's models to articles/desk/.
-# The editors' desk (edit locks, trash, review, staged corrections): its models, registered with the app here.
-from articles.authors.models import Author  # noqa: E402
-from articles.desk.models import EditLock, Review, StagedChange, TrashedArticle  # noqa: E402, F401
-from articles.engagement.models import PopularityBucket  # noqa: E402

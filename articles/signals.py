@@ -19,8 +19,9 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from taggit.models import Tag
 
+from articles.authors.models import Author
 from articles.media.models import Image
-from articles.models import Article, Author, Section, TaggedArticle
+from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
     FRONT,

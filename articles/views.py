@@ -17,11 +17,12 @@ from taggit.models import Tag
 
 from articles import listings, related, search_hints, sections
 from articles import search as site_search
+from articles.authors.models import Author
 from articles.editor.embeds import frame_origins_in
 from articles.editor.previews import may_preview
 from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
-from articles.models import Article, Author, SlugRedirect
+from articles.models import Article, SlugRedirect
 from articles.seo import absolute_url, article_meta, listing_seo
 from articles.widgets import front_blocks, site_blocks
 from newsroom.browser_policies import allow_frames

@@ -188,7 +188,8 @@ def vote_check(pk: int) -> dict:
     import django
 
     django.setup()
-    from articles.models import Article, Vote
+    from articles.engagement.models import Vote
+    from articles.models import Article
 
     return {
         "vote_count": Article.objects.get(pk=pk).vote_count,

@@ -21,7 +21,8 @@ from PIL import ImageDraw
 from articles.engagement import view_counts, votes
 from articles.engagement.buckets import view_counts_record
 from articles.engagement.reconcile import counts_reconcile
-from articles.models import Article, Image, Section
+from articles.media.models import Image
+from articles.models import Article, Section
 from articles.publishing import article_create, article_publish
 
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from articles.media.models import Image as LibraryImage
 from articles.models import Article
-from articles.models import Image as LibraryImage
 from tests.builders import article_form, image_form, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def writer(db) -> User:
 def test_editor_publishes_an_article_with_image_and_tags_and_readers_see_it(client, editor, section):
     client.force_login(editor)
     image = SimpleUploadedFile("harbour.png", png_bytes(800, 500), content_type="image/png")
-    client.post("/admin/articles/image/add/", image_form(file=image, alt="Ships in a harbour"))
+    client.post("/admin/library/image/add/", image_form(file=image, alt="Ships in a harbour"))
     picture = LibraryImage.objects.get()
     assert picture.uploaded_by == editor
 

@@ -52,7 +52,7 @@ REQUEST_LAYER = {
     "articles.authors.admin",
 }
 
-# The editors' desk (articles/desk/): its writes, its admin pages, and its models (imported by articles.models).
+# The editors' desk (articles/desk/, the `desk` app): its writes, its admin pages.
 WRITE_MODULES |= {
     "articles.desk.versions",
     "articles.desk.conflicts",
@@ -67,8 +67,12 @@ WRITE_MODULES |= {
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.desk.visibility", "articles.templatetags.desk"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
-# Models of a feature, imported by articles.models so the app registers them.
-DESK_MODELS = {"articles.desk.models", "articles.engagement.models"}
+# The features that are apps of their own (docs/architecture.md): package → app label. Each has its models and
+# migrations; the content model (articles.models) names them only by string, so it imports none of them.
+FEATURE_APPS = {"articles.media": "library", "articles.authors": "authors", "articles.engagement": "engagement",
+                "articles.desk": "desk"}  # fmt: skip
+FEATURE_MODELS = {f"{package}.models" for package in FEATURE_APPS}
+APP_CONFIGS = {f"{package}.apps" for package in FEATURE_APPS}
 
 # Content export/import (articles/portability/): the import writes; the export's snapshot, the archive's checks
 # and content.json's schema only read (the archive module copies files, never through a write service).
@@ -124,8 +128,7 @@ def test_the_rules_know_every_module():
         "articles.images", "articles.demo.words", "articles.demo.stories",
         "articles.demo.pictures",
         "articles.editor.markup", "articles.editor.embeds", "articles.editor.removals",
-        "articles.media.models", "articles.media.renditions", "articles.media.tasks", "articles.media.heroes",
-        "articles.authors.models",
+        "articles.media.renditions", "articles.media.tasks", "articles.media.heroes",
     }  # fmt: skip
     modules = {
         ".".join(path.relative_to(ROOT).with_suffix("").parts)
@@ -135,7 +138,28 @@ def test_the_rules_know_every_module():
         and path.parts[-2] != "newsroom"
         and "settings" not in path.parts  # newsroom/settings/: the one settings module, in parts by subject
     }
-    assert modules == known | others | DESK_MODELS
+    assert modules == known | others | FEATURE_MODELS | APP_CONFIGS
+
+
+def test_the_content_model_imports_no_features_models():
+    """`articles.models` ↔ `articles.desk.models` was a cycle: the features import the content model, never back."""
+    assert not imported_modules("articles.models") & FEATURE_MODELS
+
+
+@pytest.mark.parametrize(("package", "label"), FEATURE_APPS.items())
+def test_each_feature_app_owns_its_models_and_migrations(package, label):
+    from django.apps import apps
+
+    config = apps.get_app_config(label)
+    assert config.name == package
+    assert {model.__module__ for model in config.get_models()} == {f"{package}.models"}
+    assert (ROOT / package.replace(".", "/") / "migrations" / "0001_initial.py").exists()
+    strays = {
+        model.__name__
+        for model in apps.get_app_config("articles").get_models()
+        if model.__module__ != "articles.models"
+    }
+    assert not strays
 
 
 # ---- Every module is named in the docs (README.md's Layout or docs/architecture.md) -------------------------------

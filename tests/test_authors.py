@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Author
+from articles.authors.models import Author
+from articles.models import Article
 from tests.builders import add_stories, build_newsroom, landscape_jpeg, library_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_domain")]

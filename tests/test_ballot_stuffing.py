@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils.html import escape
 
 from articles.engagement import view_counts
+from articles.engagement.models import Vote
 from articles.engagement.votes import REFUSED_ARTICLE_BUDGET, REFUSED_RATE
-from articles.models import Article, Vote
+from articles.models import Article
 from newsroom.cache import VIEW_FLUSH_DUE_KEY
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.http import HttpResponse
 from django.test import Client
 
 from articles.engagement import reconcile, view_counts, votes
+from articles.engagement.models import PopularityBucket, Vote
 from articles.engagement.voters import VOTER_COOKIE, VOTER_COOKIE_SALT
-from articles.models import Article, PopularityBucket, Vote
+from articles.models import Article
 from tests.builders import record_view
 
 pytestmark = [

@@ -13,7 +13,7 @@ from django.core.management import call_command, get_commands
 from django.db import InterfaceError, OperationalError, connection
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
-from articles.models import Image
+from articles.media.models import Image
 from newsroom.management.commands import db_worker
 from tests.builders import jpeg_bytes, library_image
 

@@ -3,13 +3,14 @@
 import pytest
 
 from articles import publishing
-from articles.models import Article, PopularityBucket, Vote
+from articles.engagement.models import PopularityBucket, Vote
+from articles.models import Article
 from tests.builders import library_image, png_bytes
 from tests.desk_helpers import staff
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/articles/article/"
-TRASH_URL = "/admin/articles/trashedarticle/"
+TRASH_URL = "/admin/desk/trashedarticle/"
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from articles.desk.trash import article_trash
+from articles.engagement.models import PopularityBucket, Vote
 from articles.engagement.reconcile import counts_reconcile
 from articles.engagement.votes import vote_add
-from articles.models import Article, Image, PopularityBucket, Section, SlugRedirect, Vote
+from articles.media.models import Image
+from articles.models import Article, Section, SlugRedirect
 from articles.publishing import article_create, article_update
 from tests.builders import jpeg_bytes, library_image, record_views, record_votes
 

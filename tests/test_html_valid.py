@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from articles.models import Article, Author
+from articles.authors.models import Author
+from articles.models import Article
 from tests.builders import library_image
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.images import rendition_name
+from articles.media.models import Image as LibraryImage
 from articles.models import Article
-from articles.models import Image as LibraryImage
 from tests.builders import article_form, image_form, jpeg_bytes, png_bytes
 
-ADD_IMAGE_URL = "/admin/articles/image/add/"
+ADD_IMAGE_URL = "/admin/library/image/add/"
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_bad_upload_on_an_existing_image_keeps_what_was_stored(editor_client):
     original_name = image.file.name
 
     data = image_form(file=SimpleUploadedFile("x.jpg", b"garbage"))
-    response = editor_client.post(f"/admin/articles/image/{image.pk}/change/", data)
+    response = editor_client.post(f"/admin/library/image/{image.pk}/change/", data)
 
     assert response.status_code == 200 and "Upload a valid image" in response.content.decode()
     image.refresh_from_db()

@@ -13,12 +13,12 @@ from PIL import Image as PillowImage
 
 from articles import images
 from articles.media import renditions
+from articles.media.models import Image
 from articles.media.tasks import make_image_renditions
-from articles.models import Image
 from tests.builders import jpeg_bytes, library_image
 
 pytestmark = pytest.mark.django_db
-ADD = "/admin/articles/image/add/"
+ADD = "/admin/library/image/add/"
 DISK_FULL = "The media disk is full, so this image was not saved."
 
 
@@ -92,7 +92,7 @@ def test_a_replacement_file_that_does_not_fit_keeps_the_image_as_it_was(editor, 
     before = files_in(media_root)
     DiskFull(monkeypatch, media_root, room=100)
 
-    response = upload(editor, name="replacement.jpg", url=f"/admin/articles/image/{image.pk}/change/")
+    response = upload(editor, name="replacement.jpg", url=f"/admin/library/image/{image.pk}/change/")
 
     assert response.status_code == 200 and DISK_FULL in response.content.decode()
     assert files_in(media_root) == before

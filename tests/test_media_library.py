@@ -9,9 +9,9 @@ from django.db.models import ProtectedError
 from PIL import Image as PillowImage
 
 from articles.media import renditions
+from articles.media.models import Image as LibraryImage
 from articles.media.services import image_update
 from articles.models import Article
-from articles.models import Image as LibraryImage
 from tests.builders import jpeg_bytes, library_image, use_public_domain
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,9 @@ def test_library_list_shows_usage_and_searches_alt_caption_and_credit(client, ma
     used = library_image(alt="Harbour at dawn", credit="Photo: Kim")
     library_image(alt="Mountain pass")
     make_article(hero=used)
-    page = client.get("/admin/articles/image/", {"q": "harbour"}).content.decode()
+    page = client.get("/admin/library/image/", {"q": "harbour"}).content.decode()
     assert "Harbour at dawn" in page and "Mountain pass" not in page and "1 article" in page
-    assert "Mountain pass" in client.get("/admin/articles/image/", {"q": "mountain"}).content.decode()
+    assert "Mountain pass" in client.get("/admin/library/image/", {"q": "mountain"}).content.decode()
 
 
 def test_the_chooser_searches_and_lists_recent_images_first_for_writers_too(client):
@@ -104,7 +104,7 @@ def test_article_form_shows_the_chosen_image_and_offers_upload_new(client, make_
     article = make_article(hero=library_image(alt="Harbour at dawn"))
     page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert 'alt="Harbour at dawn"' in page  # the preview
-    assert re.search(r'id="add_id_hero"[^>]*href="/admin/articles/image/add/', page)
+    assert re.search(r'id="add_id_hero"[^>]*href="/admin/library/image/add/', page)
 
 
 def test_reader_page_uses_the_social_card_for_og_image(client, make_article):

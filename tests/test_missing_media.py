@@ -5,8 +5,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from articles.media.models import Image
 from articles.media.tasks import make_image_renditions
-from articles.models import Image
 from tests.builders import image_form, jpeg_bytes, library_image
 from tests.desk_helpers import staff
 
@@ -58,7 +58,7 @@ def test_loading_an_image_never_opens_its_file(monkeypatch):
 
 def test_an_upload_stores_its_width_height_and_size(client):
     client.force_login(staff("eddie", "Editors"))
-    response = client.post("/admin/articles/image/add/", image_form(content=jpeg_bytes(900, 600), name="a.jpg"))
+    response = client.post("/admin/library/image/add/", image_form(content=jpeg_bytes(900, 600), name="a.jpg"))
     assert response.status_code == 302
     image = Image.objects.get()
     assert (image.width, image.height) == (900, 600)

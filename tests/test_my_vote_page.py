@@ -7,7 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 

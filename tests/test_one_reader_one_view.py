@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
 from articles.engagement import view_counts
+from articles.engagement.models import Vote
 from articles.engagement.voters import VOTER_COOKIE, VOTER_COOKIE_SALT
-from articles.models import Vote
 from newsroom.cache import VIEW_FLUSH_DUE_KEY
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from articles.engagement import ranking, votes
 from articles.engagement.buckets import popularity_prune, popularity_rollup, view_counts_record
+from articles.engagement.models import PopularityBucket
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
-from articles.models import Article, PopularityBucket, Section
+from articles.models import Article, Section
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from articles import publishing
+from articles.authors.models import Author
 from articles.media.services import image_update
-from articles.models import Article, Author
+from articles.models import Article
 from articles.signals import reader_visible_update
 from newsroom.http_cache import public_cache
 from tests.builders import build_newsroom, library_image

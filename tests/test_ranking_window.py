@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles.engagement import ranking
 from articles.engagement.buckets import buckets_add, view_counts_record
+from articles.engagement.models import PopularityBucket
 from articles.engagement.ranking import rank_popular_articles
-from articles.models import PopularityBucket
 from newsroom import cache_entries
 from newsroom.cache import ranking_key
 from newsroom.cache_entries import rebuild_done, rebuild_lock

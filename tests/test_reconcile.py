@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.engagement import buckets, reconcile, votes
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 

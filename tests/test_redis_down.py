@@ -12,7 +12,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 from newsroom import cache_backend
 from newsroom.cache import VIEW_FLUSH_DUE_KEY
 from newsroom.cache_backend import CacheUnavailable, FailSafeRedisCache

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from articles.media import renditions
+from articles.media.models import Image
 from articles.media.services import image_update
 from articles.media.tasks import make_image_renditions
-from articles.models import Image
 from tests.builders import jpeg_bytes, library_image, use_public_domain
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import images
+from articles.engagement.models import PopularityBucket, Vote
 from articles.engagement.ranking import rank_popular_articles
 from articles.media import renditions
-from articles.models import Article, PopularityBucket, Section, TaggedArticle, Vote
-from articles.models import Image as LibraryImage
+from articles.media.models import Image as LibraryImage
+from articles.models import Article, Section, TaggedArticle
 from articles.sanitize import sanitize_html
 
 pytestmark = pytest.mark.django_db

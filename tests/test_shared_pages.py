@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.engagement.endpoints import VOTE_NEEDS_CONFIRMING
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 from tests.builders import build_newsroom
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.engagement import view_counts
-from articles.models import Article, PopularityBucket
+from articles.engagement.models import PopularityBucket
+from articles.models import Article
 from newsroom.cache import VIEW_FLUSH_DUE_KEY, view_counter_key
 from tests.builders import record_view
 

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles.engagement.endpoints import VOTE_NEEDS_POST
+from articles.engagement.models import PopularityBucket, Vote
 from articles.engagement.reconcile import counts_reconcile
 from articles.engagement.voters import VOTER_COOKIE
 from articles.engagement.votes import REFUSED_ACTION, REFUSED_BOT, REFUSED_MISSING, REFUSED_RATE
-from articles.models import Article, PopularityBucket, Vote
+from articles.models import Article
 from newsroom.views import CSRF_FAILURE_MESSAGE
 
 pytestmark = pytest.mark.django_db

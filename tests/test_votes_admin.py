@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from articles.engagement import votes
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_admin_lists_an_articles_votes(make_article, editor_client):
     votes.vote_add(article=article, voter_key="a:suspicious")
     votes.vote_add(article=other, voter_key="a:elsewhere")
 
-    page = editor_client.get("/admin/articles/vote/", {"q": str(article.pk)}).content.decode()
+    page = editor_client.get("/admin/engagement/vote/", {"q": str(article.pk)}).content.decode()
 
     assert "a:suspicious" in page and "a:elsewhere" not in page
 
@@ -33,7 +34,7 @@ def test_removing_votes_in_admin_lowers_the_count(make_article, editor_client):
     fraudulent = Vote.objects.filter(voter_key__startswith="a:bot-").values_list("pk", flat=True)
 
     response = editor_client.post(
-        "/admin/articles/vote/",
+        "/admin/engagement/vote/",
         {"action": "remove_fraudulent_votes", "_selected_action": [str(pk) for pk in fraudulent]},
         follow=True,
     )
@@ -48,14 +49,14 @@ def test_deleting_one_vote_from_its_page_lowers_the_count(make_article, editor_c
     votes.vote_add(article=article, voter_key="a:x")
     vote = Vote.objects.get()
 
-    editor_client.post(f"/admin/articles/vote/{vote.pk}/delete/", {"post": "yes"})
+    editor_client.post(f"/admin/engagement/vote/{vote.pk}/delete/", {"post": "yes"})
 
     assert not Vote.objects.exists() and Article.objects.get(pk=article.pk).vote_count == 0
 
 
 def test_plain_bulk_delete_is_not_offered(make_article, editor_client):
     votes.vote_add(article=make_article(), voter_key="a:x")
-    page = editor_client.get("/admin/articles/vote/").content.decode()
+    page = editor_client.get("/admin/engagement/vote/").content.decode()
     assert 'value="delete_selected"' not in page and 'value="remove_fraudulent_votes"' in page
 
 
@@ -64,7 +65,7 @@ def test_an_articles_votes_have_a_stable_admin_address(make_article, editor_clie
     votes.vote_add(article=article, voter_key="a:mine")
     votes.vote_add(article=other, voter_key="a:theirs")
 
-    response = editor_client.get("/admin/articles/vote/", {"article__id__exact": article.pk})
+    response = editor_client.get("/admin/engagement/vote/", {"article__id__exact": article.pk})
 
     assert response.status_code == 200
     page = response.content.decode()

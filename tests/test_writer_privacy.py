@@ -100,7 +100,7 @@ def test_the_list_search_finds_only_what_the_person_may_see(client, people, stor
 @pytest.mark.parametrize("who", WHO)
 def test_the_autocomplete_offers_only_what_the_person_may_see(client, people, stories, who):
     # No form offers articles by autocomplete, but the endpoint answers for any foreign key to them (Vote.article).
-    query = {"app_label": "articles", "model_name": "vote", "field_name": "article", "term": "Lighthouse"}
+    query = {"app_label": "engagement", "model_name": "vote", "field_name": "article", "term": "Lighthouse"}
     response = signed_in(client, people, who).get("/admin/autocomplete/", query)
     assert response.status_code == 200
     texts = [result["text"] for result in json.loads(response.content)["results"]]

@@ -206,7 +206,7 @@ def editor_pages(planted: dict) -> list[str]:
     pk = planted["article"].pk
     return [f"/preview/{pk}/", "/admin/", "/admin/articles/article/", f"/admin/articles/article/{pk}/change/",
             f"/admin/articles/article/{pk}/history/", "/admin/taggit/tag/", "/admin/articles/section/",
-            "/admin/articles/image/"]  # fmt: skip
+            "/admin/library/image/"]  # fmt: skip
 
 
 def feed_pages(planted: dict) -> list[str]:

@@ -19,7 +19,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=120, unique=True, help_text="The author page's address: /author/<slug>/.")
     bio = models.TextField(max_length=600, blank=True, help_text="Two or three sentences for the author page.")
     photo = models.ForeignKey(
-        "articles.Image",
+        "library.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -28,6 +28,7 @@ class Author(models.Model):
     )
 
     class Meta:
+        db_table = "articles_author"  # from before authors were an app of their own (authors/migrations/0001)
         ordering = ["name"]
 
     def __str__(self) -> str:

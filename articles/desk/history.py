@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles import publishing
 from articles.desk import versions
-from articles.models import Article, Image, Section
+from articles.media.models import Image
+from articles.models import Article, Section
 
 # What a restore brings back: the story itself. Status, publish time, author and placement stay as they are now.
 RESTORED = (

@@ -1,7 +1,7 @@
 """The desk's own rows: who has an article open (edit locks), the trash (a proxy listing trashed articles),
 where a draft stands in review, and corrections to live stories waiting for an editor.
 
-Imported at the end of `articles.models`, so they belong to the `articles` app.
+The `desk` app's models (articles/desk/apps.py); their tables keep the names they had in `articles`.
 """
 
 import datetime
@@ -34,6 +34,7 @@ class EditLock(models.Model):
     objects = EditLockQuerySet.as_manager()
 
     class Meta:
+        db_table = "articles_editlock"  # from before the desk was an app of its own (desk/migrations/0001)
         indexes = [models.Index(fields=["heartbeat_at"], name="edit_lock_heartbeat_idx")]
 
     def __str__(self) -> str:
@@ -66,6 +67,9 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        db_table = "articles_review"  # from before the desk was an app of its own
+
     def __str__(self) -> str:
         return f"{self.article_id}: {self.get_state_display()}"
 
@@ -81,6 +85,9 @@ class StagedChange(models.Model):
     base_version = models.PositiveIntegerField(help_text="The article's version the correction was written on.")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     proposed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "articles_stagedchange"  # from before the desk was an app of its own
 
     def __str__(self) -> str:
         return f"Correction to {self.article_id}"

@@ -14,7 +14,8 @@ from django.db.models import F, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 
-from articles.models import Article, PopularityBucket
+from articles.engagement.models import PopularityBucket
+from articles.models import Article
 
 FOLD_BATCH_SIZE = 5000
 UPSERT_BATCH_SIZE = 500

@@ -1,5 +1,5 @@
-"""The engagement feature's own table: popularity buckets (registered with the `articles` app through
-articles/models.py, which imports it)."""
+"""The engagement feature's own tables: readers' votes and popularity buckets (the `engagement` app; the
+tables keep the names they had in `articles`)."""
 
 import datetime
 
@@ -32,6 +32,7 @@ class PopularityBucket(models.Model):
     votes = models.BigIntegerField(default=0, help_text="Votes cast minus votes withdrawn in this period.")
 
     class Meta:
+        db_table = "articles_popularitybucket"  # from before engagement was an app of its own
         constraints = [
             models.UniqueConstraint(fields=["article", "granularity", "period_start"], name="popularity_bucket_unique"),
         ]
@@ -57,3 +58,21 @@ class PopularityBucket(models.Model):
     def day_of(moment: datetime.datetime) -> datetime.datetime:
         """Start of the UTC day `moment` falls in: the period of its daily bucket."""
         return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class Vote(models.Model):
+    """One reader's vote on one article. The unique key is what makes counts exact."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="votes")
+    voter_key = models.CharField(
+        max_length=64, help_text="`u:<user id>` for signed-in readers, otherwise `a:<random id>` from a signed cookie."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "articles_vote"  # from before engagement was an app of its own (engagement/migrations/0001)
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["article", "voter_key"], name="vote_one_per_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_key} → {self.article_id}"

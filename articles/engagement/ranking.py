@@ -14,7 +14,8 @@ from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Val
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from articles.models import Article, PopularityBucket, Section
+from articles.engagement.models import PopularityBucket
+from articles.models import Article, Section
 from articles.sections import section_descendant_ids
 from articles.slices import newest_first
 from newsroom.cache import FRONT, ranking_key, shows_list, shows_section_list

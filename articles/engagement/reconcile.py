@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from articles.models import Article, PopularityBucket, Vote
+from articles.engagement.models import PopularityBucket, Vote
+from articles.models import Article
 
 RECONCILE_CHUNK = 500
 

@@ -8,7 +8,7 @@ when only votes set it, so readers who voted before keep their votes.
 
 from django.utils.crypto import get_random_string
 
-from articles.models import Vote
+from articles.engagement.models import Vote
 
 VOTER_COOKIE = "voter"
 VOTER_COOKIE_SALT = "articles.voter"

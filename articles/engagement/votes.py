@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.engagement.buckets import buckets_add, hour_row
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 from newsroom import rate_limit, requester
 
 ACTIONS = ("vote", "undo")

@@ -61,6 +61,7 @@ class Image(models.Model):
     objects = ImageQuerySet.as_manager()
 
     class Meta:
+        db_table = "articles_image"  # from before the library was an app of its own (library/migrations/0001)
         ordering = ["-uploaded_at", "-id"]
         get_latest_by = "uploaded_at"
         constraints = [

@@ -9,7 +9,8 @@ live article's own address now. The counters are then recomputed from the rows b
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import Article, PopularityBucket, SlugRedirect, Vote
+from articles.engagement.models import PopularityBucket, Vote
+from articles.models import Article, SlugRedirect
 
 INSERT_BATCH_SIZE = 500
 

@@ -28,8 +28,9 @@ from taggit.models import Tag
 from articles import images, publishing
 from articles.desk import versions
 from articles.engagement.reconcile import counts_reconcile
+from articles.media.models import Image
 from articles.media.services import image_create, image_update
-from articles.models import Article, Image, Section
+from articles.models import Article, Section
 from articles.portability import engagement, schema
 from articles.portability.archive import ArchiveError, ArchiveReader
 from articles.portability.snapshot import file_sha256

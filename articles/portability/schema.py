@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from articles.models import PopularityBucket
+from articles.engagement.models import PopularityBucket
 from articles.portability.archive import ArchiveError, check_media_name
 from articles.portability.snapshot import FORMAT, FORMAT_VERSION
 

@@ -17,7 +17,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Image, PopularityBucket, Section, SlugRedirect, TaggedArticle, Vote
+from articles.engagement.models import PopularityBucket, Vote
+from articles.media.models import Image
+from articles.models import Article, Section, SlugRedirect, TaggedArticle
 from articles.portability.archive import ArchiveError
 
 FORMAT = "newsroom-content"

@@ -53,7 +53,12 @@ INSTALLED_APPS = [
     "newsroom.apps.NewsroomConfig",  # sign-in failures; before django_tasks_db, so its db_worker is the one run
     "django_tasks_db",
     "reversion",  # every version of an article (articles/desk/versions.py)
-    "articles",
+    "articles",  # the content model: articles, sections, tags, slug redirects
+    # Features with their own models (label in brackets): tables keep their `articles_` names (db_table).
+    "articles.media.apps.LibraryConfig",  # the media library (library)
+    "articles.authors.apps.AuthorsConfig",  # authors' profiles (authors)
+    "articles.engagement.apps.EngagementConfig",  # votes and popularity buckets (engagement)
+    "articles.desk.apps.DeskConfig",  # edit locks, reviews, staged corrections, the trash (desk)
 ]
 
 MIDDLEWARE = [

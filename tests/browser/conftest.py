@@ -102,7 +102,8 @@ def editor(username: str, first_name: str):
 
     group, created = Group.objects.get_or_create(name="Editors")
     if created:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]))
+        labels = ["articles", "library", "authors", "engagement", "desk", "taggit"]
+        group.permissions.add(*Permission.objects.filter(content_type__app_label__in=labels))
     user = User.objects.create_user(username, password=PASSWORD, is_staff=True, first_name=first_name)
     user.groups.add(group)
     return user

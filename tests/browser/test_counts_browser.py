@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.engagement import view_counts
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -155,7 +155,7 @@ def test_trash_and_restore_bring_back_tags_image_and_counts(signed_in, story, tm
     reader = ana.context.new_page()
     assert reader.goto(story.get_absolute_url()).status == 404
 
-    ana.goto("/admin/articles/trashedarticle/")
+    ana.goto("/admin/desk/trashedarticle/")
     ana.check(f"input[name=_selected_action][value='{story.pk}']")
     ana.select_option("select[name=action]", "restore")
     ana.click("button[name=index]")

@@ -7,8 +7,8 @@ from PIL import Image as PillowImage
 from playwright.sync_api import expect
 
 from articles.media import renditions
+from articles.media.models import Image as LibraryImage
 from articles.models import Article
-from articles.models import Image as LibraryImage
 from tests.browser.test_editor_browser import sign_in_as_editor, watch_csp
 from tests.builders import landscape_jpeg, use_public_domain
 
@@ -21,7 +21,7 @@ def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, section, 
     picture.write_bytes(landscape_jpeg(2400, 1600))
     sign_in_as_editor(page)
 
-    page.goto("/admin/articles/image/add/")
+    page.goto("/admin/library/image/add/")
     page.set_input_files("#id_file", str(picture))
     page.fill("#id_alt", "Boats in the harbour at dawn")
     page.fill("#id_credit", "Photo: Test")

@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from articles.models import Article, Author
+from articles.authors.models import Author
+from articles.models import Article
 from tests.builders import build_newsroom, record_views, record_votes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

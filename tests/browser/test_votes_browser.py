@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Vote
+from articles.engagement.models import Vote
+from articles.models import Article
 from tests.builders import record_votes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

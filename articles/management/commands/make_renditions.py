@@ -3,8 +3,8 @@ after changing the rendition sizes). Idempotent: existing files are kept."""
 
 from django.core.management.base import BaseCommand
 
+from articles.media.models import Image
 from articles.media.tasks import make_image_renditions
-from articles.models import Image
 
 
 class Command(BaseCommand):

@@ -29,11 +29,13 @@ from taggit.models import Tag
 from tqdm import tqdm
 
 from articles import images
+from articles.authors.models import Author
 from articles.demo import pictures, stories, words
 from articles.desk.base_versions import versions_store_first
+from articles.engagement.models import PopularityBucket, Vote
+from articles.media.models import Image as LibraryImage
 from articles.media.renditions import make_renditions
-from articles.models import Article, Author, PopularityBucket, Section, TaggedArticle, Vote
-from articles.models import Image as LibraryImage
+from articles.models import Article, Section, TaggedArticle
 from articles.search_hints import search_words_refresh
 from articles.signals import reader_visible_update
 
