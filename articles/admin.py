@@ -295,6 +295,8 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["desk/article-list.css"]}
+        # The form's autosave; on the list too, where it forgets the browser's copy of a story saved with "Save".
+        js = ["desk/autosave.js"]
 
     def get_changelist_form(self, request, **kwargs):
         return admin_lists.pick_order_form(super().get_changelist_form(request, **kwargs), request)

@@ -179,8 +179,9 @@ class DeskArticleAdminMixin:
             return self.admin_site.admin_view(update_wrapper(bound, view))
 
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        first = path("autosave/", wrap(views.autosave_new_view), name=f"{prefix}_autosave_new")
         own = [path(f"<path:object_id>/{route}", wrap(view), name=f"{prefix}_{name}") for route, view, name in ROUTES]
-        return [*own, *super().get_urls()]
+        return [first, *own, *super().get_urls()]
 
 
 @admin.register(TrashedArticle)

@@ -1,9 +1,12 @@
 """The desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
-autosave, and the admin's "view on site" shortcut.
+autosave (a new article's first one creates its draft), and the admin's "view on site" shortcut.
 
 Mounted by `DeskArticleAdminMixin.get_urls` and the admin site (so every one runs behind the admin's login and
 permission checks). Each finds its article through the article admin's queryset (`articles.desk.visibility`).
 """
+
+import json
+import re
 
 from django.contrib import messages
 from django.contrib.contenttypes import views as contenttypes_views
@@ -116,6 +119,53 @@ def autosave_view(request, object_id: str, *, model_admin):
     article = article_for(model_admin, request, object_id, change=True)
     autosave.autosave_store(article=article, by=request.user, data=request.POST)
     return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M:%S")})
+
+
+AUTODRAFT_TOKEN = re.compile(r"[A-Za-z0-9-]{8,64}")
+AUTODRAFTS_KEPT = 20  # a session remembers its last few new forms' drafts (a retried first autosave finds its own)
+
+
+@require_POST
+def autosave_new_view(request, *, model_admin):
+    """A new article's autosave: the first one creates the draft (`autosave.autodraft_create`) and says where the
+    form goes on (its change form's addresses, the version and fingerprints it is built on). The same form's
+    next call, should it not have heard the answer (`autosave_token`), autosaves onto that draft instead."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    token = str(request.POST.get("autosave_token", ""))
+    if not AUTODRAFT_TOKEN.fullmatch(token):
+        return JsonResponse({"error": "Not autosaved: this form has no autosave token. Reload the page."}, status=400)
+    made = request.session.get("desk_autodrafts", {})
+    article = model_admin.get_object(request, str(made[token])) if token in made else None
+    if article is not None and model_admin.has_change_permission(request, article):
+        autosave.autosave_store(article=article, by=request.user, data=request.POST)
+    else:
+        try:
+            article = autosave.autodraft_create(by=request.user, data=request.POST)
+        except ValidationError as refused:
+            return JsonResponse({"error": " ".join(refused.messages)}, status=400)
+        model_admin.log_addition(request, article, "Created by autosave.")
+        made = {**made, token: article.pk}
+        request.session["desk_autodrafts"] = dict(list(made.items())[-AUTODRAFTS_KEPT:])
+    locks.lock_open(article=article, user=request.user)
+
+    def url(name: str) -> str:
+        return reverse(f"admin:articles_article_{name}", args=[article.pk])
+
+    return JsonResponse(
+        {
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+            "id": article.pk,
+            "change_url": url("change"),
+            "autosave_url": url("autosave"),
+            "heartbeat_url": url("heartbeat"),
+            "take_over_url": url("take_over"),
+            "base_version": article.version,
+            "base_state": json.dumps(versions.fingerprints(versions.state_of(article))),
+            "author": article.author_id,
+            "byline": article.byline,
+        }
+    )
 
 
 @require_POST

@@ -1,5 +1,6 @@
-// Keeps this editor's lock on the article alive while the form is open, and says so when someone takes over:
-// then saving is off (the server refuses it too) and "Copy my text" hands back what was typed.
+// Keeps this editor's lock on the article alive while the form is open (a new article's from its first
+// autosave), and says so when someone takes over: then saving is off (the server refuses it too) and
+// "Copy my text" hands back what was typed.
 (function () {
   "use strict";
   var box = document.getElementById("desk-lock");
@@ -72,8 +73,17 @@
     form.addEventListener("submit", function (event) { if (takenOver) event.preventDefault(); });
     document.getElementById("desk-copy-text").addEventListener("click", copyMyText);
   }
-  beat();
-  timer = window.setInterval(beat, interval);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) beat(); });
-  box.addEventListener("desk:beat", beat);  // tests (and anything else) can ask for a beat now
+  function start() {
+    beat();
+    timer = window.setInterval(beat, interval);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) beat(); });
+    box.addEventListener("desk:beat", beat);  // tests (and anything else) can ask for a beat now
+  }
+  if (box.dataset.heartbeatUrl) return start();
+  // A new article: the lock is taken when its first autosave creates the draft (static/desk/autosave.js).
+  box.addEventListener("desk:created", function (event) {
+    box.dataset.heartbeatUrl = event.detail.heartbeat_url;
+    takeOver.action = event.detail.take_over_url;
+    start();
+  }, {once: true});
 })();
