@@ -136,9 +136,9 @@ def test_every_desk_page_fits_a_phone_and_the_toolbar_and_save_stay_on_screen(ph
         "compare": f"/admin/articles/article/{story.pk}/history/compare/?from={kept[-1].pk}&to={kept[0].pk}",
         "correction": f"/admin/articles/article/{story.pk}/correction/",
         "correction preview": f"/admin/articles/article/{story.pk}/correction/preview/",
-        "trash": "/admin/articles/trashedarticle/",
-        "image library": "/admin/articles/image/",
-        "image": f"/admin/articles/image/{picture.pk}/change/",
+        "trash": "/admin/desk/trashedarticle/",
+        "image library": "/admin/library/image/",
+        "image": f"/admin/library/image/{picture.pk}/change/",
     }
     wide, small = {}, {}
     for name, url in pages.items():
