@@ -90,6 +90,10 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
 	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
 	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
+	CI=true $(PY) -m pytest tests/browser/test_pictures_browser.py -k "writer_puts or hero_and_social"
+	cp tests/artifacts/desk-body-image-chooser.png docs/screenshots/desk-body-image-chooser.png
+	cp tests/artifacts/article-body-image.png docs/screenshots/article-body-image.png
+	cp tests/artifacts/desk-image-chooser.png docs/screenshots/desk-image-chooser.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
