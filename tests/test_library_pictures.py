@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.editor.pictures import image_ids
+from articles.media.models import Image as LibraryImage
 from articles.media.services import image_update
 from articles.models import Article
-from articles.media.models import Image as LibraryImage
 from articles.sanitize import sanitize_html
 from tests.builders import article_form, jpeg_bytes, library_image
 

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
-from articles.models import Article
 from articles.media.models import Image as LibraryImage
+from articles.models import Article
 from tests.browser.conftest import PASSWORD, editor
 from tests.browser.test_editor_browser import paste_html, watch_csp
 from tests.builders import jpeg_bytes, landscape_jpeg, library_image
