@@ -93,6 +93,10 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	CI=true $(PY) -m pytest tests/browser/test_desk_phone_browser.py
 	cp tests/artifacts/desk-phone-dashboard.png docs/screenshots/desk-phone-dashboard.png
 	cp tests/artifacts/desk-phone-editor.png docs/screenshots/desk-phone-editor.png
+	CI=true $(PY) -m pytest tests/browser/test_pictures_browser.py -k "writer_puts or hero_and_social"
+	cp tests/artifacts/desk-body-image-chooser.png docs/screenshots/desk-body-image-chooser.png
+	cp tests/artifacts/article-body-image.png docs/screenshots/article-body-image.png
+	cp tests/artifacts/desk-image-chooser.png docs/screenshots/desk-image-chooser.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

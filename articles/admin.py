@@ -15,7 +15,7 @@ from articles.editor.previews import search_result_preview, social_card_preview
 from articles.engagement.models import Vote
 from articles.engagement.votes import votes_remove_fraudulent
 from articles.forms import ArticleAdminForm
-from articles.media.admin import thumbnail  # also registers the media library's admin
+from articles.media import admin as media_admin  # noqa: F401 — registers the media library's admin
 from articles.models import Article, Section, SlugRedirect
 from articles.publishing import can_publish
 from articles.tags import admin as tags_admin  # noqa: F401 — registers the tag list with usage counts
@@ -119,10 +119,9 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "hero", "social_image"]  # the image chooser: search, recent first, + to upload
+    autocomplete_fields = ["section"]  # the images have the library's chooser (articles/media/chooser.py)
     raw_id_fields = ["author"]
     readonly_fields = [
-        "hero_preview",
         "search_preview",
         "social_preview",
         "reader_link",
@@ -144,7 +143,7 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        ("Hero image", {"fields": ["hero", "hero_preview"]}),
+        ("Hero image", {"fields": ["hero"]}),  # the chooser shows the picture
         ("Section and tags", {"fields": ["section", "tags"]}),
         (
             "Search and social",
@@ -183,10 +182,6 @@ class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
     @admin.display(description="Votes / views", ordering="-view_count")
     def votes_and_views(self, obj: Article) -> str:
         return f"{obj.vote_count:,} / {obj.view_count:,}"
-
-    @admin.display(description="Preview")
-    def hero_preview(self, obj: Article) -> str:
-        return thumbnail(obj.hero)
 
     @admin.display(description="In search results")
     def search_preview(self, obj: Article) -> str:

@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.editor.forms import BodyField
+from articles.media.chooser import ImageChooserWidget
 from articles.models import Article
 from articles.publishing import check_slug_not_redirecting
 
@@ -19,6 +20,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Media:
         js = ["editor/seo-preview.js"]  # the search-result and link previews follow the fields
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The library's chooser (a grid of thumbnails, search, upload in place) in place of the admin's select and
+        # its add/change links; the hero and link previews follow the choice at once (static/library/chooser.js).
+        for name in ("hero", "social_image"):
+            if name in self.fields:
+                self.fields[name].widget = ImageChooserWidget(attrs={"id": f"id_{name}"})
 
     def clean_body(self) -> str:
         return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))

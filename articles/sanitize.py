@@ -6,7 +6,8 @@ The allowlist is not written here: it is derived from the editor's configuration
 Images follow the page's CSP (`img-src` in `newsroom/settings/security.py`): a body image is kept only if the
 browser will show it, so it is this site's (made relative, whatever host it was pasted from) or from an origin
 the CSP lists (the media bucket or CDN: `newsroom/media_origins.py`). An image from anywhere else loses its `src`:
-readers see its alt text instead of a broken picture, and no third party learns who read the story.
+the picture is left out (with its frame: no empty `<figure>` is stored), and no third party learns who read the
+story.
 """
 
 import re
@@ -25,6 +26,9 @@ ALLOWED_URL_SCHEMES = ALLOWLIST["url_schemes"]
 # What browsers ignore in a URL (tabs and newlines anywhere; controls and spaces around it) and read as "/".
 _IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
 _SURROUNDING = "".join(chr(c) for c in range(0x21))
+# What is left of a refused picture: an <img> without a source, then a figure with no picture (its caption alone).
+_IMAGE_WITHOUT_SOURCE = re.compile(r'<img\b(?![^>]*\ssrc="[^"])[^>]*>')
+_EMPTY_FIGURE = re.compile(r"<figure\b[^>]*>\s*(?:<figcaption\b[^>]*>.*?</figcaption>\s*)?</figure>", re.DOTALL)
 
 
 def _media_origins() -> set[str]:
@@ -70,6 +74,10 @@ def sanitize_html(html: str) -> str:
     """Return editor HTML with everything outside the allowlist removed.
 
     Scripts, styles, event handlers (`on*`) and `javascript:` URLs never survive; links get
-    `rel="noopener noreferrer"`; images from hosts the CSP would block lose their `src`.
+    `rel="noopener noreferrer"`; images from hosts the CSP would block are left out, and so is a figure left
+    with no picture.
     """
-    return _cleaner.clean(html or "")
+    clean = _cleaner.clean(html or "")
+    if "<img" not in clean:
+        return clean
+    return _EMPTY_FIGURE.sub("", _IMAGE_WITHOUT_SOURCE.sub("", clean))

@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from taggit.models import Tag
 
 from articles.authors.models import Author
+from articles.editor.pictures import uses_image
 from articles.media.models import Image
 from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
@@ -84,11 +85,12 @@ def tag_changed(sender, instance: Tag, **kwargs) -> None:
 
 
 def image_changed(sender, instance: Image, **kwargs) -> None:
-    """The pages of the articles that show a library image (as hero or social card), and of the authors it
-    portrays, are out of date: its alt text, caption, credit, crops or renditions changed."""
+    """The pages of the articles that show a library image (as hero, social card or a picture in the body), and
+    of the authors it portrays, are out of date: its alt text, caption, credit, crops or renditions changed."""
 
     def purge_pages() -> None:
-        shown_by = Article.objects.filter(Q(hero_id=instance.pk) | Q(social_image_id=instance.pk))
+        in_body = uses_image(instance.pk)
+        shown_by = Article.objects.filter(Q(hero_id=instance.pk) | Q(social_image_id=instance.pk) | in_body)
         authors = Author.objects.filter(photo_id=instance.pk).values_list("pk", flat=True)
         purge(*(shows_article(pk) for pk in shown_by.values_list("pk", flat=True)), *map(shows_author, authors))
 

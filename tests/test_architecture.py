@@ -37,6 +37,7 @@ READ_MODULES = [
     "articles.engagement.voters",
     "articles.templatetags.editor_embeds",
     "articles.editor.previews",
+    "articles.editor.pictures",
 ]
 REQUEST_LAYER = {
     "articles.views",
@@ -47,6 +48,7 @@ REQUEST_LAYER = {
     "articles.editor.forms",
     "articles.media.admin",
     "articles.media.forms",
+    "articles.media.chooser",
     "articles.admin_lists",
     "articles.tags.admin",
     "articles.authors.admin",

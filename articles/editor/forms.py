@@ -1,7 +1,8 @@
 """The article body in the admin: django-prose-editor configured from `markup.BODY_EXTENSIONS`.
 
 Cleaning turns a supported provider's pasted <iframe> into its embed URL, notes what the sanitiser will
-remove (`removed`, shown to the editor after the save) and keeps the stored body byte for byte when the
+remove (`removed`, shown to the editor after the save), refuses a picture without alt text or one no longer in
+the library (`articles/editor/pictures.py`) and keeps the stored body byte for byte when the
 editor sends back the same document in its own spelling (`<li><p>x</p></li>` for `<li>x</li>`), so opening
 and saving an article never rewrites its body.
 """
@@ -9,20 +10,35 @@ and saving an article never rewrites its body.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.editor import embeds
+from articles.editor import embeds, pictures
 from articles.editor.markup import BODY_EXTENSIONS
 from articles.editor.removals import describe_removed
+from articles.media.models import Image
 from articles.sanitize import sanitize_html
 
 
 class BodyEditorWidget(AdminProseEditorWidget):
     @property
     def media(self):
-        own = forms.Media(css={"all": ["editor/editor.css"]}, js=["editor/body-tools.js"])
+        own = forms.Media(
+            css={"all": ["editor/editor.css", "library/chooser.css"]},
+            js=["editor/body-tools.js", "library/chooser.js"],
+        )
         return super().media + own
+
+    def get_context(self, name, value, attrs):
+        """The figure button's chooser asks the library's grid and upload here (static/library/chooser.js)."""
+        label = Image._meta.app_label
+        chooser = {
+            "data-chooser-results-url": reverse(f"admin:{label}_image_chooser"),
+            "data-chooser-upload-url": reverse(f"admin:{label}_image_chooser_upload"),
+        }
+        return super().get_context(name, value, {**(attrs or {}), **chooser})
 
 
 _LONE_PARAGRAPH_IN_ITEM = re.compile(r"<li>\s*<p>((?:(?!</?p\b).)*)</p>\s*</li>", re.DOTALL)
@@ -54,7 +70,22 @@ class BodyField(ProseEditorFormField):
     def clean(self, value):
         html = embeds.frames_to_urls(super().clean(value))
         self.removed = describe_removed(html)
-        return sanitize_html(html)
+        clean = sanitize_html(html)
+        if missing := pictures.images_without_alt(clean):
+            raise ValidationError(
+                "%(count)s picture(s) in the body have no alt text. Select each and press the picture button "
+                "to say what it shows, for readers who cannot see it.",
+                code="picture_without_alt",
+                params={"count": missing},
+            )
+        ids = pictures.image_ids(clean)
+        if gone := sorted(set(ids) - set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))):
+            raise ValidationError(
+                "A picture in the body is no longer in the media library (image %(ids)s): remove it or choose another.",
+                code="picture_not_in_library",
+                params={"ids": ", ".join(map(str, gone))},
+            )
+        return clean
 
     def keep_stored(self, *, cleaned: str, stored: str | None) -> str:
         """The stored body when `cleaned` is the same document, so an unchanged save changes nothing."""

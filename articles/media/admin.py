@@ -1,12 +1,18 @@
-"""The media library in the admin: upload, describe, set the focal point; the article form's image chooser."""
+"""The media library in the admin: upload, describe, set the focal point, see where each picture is used (heroes,
+social cards and article bodies; an image in use is never deleted); the article form's chooser (`chooser.py`)."""
 
 from django.contrib import admin
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.urls import path
 from django.utils.html import format_html
 
 from articles import images
-from articles.media import services
+from articles.desk.visibility import articles_visible_to
+from articles.editor.pictures import uses_image
+from articles.media import chooser, services
 from articles.media.forms import ImageForm
 from articles.media.models import Image
+from articles.models import Article
 
 
 def thumbnail(image: Image | None, *, size: int = 160) -> str:
@@ -32,7 +38,8 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     ordering = ["-uploaded_at", "-id"]  # recent first: also the chooser's list before anything is typed
     list_per_page = 40
-    readonly_fields = ["focal_point_picker", "dimensions", "usage", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["focal_point_picker", "dimensions", "uploaded_by", "uploaded_at"]
+    change_form_template = "library/image_change_form.html"  # adds where the image is used
     fieldsets = [
         (None, {"fields": ["file", "alt", "caption", "credit"]}),
         (
@@ -42,7 +49,7 @@ class ImageAdmin(admin.ModelAdmin):
                 "description": "Click the part of the picture that must stay in every crop (social card, squares).",
             },
         ),
-        ("About", {"fields": ["dimensions", "usage", "uploaded_by", "uploaded_at"]}),
+        ("About", {"fields": ["dimensions", "uploaded_by", "uploaded_at"]}),
     ]
 
     class Media:
@@ -51,6 +58,9 @@ class ImageAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A file the store could not take (a full disk) rolls the save back and shows the form again, with why."""
+        image = self.get_object(request, object_id) if object_id else None
+        if image is not None:
+            extra_context = {**(extra_context or {}), "usage_list": articles_using(image, viewer=request.user)}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except images.MediaNotStored as error:
@@ -64,6 +74,18 @@ class ImageAdmin(admin.ModelAdmin):
         not_stored = getattr(request, "media_not_stored", None)
         return type(form.__name__, (form,), {"not_stored": not_stored}) if not_stored else form
 
+    def get_urls(self):
+        label = self.opts.app_label
+        own = [
+            path("chooser/", self.admin_site.admin_view(chooser.results_view(self)), name=f"{label}_image_chooser"),
+            path(
+                "chooser/upload/",
+                self.admin_site.admin_view(chooser.upload_view(self)),
+                name=f"{label}_image_chooser_upload",
+            ),
+        ]
+        return own + super().get_urls()
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_usage()
 
@@ -75,6 +97,16 @@ class ImageAdmin(admin.ModelAdmin):
     def usage(self, obj: Image) -> str:
         count = getattr(obj, "usage", None)
         return "—" if count is None else f"{count} article{'s' if count != 1 else ''}"
+
+    def get_deleted_objects(self, objs, request):
+        """An image in an article's body is protected like a hero: Django's page says where, and deletes nothing."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for image in objs:
+            for article, how in articles_using(image, viewer=request.user):
+                if how == "in the body":
+                    protected.append(f"Article: {article.title} (a picture in its body: {image})")
+        return deleted, model_count, perms_needed, protected
 
     @admin.display(description="Size")
     def dimensions(self, obj: Image) -> str:
@@ -98,3 +130,19 @@ class ImageAdmin(admin.ModelAdmin):
             services.image_update(image=obj, by=request.user)
         else:
             services.image_create(image=obj, by=request.user)
+
+
+def articles_using(image: Image, *, viewer) -> list[tuple[Article, str]]:
+    """(article, how) for each article `viewer` may see that shows `image`: as its hero, its link-preview card or
+    a picture in its body. One query; the body's is a scan of the bodies, asked for one image at a time."""
+    in_body = uses_image(image.pk)
+    found = (
+        articles_visible_to(viewer, Article.objects.all())
+        .filter(Q(hero=image) | Q(social_image=image) | in_body)
+        .annotate(in_body=ExpressionWrapper(in_body, output_field=BooleanField()))
+        .only("pk", "title", "hero_id", "social_image_id")
+        .order_by("-updated_at", "-pk")
+    )
+    ways = [("hero", lambda a: a.hero_id == image.pk), ("social card", lambda a: a.social_image_id == image.pk)]
+    ways.append(("in the body", lambda a: a.in_body))
+    return [(article, way) for article in found for way, used in ways if used(article)]

@@ -48,3 +48,11 @@ class ImageForm(forms.ModelForm):
         if self.not_stored:
             raise ValidationError(self.not_stored, code="not_stored")
         return upload
+
+
+class ChooserUploadForm(ImageForm):
+    """An upload from a chooser (hero, social image, body picture): the picture and its words; the focal point
+    stays in the middle until someone sets it in the library."""
+
+    class Meta(ImageForm.Meta):
+        fields = ["file", "alt", "caption", "credit"]

@@ -18,15 +18,16 @@ class ImageQuerySet(models.QuerySet):
         )
 
     def search(self, term: str) -> "ImageQuerySet":
-        term = term.strip()
-        if not term:
-            return self
-        return self.filter(
-            models.Q(alt__icontains=term)
-            | models.Q(caption__icontains=term)
-            | models.Q(credit__icontains=term)
-            | models.Q(file__icontains=term)
-        )
+        """Images whose alt text, caption, credit or file name hold every word of `term`, in any case."""
+        found = self
+        for word in term.split():
+            found = found.filter(
+                models.Q(alt__icontains=word)
+                | models.Q(caption__icontains=word)
+                | models.Q(credit__icontains=word)
+                | models.Q(file__icontains=word)
+            )
+        return found
 
 
 class Image(models.Model):

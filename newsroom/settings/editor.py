@@ -1,5 +1,6 @@
 """The editors' tools: uploads and image renditions, the body editor and its embeds, edit locks."""
 
+from django_prose_editor.config import add_tags_and_attributes, process_figure
 from js_asset import static_lazy
 
 from articles.editor.embeds import frame_origins
@@ -22,8 +23,16 @@ def _adds_no_markup(extension_config, shared_config) -> None:
     """The PastedFrame editor extension carries iframes to the server for embeds.py; the allowlist gains nothing."""
 
 
+def _library_figure(extension_config, shared_config) -> None:
+    """The figure button inserts a library picture (static/editor/library-figure.js replaces the editor's Figure):
+    a figure also keeps which image, its size and alignment and its own credit (articles/editor/pictures.py)."""
+    process_figure(extension_config, shared_config)
+    add_tags_and_attributes(shared_config, [], {"figure": ["data-image", "data-size", "data-align", "data-credit"]})
+
+
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {"js": [static_lazy("editor/pasted-frame.js")], "extensions": {"PastedFrame": _adds_no_markup}},
+    {"js": [static_lazy("editor/library-figure.js")], "extensions": {"Figure": _library_figure}},
 ]
 # The one <style> element the editor (Tiptap) injects, allowed by its hash rather than 'unsafe-inline'
 # (django-prose-editor 0.28.0; tests/browser/test_editor_browser.py fails with the new hash on an upgrade).

@@ -26,9 +26,9 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, sc
     page.fill("#id_summary", "Forty years on the rocks.")
     page.locator(".field-body .ProseMirror[contenteditable=true]").click()  # the rich-text editor
     page.keyboard.type("She climbed the stairs one last time.")
-    page.click("#id_hero + .select2 .select2-selection")  # the image chooser: search the library
-    page.fill(".select2-search__field", "lighthouse")
-    page.click(".select2-results__option:has-text('A white lighthouse')")
+    page.click("[data-image-chooser=hero] [data-chooser-open]")  # the image chooser: search the library
+    page.fill("#library-chooser-q", "lighthouse")
+    page.click(".chooser-item:has-text('A white lighthouse')")
     page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")

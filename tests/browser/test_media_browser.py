@@ -41,12 +41,12 @@ def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, section, 
     page.fill("#id_title", "Fishing fleet returns")
     page.locator(".field-body .ProseMirror[contenteditable=true]").click()
     page.keyboard.type("The boats came home at dawn.")
-    page.click("#id_hero + .select2 .select2-selection")  # the chooser: recent images first, then search
-    expect(page.locator(".select2-results__option").first).to_have_text("Boats in the harbour at dawn")
-    page.fill(".select2-search__field", "harbour")
-    expect(page.locator(".select2-results__option")).to_have_count(1)
+    page.click("[data-image-chooser=hero] [data-chooser-open]")  # the chooser: recent images first, then search
+    expect(page.locator(".chooser-item .chooser-alt").first).to_have_text("Boats in the harbour at dawn")
+    page.fill("#library-chooser-q", "harbour")
+    expect(page.locator(".chooser-item")).to_have_count(1)
     screenshot(page, "media-chooser", full_page=False)
-    page.click(".select2-results__option:has-text('Boats in the harbour at dawn')")
+    page.click(".chooser-item:has-text('Boats in the harbour at dawn')")
     page.click("#id_section + .select2 .select2-selection")
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")
