@@ -1,24 +1,23 @@
 """An editor signs in to the admin in real Chromium and publishes an article with a library image and tags."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from articles.models import Article
+from tests.browser.conftest import PASSWORD, editor
 from tests.builders import library_image, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, screenshot):
-    editor = User.objects.create_user("eddie", password="right-password-123", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor("eddie", "Eddie")  # the Editors group made again: an earlier transactional test may have flushed it
     library_image(content=png_bytes(900, 600), name="lighthouse.png", alt="A white lighthouse")
     csp_violations = []
     page.on("console", lambda msg: "Content Security Policy" in msg.text and csp_violations.append(msg.text))
 
     page.goto("/admin/login/")
     page.fill("#id_username", "eddie")
-    page.fill("#id_password", "right-password-123")
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.goto("/admin/articles/article/add/")
     page.locator("#id_title").press_sequentially("Lighthouse keeper retires")
