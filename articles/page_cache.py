@@ -17,6 +17,12 @@ reader has seen a change nobody is shown the copy from before it. Every copy has
 (`NEWSROOM_EDGE`), each copy also names what it shows in the edge's tag header (`newsroom.edge`), and a copy this
 cache would not keep goes out with `s-maxage=0`, so the edge does not keep it either.
 
+An article page is kept as its story's own part, until it changes (`NEWSROOM_FRAGMENT_SECONDS` is a safety net),
+and the shared blocks (header menu, Ranking, Recommendation) are stitched into it when it is served
+(`newsroom.fragments`, `articles.stitching`): their purge marks are checked in the hit's one `get_many`, its
+validators cover them, and downstream it lives no longer than they stay fresh. A page nobody holds yet (a cold
+start) is rendered by one request while the others wait for its copy.
+
 Each cached view declares the query parameters it reads (`newsroom.cache.page_parameters`); its copies are
 keyed by those alone, so `/?q=<anything>` is the front page's copy, not a render and a copy of its own.
 

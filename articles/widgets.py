@@ -74,8 +74,9 @@ class Listed:
     """A widget rendered once with every candidate story, split so that a page shows some of them, in order, by
     string joins (`showing`): no template at stitch time. Kept in the cache, with the page or as a shared block."""
 
+    ids: tuple[int, ...]  # every candidate, in order
     head: str  # up to the first item
-    items: dict[int, str]  # each story's `<li>…</li>`, in order
+    items: dict[int, str]  # each story's `<li>…</li>` (empty: the widget could not be split, shown whole)
     links: dict[int, str]  # each story's opening link tag, as it stands in its item
     tail: str  # after the last item
     empty: str  # the widget with no story (its empty message)
@@ -84,23 +85,26 @@ class Listed:
     def render(cls, template: str, articles: list[Article], **context) -> "Listed":
         html = render_to_string(template, {**context, "articles": articles})
         empty = render_to_string(template, {**context, "articles": []})
-        if not articles:
-            return cls(head=html, items={}, links={}, tail="", empty=empty)
+        ids = tuple(a.pk for a in articles)
         links = {a.pk: format_html('<a href="{}">', a.get_absolute_url()) for a in articles}
         spans = {}
-        for pk, link in links.items():
-            at = html.index(link)
-            spans[pk] = (html.rindex("<li", 0, at), html.index("</li>", at) + len("</li>"))
-        first, last = spans[articles[0].pk][0], spans[articles[-1].pk][1]
+        for article in articles:
+            at = html.find(format_html('href="{}"', article.get_absolute_url()))
+            start = html.rfind("<li", 0, at)
+            end = html.find("</li>", at)
+            if min(at, start, end) < 0:  # a widget template without one `<li>` per story: shown whole
+                return cls(ids=ids, head=html, items={}, links=links, tail="", empty=empty)
+            spans[article.pk] = (start, end + len("</li>"))
+        if not articles:
+            return cls(ids=ids, head=html, items={}, links={}, tail="", empty=empty)
+        first, last = spans[ids[0]][0], spans[ids[-1]][1]
         items = {pk: html[start:end] for pk, (start, end) in spans.items()}
-        return cls(head=html[:first], items=items, links=links, tail=html[last:], empty=empty)
-
-    @property
-    def ids(self) -> tuple[int, ...]:
-        return tuple(self.items)
+        return cls(ids=ids, head=html[:first], items=items, links=links, tail=html[last:], empty=empty)
 
     def showing(self, ids: Iterable[int], *, current: int | None = None) -> str:
         """The widget with the stories `ids` (in that order); `current`, the page's own story, marked, not linked."""
+        if not self.items:
+            return self.head
         chosen = [
             self.items[pk].replace(self.links[pk], CURRENT_PAGE_LINK) if pk == current else self.items[pk] for pk in ids
         ]

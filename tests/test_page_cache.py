@@ -113,6 +113,31 @@ def test_each_process_keeps_its_newest_copies_within_its_byte_budget():
     assert copies.get("huge") is None
 
 
+def test_one_class_keeps_every_per_process_copy():
+    """The gzipped copies were a second byte-bounded LRU of their own (`CompressedCopies`)."""
+    from newsroom.compression import compressed_copies
+    from newsroom.fragments import block_copies, stitched_copies
+
+    assert all(
+        type(copies) is LocalCopies for copies in (local_copies, compressed_copies, stitched_copies, block_copies)
+    )
+
+
+def test_an_address_is_resolved_once_per_process_not_on_every_request(client, room, monkeypatch):
+    from articles import page_cache
+
+    resolved = []
+    resolve = page_cache.resolve
+    monkeypatch.setattr(page_cache, "resolve", lambda *args: resolved.append(args[0]) or resolve(*args))
+    page_cache._parameters_of.cache_clear()
+    url = room.articles[1].get_absolute_url()
+
+    served = [client.get(url)["X-Page-Cache"] for _ in range(3)] + [client.get(url + "?utm_source=x")["X-Page-Cache"]]
+
+    assert served == ["miss", "hit", "hit", "hit"] and resolved == [url]
+    assert page_cache._parameters_of.cache_info().maxsize == page_cache.VIEW_PARAMETERS_REMEMBERED
+
+
 def test_repeated_requests_with_a_validator_get_304(client, room):
     url = room.articles[2].get_absolute_url()
     first = client.get(url)
