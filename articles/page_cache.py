@@ -17,6 +17,12 @@ reader has seen a change nobody is shown the copy from before it. Every copy has
 (`NEWSROOM_EDGE`), each copy also names what it shows in the edge's tag header (`newsroom.edge`), and a copy this
 cache would not keep goes out with `s-maxage=0`, so the edge does not keep it either.
 
+An article page is kept as its story's own part, until it changes (`NEWSROOM_FRAGMENT_SECONDS` is a safety net),
+and the shared blocks (header menu, Ranking, Recommendation) are stitched into it when it is served
+(`newsroom.fragments`, `articles.stitching`): their purge marks are checked in the hit's one `get_many`, its
+validators cover them, and downstream it lives no longer than they stay fresh. A page nobody holds yet (a cold
+start) is rendered by one request while the others wait for its copy.
+
 Each cached view declares the query parameters it reads (`newsroom.cache.page_parameters`); its copies are
 keyed by those alone, so `/?q=<anything>` is the front page's copy, not a render and a copy of its own.
 
@@ -25,10 +31,9 @@ looked up, and only responses the view marked `public` (`newsroom.http_cache.pub
 and no `Vary: Cookie` are kept: a signed-in reader's page is never stored and never served to anyone else.
 """
 
+import functools
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from enum import Enum
 
 from django.conf import settings
@@ -46,14 +51,16 @@ from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
     Shown,
     collecting_shown,
-    marks_current,
+    marks_current_each,
     prefetching,
     rebuild_done,
     rebuild_lock,
     shown_versions,
     shows,
 )
+from newsroom.fragments import block_copies, complete, drop_purged, held_blocks, kept_apart, stitch, stitched_copies
 from newsroom.http_cache import cap_lifetime
+from newsroom.local_copies import LocalCopies
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
@@ -100,23 +107,44 @@ def _storable(request, response) -> bool:
 
 
 def _view_parameters(request) -> tuple[str, ...] | None:
-    """The query parameters the view of this address reads (None: it declares none, so all of them count)."""
-    match = resolve(request.path_info, getattr(request, "urlconf", None))
+    """The query parameters the view of this address reads (None: it declares none, so all of them count).
+    Raises `Resolver404` where no view answers."""
+    found = _parameters_of(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+    if found is _NO_VIEW:
+        raise Resolver404(request.path_info)
+    return found
+
+
+_NO_VIEW = object()
+VIEW_PARAMETERS_REMEMBERED = 4096  # addresses: a bounded memo, so a crawl of random paths cannot grow it
+
+
+@functools.lru_cache(maxsize=VIEW_PARAMETERS_REMEMBERED)
+def _parameters_of(path: str, urlconf: str):
+    """`_view_parameters`, resolved once per address and URLconf rather than on every anonymous GET."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return _NO_VIEW
     return getattr(match.func, "page_parameters", None)
 
 
-def _state(entry: dict, now: float) -> Copy:
-    """Whether a copy may be served. One `get_many`: its purge marks (and, for a list, `LISTS_KEYS`)."""
-    if not entry["lists"]:
-        current, lists = marks_current(entry["versions"])[0], Lists.CURRENT
-    else:
-        current, found = marks_current(entry["versions"], *LISTS_KEYS)
-        lists = lists_state(found, started=entry["started"], now=now)
-    if not current or lists is Lists.UNTRUSTED:
-        return Copy.PURGED
+def _state(entry: dict, now: float) -> tuple[Copy, dict[str, dict]]:
+    """Whether a copy may be served, and — for a page stitched from fragments — the blocks this process holds for
+    it that are still current. One `get_many`: the purge marks of the copy and of those blocks (and, for a list,
+    `LISTS_KEYS`)."""
+    fragment = entry.get("fragment")
+    held = held_blocks(fragment, now) if fragment is not None else {}
+    also = LISTS_KEYS if entry["lists"] else ()
+    current, found = marks_current_each([entry["versions"], *(block["versions"] for block in held.values())], *also)
+    if held:
+        held = drop_purged(fragment, held, current[1:])
+    lists = lists_state(found, started=entry["started"], now=now) if entry["lists"] else Lists.CURRENT
+    if not current[0] or lists is Lists.UNTRUSTED:
+        return Copy.PURGED, held
     if lists is Lists.DUE:
-        return Copy.CATCH_UP
-    return Copy.CURRENT if now < entry["expires"] else Copy.EXPIRED
+        return Copy.CATCH_UP, held
+    return (Copy.CURRENT if now < entry["expires"] else Copy.EXPIRED), held
 
 
 def _cap_downstream(response, entry: dict, now: float) -> None:
@@ -127,59 +155,42 @@ def _cap_downstream(response, entry: dict, now: float) -> None:
     cap_lifetime(response, until - now, hard=until < entry["expires"])
 
 
-def _conditional(request, response, entry):
-    return get_conditional_response(
-        request, etag=entry["etag"], last_modified=int(entry["stored_at"]), response=response
+def _conditional(request, response, entry, stitched=None):
+    etag, modified = (
+        (entry["etag"], entry["stored_at"]) if stitched is None else (stitched.etag, stitched.last_modified)
     )
+    return get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
 
 
-class LocalCopies:
-    """The copies this process served last, newest kept, at most `max_bytes` of page content in all.
-
-    Only a shortcut past fetching (and unpickling) the shared copy: every copy is still checked against the
-    shared purge marks before it is served, so a purge made by any process is seen at once.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, dict] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: dict) -> None:
-        size = len(entry["content"])
-        with self._lock:
-            self._forget(key)
-            if size > self.max_bytes:
-                return
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                self._forget(next(iter(self._entries)))
-
-    def drop(self, key: str) -> None:
-        with self._lock:
-            self._forget(key)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def _forget(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._bytes -= len(entry["content"])
+def _stitch_into(request, response, entry: dict, held: dict[str, dict], shown):
+    """Join the blocks into a page kept as fragments; its validators and downstream lifetime cover them."""
+    fragment = entry["fragment"]
+    blocks = complete(fragment, held)
+    stitched = stitch(
+        entry["content"], etag=entry["etag"], built_at=entry["stored_at"], fragment=fragment, blocks=blocks
+    )
+    response.content = b"" if request.method == "HEAD" else stitched.content
+    response["Content-Length"] = str(len(stitched.content))
+    response["ETag"] = stitched.etag
+    response["Last-Modified"] = http_date(stitched.last_modified)
+    edge.tag_response(response, {*shown, *stitched.shown})
+    if stitched.kept:
+        # The whole page changes when a block does: downstream no longer than its blocks stay fresh.
+        cap_lifetime(response, stitched.fresh_until - time.time(), hard=False)
+    else:
+        edge.keep_off_the_edge(response)
+    return stitched
 
 
 local_copies = LocalCopies(settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES)
+
+
+def forget_local_copies() -> None:
+    """Empty this process's copies (pages, the blocks stitched into them, stitched pages): as a new process starts,
+    for tests and the benchmark. Shared copies stay."""
+    local_copies.clear()
+    block_copies.clear()
+    stitched_copies.clear()
 
 
 def drop_copy(key: str) -> None:
@@ -217,67 +228,76 @@ class PageCacheMiddleware:
         )
         waiting_until, caught_up = time.monotonic() + REBUILD_WAIT_SECONDS, False
         while True:
-            entry, state = self._lookup(key)
+            entry, state, held = self._lookup(key)
             if state is Copy.CURRENT:
-                return self._replay(request, entry, "hit")
+                return self._replay(request, entry, "hit", held)
             if state is Copy.CATCH_UP and not caught_up and lists_catch_up():
                 caught_up = True  # the lists that gained a story are purged now: look again
                 continue
-            if entry is None:
-                return self._render(request, key, locked=False)
-            if state in (Copy.EXPIRED, Copy.PURGED) and rebuild_lock(key):
-                newer, newer_state = self._lookup(key)  # the lock's last holder may have stored it just now
+            # None yet (a cold start: one request renders it, the others wait for it), expired or purged.
+            if state in (None, Copy.EXPIRED, Copy.PURGED) and rebuild_lock(key):
+                newer, newer_state, held = self._lookup(key)  # the lock's last holder may have stored it just now
                 if newer_state is Copy.CURRENT:
                     rebuild_done(key)
-                    return self._replay(request, newer, "hit")
+                    return self._replay(request, newer, "hit", held)
                 return self._render(request, key, locked=True)
             if state is Copy.EXPIRED:
                 # Someone is rendering the new copy right now: a hot page is rendered once, not by every request.
-                return self._replay(request, entry, "stale")
-            # Purged, or the lists catching up, elsewhere: wait for that, never serving what it replaces.
+                return self._replay(request, entry, "stale", held)
+            # Not there yet, purged, or the lists catching up, elsewhere: wait for that, never serving what it
+            # replaces.
             if time.monotonic() >= waiting_until:
                 return self._render(request, key, locked=False)
             time.sleep(REBUILD_POLL_SECONDS)
 
-    def _lookup(self, key: str) -> tuple[dict | None, Copy | None]:
-        """The copy of `key` and whether it may be served: this process's, else the shared one (a newer copy
-        another process rendered). None: there is none."""
+    def _lookup(self, key: str) -> tuple[dict | None, Copy | None, dict[str, dict]]:
+        """The copy of `key`, whether it may be served, and the current blocks held for it (`_state`): this
+        process's copy, else the shared one (a newer copy another process rendered). None: there is none."""
         now = time.time()
         entry = local_copies.get(key)
-        if entry is not None and (state := _state(entry, now)) is Copy.CURRENT:
-            return entry, state
+        if entry is not None:
+            state, held = _state(entry, now)
+            if state is Copy.CURRENT:
+                return entry, state, held
         entry = cache.get(key)
         if entry is None:
-            return None, None
-        state = _state(entry, now)
+            return None, None, {}
+        state, held = _state(entry, now)
         if state is Copy.CURRENT:
             local_copies.put(key, entry)
-        return entry, state
+        return entry, state, held
 
     def _render(self, request, key: str, *, locked: bool):
         started_ns = time.time_ns()
         try:
-            with collecting_shown() as shown, prefetching():
+            with collecting_shown() as shown, prefetching(), kept_apart():
                 shows(SITE)  # the header: the site's name and its sections
                 response = self.get_response(request)
+            fragment = getattr(response, "fragment", None)
             if not _storable(request, response):
                 if locked:
                     cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
                     local_copies.drop(key)
+                if fragment is not None:
+                    entry = {"fragment": fragment, "content": response.content, "etag": "", "stored_at": 0}
+                    _stitch_into(request, response, entry, {}, shown)
                 return response
-            entry = self._store(key, response, shown=shown, started_ns=started_ns, now=time.time())
+            entry = self._store(key, response, shown=shown, started_ns=started_ns, now=time.time(), fragment=fragment)
         finally:
             if locked:
                 rebuild_done(key)
         response["X-Page-Cache"] = "miss"
-        return _conditional(request, response, entry)
+        stitched = None if fragment is None else _stitch_into(request, response, entry, {}, shown)
+        return _conditional(request, response, entry, stitched)
 
-    def _store(self, key: str, response, *, shown: Shown, started_ns: int, now: float) -> dict:
+    def _store(self, key: str, response, *, shown: Shown, started_ns: int, now: float, fragment=None) -> dict:
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
         edge.tag_response(response, shown)
-        # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another.
-        expires = min(now + settings.NEWSROOM_PAGE_CACHE_SECONDS, shown.fresh_until or float("inf"))
+        # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another; a page
+        # whose blocks are stitched in when served (`fragment`) is kept until it changes, or a safety net of days.
+        lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS if fragment is None else settings.NEWSROOM_FRAGMENT_SECONDS
+        expires = min(now + lifetime, shown.fresh_until or float("inf"))
         downstream_expires = expires
         lists = any(is_list(dependency) for dependency in shown)
         if lists and (go_live := _lists_tracked(started=started_ns / 1e9)) is not None:
@@ -293,11 +313,12 @@ class PageCacheMiddleware:
             "status": response.status_code,
             "headers": list(response.items()),
             "content": response.content,
+            "fragment": fragment,
         }
         if expires > now and entry["versions"] is not None:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
-            kept = max(expires, now + settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            kept = max(expires, now + lifetime)
             cache.set(key, entry, timeout=max(1, int(kept - now)) + REBUILD_LOCK_SECONDS)
             local_copies.put(key, entry)
             _cap_downstream(response, entry, now)
@@ -305,12 +326,15 @@ class PageCacheMiddleware:
             edge.keep_off_the_edge(response)
         return entry
 
-    def _replay(self, request, entry: dict, state: str):
+    def _replay(self, request, entry: dict, state: str, held: dict[str, dict]):
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
         response["X-Page-Cache"] = state
+        stitched = None
+        if entry.get("fragment") is not None:
+            stitched = _stitch_into(request, response, entry, held, entry["versions"])
         _cap_downstream(response, entry, time.time())
         if state == "stale":
             edge.keep_off_the_edge(response)
-        return _conditional(request, response, entry)
+        return _conditional(request, response, entry, stitched)

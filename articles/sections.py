@@ -62,17 +62,20 @@ def top_section_id(section_id: int) -> int | None:
 
 def section_nav(*, section_id: int | None) -> SafeString:
     """The header's menu of top-level sections as HTML, the one holding `section_id` marked current; built
-    once per section (and language) and shared by every page of it."""
+    once per section (and language) and shared by every page of it (an article page stitches it in when served:
+    `articles.stitching`)."""
+    return get_or_build_shown(
+        section_nav_key(section_id, get_language()), lambda: build_section_nav(section_id), SECTION_TREE_SECONDS
+    )
 
-    def build() -> SafeString:
-        shows(SITE)
-        context = {
-            "sections": main_sections(),
-            "current_section_id": top_section_id(section_id) if section_id else None,
-        }
-        return mark_safe(render_to_string("articles/includes/section_nav.html", context))  # noqa: S308 — our template
 
-    return get_or_build_shown(section_nav_key(section_id, get_language()), build, SECTION_TREE_SECONDS)
+def build_section_nav(section_id: int | None) -> SafeString:
+    shows(SITE)
+    context = {
+        "sections": main_sections(),
+        "current_section_id": top_section_id(section_id) if section_id else None,
+    }
+    return mark_safe(render_to_string("articles/includes/section_nav.html", context))  # noqa: S308 — our template
 
 
 def home_crumb() -> Crumb:
@@ -81,4 +84,10 @@ def home_crumb() -> Crumb:
 
 def breadcrumb_for_section(section_id: int) -> list[Crumb]:
     """Home, then every section from the top down to this one."""
-    return [home_crumb(), *(Crumb(s.name, s.get_absolute_url()) for s in section_path(section_id))]
+    return breadcrumb_and_top(section_id)[0]
+
+
+def breadcrumb_and_top(section_id: int) -> tuple[list[Crumb], int | None]:
+    """The breadcrumb, and the top-level section above this one: one read of the tree for both."""
+    path = section_path(section_id)
+    return [home_crumb(), *(Crumb(s.name, s.get_absolute_url()) for s in path)], (path[0].pk if path else None)

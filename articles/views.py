@@ -23,11 +23,14 @@ from articles.editor.previews import may_preview
 from articles.engagement import voters
 from articles.engagement.ranking import rank_popular_articles, rank_trending_articles
 from articles.models import Article, SlugRedirect
+from articles.related import RELATED_LIMIT
 from articles.seo import absolute_url, article_meta, listing_seo
-from articles.widgets import front_blocks, site_blocks
+from articles.stitching import PLACEHOLDERS, ArticlePage, related_listed
+from articles.widgets import RANKING_LIMIT, front_blocks
 from newsroom.browser_policies import allow_frames
-from newsroom.cache import SECTION_TREE_KEY, page_parameters, section_nav_key, site_blocks_key
+from newsroom.cache import SECTION_TREE_KEY, page_parameters
 from newsroom.cache_entries import prefetch
+from newsroom.fragments import respond
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
@@ -123,20 +126,23 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
     language = get_language()
     prefetch(  # one round trip for the cached entries below, instead of one each
         SECTION_TREE_KEY,
-        section_nav_key(article.section_id, language),
-        site_blocks_key(article.section_id, language),
-        related.candidates_key(article_id=article.pk, tag_ids=tag_ids),
+        related.candidates_key(article_id=article.pk, tag_ids=tag_ids, limit=RELATED_LIMIT + RANKING_LIMIT),
     )
-    blocks = site_blocks(section_id=article.section_id)
-    related_list = related.related_articles(article=article, tag_ids=tag_ids, exclude_ids=blocks.shown_ids(article.pk))
+    breadcrumb, top_section_id = sections.breadcrumb_and_top(article.section_id)
+    # The story's own part: the header menu, Ranking and Recommendation are stitched in when it is served.
+    fragment = ArticlePage(
+        article_id=article.pk,
+        section_id=article.section_id,
+        top_section_id=top_section_id,
+        language=language,
+        related=related_listed(article, tag_ids),
+    )
     context = {
         "article": article,
-        "breadcrumb": sections.breadcrumb_for_section(article.section_id),
+        "breadcrumb": breadcrumb,
         "tags": tags,
         "preview": preview,
-        "related": related_list,
-        "blocks": blocks,
-        "blocks_html": blocks.html_for(article.pk),
+        "slots": PLACEHOLDERS,
         "meta": (meta := article_meta(request, article, preview=preview)),
         "canonical_url": meta.canonical_url,
         "noindex": meta.noindex or mine,
@@ -144,7 +150,7 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
         "personal": personal,
         "has_voted": personal and voters.vote_has(article_id=article.pk, voter_key=voters.existing_voter_key(request)),
     }
-    response = render(request, "articles/article_detail.html", context)
+    response = respond(render(request, "articles/article_detail.html", context), fragment)
     return allow_frames(request, response, frame_origins_in(article.body))  # its embeds' hosts, no others
 
 

@@ -10,6 +10,7 @@ shows, so a page whose own story is recommended shows the next one instead, and 
 Ranking shows it there as the current page, not as a link (`SiteBlocks.html_for`: string joins, no render).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -19,8 +20,10 @@ from django.utils.translation import get_language
 
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
+from articles.related import RELATED_LIMIT
 from articles.sections import section_descendant_ids, top_section_id
 from articles.slices import articles_of_slices, newest_first
+from articles.templatetags.reader import ranking_widget
 from newsroom.cache import FRONT, shows_list, shows_only, site_blocks_key
 from newsroom.cache_entries import get_or_build_shown
 
@@ -64,6 +67,82 @@ class SiteBlocks:
         spare = (self.spare,) if self.spare is not None else ()
         recommended = [pk for pk in (*self.recommendation, *spare) if pk != article_id][:RECOMMENDATION_LIMIT]
         return frozenset((*self.ranking, *recommended))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A widget rendered once with every candidate story, split so that a page shows some of them, in order, by
+    string joins (`showing`): no template at stitch time. Kept in the cache, with the page or as a shared block."""
+
+    ids: tuple[int, ...]  # every candidate, in order
+    head: str  # up to the first item
+    items: dict[int, str]  # each story's `<li>…</li>` (empty: the widget could not be split, shown whole)
+    links: dict[int, str]  # each story's opening link tag, as it stands in its item
+    tail: str  # after the last item
+    empty: str  # the widget with no story (its empty message)
+
+    @classmethod
+    def render(cls, template: str, articles: list[Article], **context) -> "Listed":
+        html = render_to_string(template, {**context, "articles": articles})
+        empty = render_to_string(template, {**context, "articles": []})
+        ids = tuple(a.pk for a in articles)
+        links = {a.pk: format_html('<a href="{}">', a.get_absolute_url()) for a in articles}
+        spans = {}
+        for article in articles:
+            at = html.find(format_html('href="{}"', article.get_absolute_url()))
+            start = html.rfind("<li", 0, at)
+            end = html.find("</li>", at)
+            if min(at, start, end) < 0:  # a widget template without one `<li>` per story: shown whole
+                return cls(ids=ids, head=html, items={}, links=links, tail="", empty=empty)
+            spans[article.pk] = (start, end + len("</li>"))
+        if not articles:
+            return cls(ids=ids, head=html, items={}, links={}, tail="", empty=empty)
+        first, last = spans[ids[0]][0], spans[ids[-1]][1]
+        items = {pk: html[start:end] for pk, (start, end) in spans.items()}
+        return cls(ids=ids, head=html[:first], items=items, links=links, tail=html[last:], empty=empty)
+
+    def showing(self, ids: Iterable[int], *, current: int | None = None) -> str:
+        """The widget with the stories `ids` (in that order); `current`, the page's own story, marked, not linked."""
+        if not self.items:
+            return self.head
+        chosen = [
+            self.items[pk].replace(self.links[pk], CURRENT_PAGE_LINK) if pk == current else self.items[pk] for pk in ids
+        ]
+        return self.head + "\n".join(chosen) + self.tail if chosen else self.empty
+
+
+def ranking_listed() -> Listed:
+    """Ranking for every article page: the same copy on each within `WIDGETS_CACHE_SECONDS`
+    (`articles.stitching`), its stories' edits dropping it at once."""
+    return _ranking_listed()
+
+
+@shows_only(lambda listed: listed.ids)
+def _ranking_listed() -> Listed:
+    ranking = list(rank_popular_articles(limit=RANKING_LIMIT))
+    return Listed.render("articles/includes/ranking.html", ranking, **_ranking_context())
+
+
+def _ranking_context() -> dict:
+    context = ranking_widget([])
+    del context["articles"]
+    return context
+
+
+# Recommendation's candidates on an article page: enough that leaving out what Ranking and Related show and the
+# page's own story still leaves RECOMMENDATION_LIMIT.
+RECOMMENDATION_CANDIDATES = RECOMMENDATION_LIMIT + RANKING_LIMIT + RELATED_LIMIT + 1
+
+
+@shows_only(lambda listed: listed.ids)  # the candidates it keeps, not those it chose them from
+def recommendation_listed(*, top_section_id: int | None) -> Listed:
+    """Recommendation's candidates for the article pages of a top-level section, in order: each page shows the
+    first `RECOMMENDATION_LIMIT` that neither Ranking, Related nor the page itself shows (`articles.stitching`)."""
+    popular = list(rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_CANDIDATES))
+    candidates = recommended_articles(
+        exclude_ids=set(), popular=popular, section_id=top_section_id, limit=RECOMMENDATION_CANDIDATES
+    )
+    return Listed.render("articles/includes/recommendation.html", candidates)
 
 
 def _without_item(html: str, link: str) -> str:

@@ -44,19 +44,28 @@ def measure(profile_path: str | None = None) -> dict:
     from django.test import Client
 
     from articles.models import Article, Section
-    from articles.page_cache import drop_copy, local_copies
+    from articles.page_cache import drop_copy, forget_local_copies, local_copies
     from newsroom.cache import page_key
+    from newsroom.fragments import stitched_copies
 
     client = Client(HTTP_HOST="127.0.0.1")
 
-    def fetch(path: str) -> float:
+    def fetch(path: str, *, kept: str = "") -> float:
+        """`kept`: "" renders the page afresh (its copy dropped); "shared" finds the story's part in the shared
+        cache only (this process holds neither it nor its stitch: an archived story seen again once the blocks
+        moved on); "all" is a hit (the process holds its copy and its stitch)."""
         query = {}
         if "?" in path:
             bare, raw = path.split("?", 1)
             query = dict(part.split("=", 1) for part in raw.split("&"))
         else:
             bare = path
-        drop_copy(page_key(host="127.0.0.1", path=bare, query=query))
+        key = page_key(host="127.0.0.1", path=bare, query=query)
+        if not kept:
+            drop_copy(key)
+        elif kept == "shared":
+            local_copies.drop(key)
+            stitched_copies.clear()
         started, started_cpu = time.perf_counter(), time.thread_time()
         response = client.get(path)
         elapsed = time.perf_counter() - started
@@ -80,7 +89,7 @@ def measure(profile_path: str | None = None) -> dict:
     robots, robots_cpu = [], []
     paired: dict[str, list[float]] = {}  # each measurement ÷ the `/robots.txt` taken just before it
 
-    def sample(path: str, *, label: str, empty_cache: bool = False) -> float:
+    def sample(path: str, *, label: str, empty_cache: bool = False, kept: str = "") -> float:
         """One measurement of `path`, taken right after one of `/robots.txt`: on a shared host the machine's
         speed drifts by tens of per cent within a minute, so the baseline is sampled beside every figure (all
         through the run) rather than once at the start."""
@@ -88,8 +97,8 @@ def measure(profile_path: str | None = None) -> dict:
         robots_cpu.append(cpu["/robots.txt"])
         if empty_cache:
             cache.clear()
-            local_copies.clear()
-        elapsed = fetch(path)
+            forget_local_copies()
+        elapsed = fetch(path, kept=kept)
         paired.setdefault(label, []).append(elapsed / robots[-1])
         return elapsed
 
@@ -106,6 +115,15 @@ def measure(profile_path: str | None = None) -> dict:
     warm_blocks()
     first_paths = [next(fresh).get_absolute_url() for _ in range(SAMPLES)]
     first = [sample(path, label="first_view") for path in first_paths]
+
+    # The same stories again: a hit, and a fragment hit plus a stitch (the story's part fetched from the shared
+    # cache, the warm blocks joined in): what a first view of an archived story costs now that its part is kept.
+    first_cpu = cpu_of(first_paths)  # before the same paths are fetched again below
+    hits = [sample(path, label="hit", kept="all") for path in first_paths]
+    fragment_hits = [sample(path, label="fragment_hit", kept="shared") for path in first_paths]
+    healthz = []
+    for _ in range(SAMPLES):
+        healthz.append(fetch("/healthz", kept="all"))
 
     def cold(path: str, label: str) -> float:
         return sample(path, label=label, empty_cache=True)
@@ -155,10 +173,18 @@ def measure(profile_path: str | None = None) -> dict:
         "first_view_ms": round(statistics.median(first), 2),
         "all_empty_ms": round(statistics.median(empty), 2),
         "first_view_ratio": round(statistics.median(first) / robots_ms, 1),
+        "hit_ms": round(statistics.median(hits), 3),
+        "fragment_hit_ms": round(statistics.median(fragment_hits), 3),
+        "healthz_ms": round(statistics.median(healthz), 3),
+        # Issue 23's in-process comparisons: an archived story's first view (its part kept) against a hit, and a
+        # true miss (the story rendered afresh) and the fragment hit against `/healthz`.
+        "fragment_hit_per_hit": round(statistics.median(fragment_hits) / statistics.median(hits), 2),
+        "fragment_hit_per_healthz": round(statistics.median(fragment_hits) / statistics.median(healthz), 1),
+        "first_view_per_healthz": round(statistics.median(first) / statistics.median(healthz), 1),
         "all_empty_ratio": round(statistics.median(empty) / robots_ms, 1),
         # The same in this process's CPU time (no database or Redis server time, no waiting for a CPU): steadier
         # than wall-clock time when other jobs share the machine.
-        "first_view_cpu_ratio": round(cpu_of(first_paths) / statistics.median(robots_cpu), 1),
+        "first_view_cpu_ratio": round(first_cpu / statistics.median(robots_cpu), 1),
         "all_empty_cpu_ratio": round(cpu_of(empty_paths) / statistics.median(robots_cpu), 1),
         "ranking_ms": round(ranking_ms, 2),
         "related_ms": round(related_ms, 2),

@@ -160,11 +160,21 @@ def schedule_changed_on_commit() -> None:
 
 
 def section_nav_key(section_id: int | None, language: str) -> str:
-    return f"articles:section-nav:v2:{language}:{section_id or '-'}"
+    return f"articles:section-nav:v3:{language}:{section_id or '-'}"
 
 
 def site_blocks_key(section_id: int | None, language: str) -> str:
-    return f"articles:site-blocks:v3:{language}:{section_id or 'front'}"
+    return f"articles:site-blocks:v4:{language}:{section_id or 'front'}"
+
+
+def ranking_block_key(language: str) -> str:
+    """Ranking as every article page shows it (`articles.stitching`): one copy for the whole site."""
+    return f"articles:ranking-block:v1:{language}"
+
+
+def recommendation_block_key(top_section_id: int | None, language: str) -> str:
+    """Recommendation's candidates for the article pages of a top-level section (`articles.stitching`)."""
+    return f"articles:recommendation-block:v1:{language}:{top_section_id or '-'}"
 
 
 def related_key(article_id: int, limit: int, tag_ids: list[int]) -> str:

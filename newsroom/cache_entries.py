@@ -265,37 +265,76 @@ def marks_current(versions: dict[str, int], *also: str) -> tuple[bool, dict[str,
     return all(found.get(_mark_key(d)) == mark for d, mark in versions.items()), {key: found.get(key) for key in also}
 
 
+def marks_current_each(versions: list[dict[str, int]], *also: str) -> tuple[list[bool], dict[str, Any]]:
+    """`marks_current` for several copies at once (a page and the blocks stitched into it): one `get_many`."""
+    found = _get_many([*{_mark_key(d) for each in versions for d in each}, *also])
+    current = [all(found.get(_mark_key(d)) == mark for d, mark in each.items()) for each in versions]
+    return current, {key: found.get(key) for key in also}
+
+
+# A block never built, or purged, is built by one request (a short lock in the cache); the others wait for it this
+# long at most, looking again every `BUILD_POLL_SECONDS`, then build it themselves. Never the purged copy.
+BUILD_WAIT_SECONDS = 2.5
+BUILD_POLL_SECONDS = 0.02
+
+
+def shown_entry(key: str, build: Callable[[], Any], timeout: int) -> dict[str, Any]:
+    """The entry of a shared block that shows content: `value`, `versions` (its purge marks; None when it was
+    built while something it shows was purged, and so not kept), `shown`, `fresh_until`, and `etag` and
+    `built_at` (for the validators of the pages it is stitched into).
+
+    No stampede, warm or cold: when it expires, one request builds it again while the others serve the previous
+    copy; when it was never built, was lost or was purged, one request builds it while the others wait for that
+    copy (at most `BUILD_WAIT_SECONDS`) — never serving the purged one.
+    """
+    locked, waiting_until = False, time.monotonic() + BUILD_WAIT_SECONDS
+    while True:
+        entry = _get(key)
+        current = entry is not None and still_current(entry["versions"])
+        if current and time.time() < entry["fresh_until"]:
+            return entry
+        if rebuild_lock(key):
+            newer = cache.get(key)  # the lock's last holder may have stored it just now
+            if newer is not None and time.time() < newer["fresh_until"] and still_current(newer["versions"]):
+                rebuild_done(key)
+                return newer
+            locked = True
+            break
+        if current:
+            return entry  # expired, nothing on it purged: the previous copy while another request builds it
+        if time.monotonic() >= waiting_until:
+            break  # the request building it is slow or gone: build it here too
+        time.sleep(BUILD_POLL_SECONDS)
+    now, started_ns = time.time(), time.time_ns()
+    try:
+        with collecting_shown() as shown:
+            value = build()
+        versions = shown_versions(shown, started_ns=started_ns)
+        entry = {
+            "value": value,
+            "versions": versions,
+            "shown": frozenset(shown),
+            "fresh_until": now + timeout,
+            "etag": secrets.token_hex(8),
+            "built_at": time.time(),
+        }
+        if versions is not None:
+            cache.set(key, entry, timeout * STALE_KEPT_FACTOR)
+    finally:
+        if locked:
+            rebuild_done(key)
+    return entry
+
+
 def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:
-    """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged.
+    """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged
+    (`shown_entry`).
 
     What the block shows joins the page being built (`shows`), so the page is purged with it; and a copy of
     the page expires no later than the block's (`Shown.fresh_until`), so every page embedding a block shows
     the same copy of it within `timeout`.
     """
-    entry = _get(key)
-    now = time.time()
-    if entry is not None and still_current(entry["versions"]):
-        if now < entry["fresh_until"] or not rebuild_lock(key):
-            shows(*entry["versions"])
-            _embeds_until(entry["fresh_until"])
-            return entry["value"]
-        locked = True
-    else:
-        locked = False  # never built, or purged: nobody may keep serving it
-    started_ns = time.time_ns()
-    try:
-        with collecting_shown() as shown:
-            value = build()
-        versions = shown_versions(shown, started_ns=started_ns)
-        if versions is not None:
-            cache.set(
-                key,
-                {"value": value, "versions": versions, "fresh_until": now + timeout},
-                timeout * STALE_KEPT_FACTOR,
-            )
-    finally:
-        if locked:
-            rebuild_done(key)
-    shows(*shown)
-    _embeds_until(now + timeout)
-    return value
+    entry = shown_entry(key, build, timeout)
+    shows(*entry["shown"])
+    _embeds_until(entry["fresh_until"])
+    return entry["value"]

@@ -5,19 +5,18 @@ Django's `GZipMiddleware`, narrowed two ways. Only text types: an image is compr
 above this middleware, serves static files precompressed. And a copy from the page cache is compressed once per
 process, not on every hit: it is the same bytes for every reader and holds no secret (no token, no session:
 `articles/page_cache.py`), so BREACH has nothing to find in it, and its `ETag` is a hash of those bytes, so the
-gzipped bytes are kept under it (`CompressedCopies`, a quarter of the page cache's own per-process budget: gzip
-leaves HTML about a fifth of its size). Any other response (a signed-in page, the admin) is compressed each time,
-with Django's random padding. Compressed, the `ETag` turns weak (RFC 9110), on a 304 as on the 200; the page cache
-compares validators weakly, so 304s keep working.
+gzipped bytes are kept under it (`compressed_copies`, a `newsroom.local_copies.LocalCopies` of a quarter of the page
+cache's own per-process budget: gzip leaves HTML about a fifth of its size). Any other response (a signed-in page,
+the admin) is compressed each time, with Django's random padding. Compressed, the `ETag` turns weak (RFC 9110), on a
+304 as on the 200; the page cache compares validators weakly, so 304s keep working.
 """
-
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+
+from newsroom.local_copies import LocalCopies
 
 TEXT_TYPES = frozenset({
     "application/json", "application/ld+json", "application/xml", "application/rss+xml", "application/atom+xml",
@@ -31,41 +30,8 @@ def is_text(content_type: str) -> bool:
     return media_type.startswith("text/") or media_type in TEXT_TYPES
 
 
-class CompressedCopies:
-    """The gzipped bytes of the page-cache copies this process served last, by `ETag`, at most `max_bytes`."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, etag: str) -> bytes | None:
-        with self._lock:
-            compressed = self._entries.get(etag)
-            if compressed is not None:
-                self._entries.move_to_end(etag)
-            return compressed
-
-    def put(self, etag: str, compressed: bytes) -> None:
-        if len(compressed) > self.max_bytes:
-            return
-        with self._lock:
-            if etag in self._entries:
-                return
-            self._entries[etag] = compressed
-            self._bytes += len(compressed)
-            while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-
-compressed_copies = CompressedCopies(settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES // 4)
+# The gzipped bytes of the page-cache copies this process served last, by `ETag`.
+compressed_copies = LocalCopies(settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES // 4, size=len)
 
 
 def _shared_copy_etag(response) -> str | None:

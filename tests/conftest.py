@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.page_cache import local_copies
+from articles.page_cache import forget_local_copies
 from articles.publishing import article_create
 from tests.builders import record_views, record_votes, use_public_domain
 from tests.desk_helpers import staff
@@ -28,10 +28,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    local_copies.clear()
+    forget_local_copies()
     yield
     cache.clear()
-    local_copies.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ READ_MODULES = [
     "articles.listings",
     "articles.related",
     "articles.widgets",
+    "articles.stitching",
     "articles.search",
     "articles.search_hints",
     "articles.seo",

@@ -16,9 +16,9 @@ from articles import publishing
 from articles.media.services import image_update
 from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
-from newsroom.cache import page_key
+from newsroom.cache import page_key, shows_article
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
-from tests.builders import add_stories, build_newsroom, library_image
+from tests.builders import add_stories, build_newsroom, library_image, record_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_a_process_holding_an_outdated_copy_serves_the_one_rendered_elsewhere(
         served = client.get(url)
 
     assert served["X-Page-Cache"] == "hit" and "Corrected headline" in served.content.decode()
-    assert local_copies.get(key)["etag"] == served["ETag"]
+    assert b"Corrected headline" in local_copies.get(key)["content"]  # this process holds the new copy now
 
 
 def test_each_process_keeps_its_newest_copies_within_its_byte_budget():
@@ -111,6 +111,31 @@ def test_each_process_keeps_its_newest_copies_within_its_byte_budget():
 
     assert [name for name in "abcd" if copies.get(name)] == ["b", "d"]
     assert copies.get("huge") is None
+
+
+def test_one_class_keeps_every_per_process_copy():
+    """The gzipped copies were a second byte-bounded LRU of their own (`CompressedCopies`)."""
+    from newsroom.compression import compressed_copies
+    from newsroom.fragments import block_copies, stitched_copies
+
+    assert all(
+        type(copies) is LocalCopies for copies in (local_copies, compressed_copies, stitched_copies, block_copies)
+    )
+
+
+def test_an_address_is_resolved_once_per_process_not_on_every_request(client, room, monkeypatch):
+    from articles import page_cache
+
+    resolved = []
+    resolve = page_cache.resolve
+    monkeypatch.setattr(page_cache, "resolve", lambda *args: resolved.append(args[0]) or resolve(*args))
+    page_cache._parameters_of.cache_clear()
+    url = room.articles[1].get_absolute_url()
+
+    served = [client.get(url)["X-Page-Cache"] for _ in range(3)] + [client.get(url + "?utm_source=x")["X-Page-Cache"]]
+
+    assert served == ["miss", "hit", "hit", "hit"] and resolved == [url]
+    assert page_cache._parameters_of.cache_info().maxsize == page_cache.VIEW_PARAMETERS_REMEMBERED
 
 
 def test_repeated_requests_with_a_validator_get_304(client, room):
@@ -204,23 +229,37 @@ def test_every_kind_of_edit_shows_at_once_on_every_page(client, room, edit, url,
         assert after.content != before.content
 
 
+def story_part_shows(page: Article, shown: Article) -> bool:
+    """Whether the kept story part of `page` (its copy without the shared blocks) shows `shown`: in its Related
+    candidates, say (which Ranking may hide on the page)."""
+    entry = local_copies.get(page_key(host="testserver", path=page.get_absolute_url(), query={}))
+    return shows_article(shown.pk) in entry["versions"]
+
+
 def test_an_edit_keeps_the_cached_pages_that_do_not_show_the_article(client, room, django_capture_on_commit_callbacks):
+    """Only the story parts showing the article are rendered again; a page showing it only in a shared block (it
+    is in the Ranking here, so on every page) keeps its story part and is stitched with the block built anew."""
     add_stories(room, count=30)  # Related (10) and the blocks (16) no longer show every other story
     edited = room.articles[0]
+    record_votes(edited, 40, prefix="fan")  # top of the Ranking
+    cache.clear()
     elsewhere = [a for a in room.articles if a.pk != edited.pk]
     for article in elsewhere:
         client.get(article.get_absolute_url())
     client.get("/")
-    shown_beside = {
+    showing = {
         a.pk for a in elsewhere if edited.get_absolute_url() in client.get(a.get_absolute_url()).content.decode()
     }
+    in_story = {a.pk for a in elsewhere if story_part_shows(a, edited)}
 
     with django_capture_on_commit_callbacks(execute=True):
         edit_title(edited)
 
-    states = {a.pk: client.get(a.get_absolute_url())["X-Page-Cache"] for a in elsewhere}
-    assert {pk for pk, state in states.items() if state == "miss"} == shown_beside
-    assert len(shown_beside) < len(elsewhere)  # some pages kept: the purge is not "everything"
+    after = {a.pk: client.get(a.get_absolute_url()) for a in elsewhere}
+    assert {pk for pk, page in after.items() if page["X-Page-Cache"] == "miss"} == in_story
+    assert showing == {a.pk for a in elsewhere}  # in the Ranking: on every page
+    assert all("Corrected headline" in page.content.decode() for page in after.values())
+    assert len(in_story) < len(elsewhere)  # some story parts kept: the purge is not "everything"
     assert client.get("/")["X-Page-Cache"] == "miss"
 
 
@@ -238,6 +277,12 @@ def test_a_scheduled_article_appears_on_the_cached_front_page_at_its_time(client
     assert home["X-Page-Cache"] == "miss" and "Embargo lifts" in home.content.decode()
 
 
+def story_part(response) -> str:
+    """The story as the page shows it (the shared blocks around it have lifetimes of their own)."""
+    html = response.content.decode()
+    return html[html.index("<article") : html.index("</article>")]
+
+
 def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_old_copy(client, room, settings):
     """Its lifetime ran out and nothing on it changed: served `stale` while one request renders it (a purged copy
     never is: tests/test_page_cache_edges.py)."""
@@ -245,14 +290,15 @@ def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_old_cop
     first = client.get(url)
     key = page_key(scheme="http", host="testserver", path=url, query={})
 
-    with time_machine.travel(timezone.now() + timedelta(seconds=settings.NEWSROOM_PAGE_CACHE_SECONDS + 1)):
+    # An article's story part is kept a safety net of days (its blocks are stitched in: their own lifetimes).
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.NEWSROOM_FRAGMENT_SECONDS + 1)):
         assert rebuild_lock(key)  # another request is rendering it again right now
         meanwhile = client.get(url)
         rebuild_done(key)
         after = client.get(url)
         again = client.get(url)
 
-    assert meanwhile["X-Page-Cache"] == "stale" and meanwhile.content == first.content
+    assert meanwhile["X-Page-Cache"] == "stale" and story_part(meanwhile) == story_part(first)
     assert after["X-Page-Cache"] == "miss" and again["X-Page-Cache"] == "hit"
 
 
@@ -275,16 +321,17 @@ def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
 
 
 def test_a_first_view_reads_its_cached_entries_together(client, room, cache_calls):
-    """The section tree, the header menu, the shared blocks and Related's candidates: one `get_many` (and one
-    for the blocks' purge marks), not one round trip each."""
+    """The section tree and Related's candidates: one `get_many`, not one round trip each; the shared blocks
+    (header menu, Ranking, Recommendation) this process holds are stitched in after one `get_many` of their marks."""
     first, second = room.articles[2], room.articles[6]  # both in Business: the blocks are warm for the second
     client.get(first.get_absolute_url())
     reads = cache_calls("get", "get_many")
 
     assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"
 
-    # The page lookup; the prefetch and its marks; the marks of what the page shows, before storing it.
-    assert reads == ["get", "get_many", "get_many", "get_many"]
+    # The page lookup, and again once its render lock is taken (another request may have stored it meanwhile);
+    # the prefetch; the marks of what the story shows, before storing it; the marks of the blocks stitched in.
+    assert reads == ["get", "get", "get_many", "get_many", "get_many"]
 
 
 def test_editing_a_library_image_purges_the_pages_that_show_it_and_only_those(
@@ -300,6 +347,7 @@ def test_editing_a_library_image_purges_the_pages_that_show_it_and_only_those(
         a
         for a in room.articles[1:]
         if shown.get_absolute_url() not in client.get(a.get_absolute_url()).content.decode()
+        and not story_part_shows(a, shown)
     ]
     assert elsewhere and client.get(shown.get_absolute_url())["X-Page-Cache"] == "hit"
 

@@ -1,5 +1,6 @@
 """Related, Ranking and Recommendation: what they pick, what they never show, and what they cost."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from articles.related import (
     candidates_per_tag,
     related_articles,
 )
-from articles.widgets import front_blocks, site_blocks
+from articles.widgets import front_blocks
 from tests.builders import build_newsroom, query_plan, reads_index_alone, record_votes
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,8 @@ def in_order(ids) -> list[Article]:
 
 
 def recommendation_beside(article: Article) -> list[Article]:
-    return in_order(site_blocks(section_id=article.section_id).recommendation)
+    html = Client().get(article.get_absolute_url()).content.decode()
+    return in_order(linked_ids(widget_section(html, "recommendation")))
 
 
 def test_related_orders_by_shared_tags_then_newest_and_fills_from_section(make_article, section):
@@ -206,25 +209,30 @@ def test_recommendation_fills_from_other_sections_only(make_article, section):
     assert all(a.section == sports for a in recommendation)
 
 
+def linked_ids(section_html: str) -> list[int]:
+    """The stories a widget links to, in order."""
+    by_url = {a.get_absolute_url(): a.pk for a in Article.objects.all()}
+    return [by_url[url] for url in re.findall(r'<a href="([^"]+)">', section_html) if url in by_url]
+
+
 def test_no_article_twice_on_an_article_page_and_related_never_shows_the_article_itself(client):
     room = build_newsroom(count=40, tags_per_article=5)
     room.articles[7].is_editors_pick = True
     room.articles[7].save()
     current = room.articles[3]
+    record_votes(current, 40, prefix="fan")  # in its own Ranking: marked there, linked nowhere
 
-    response = client.get(current.get_absolute_url())
+    html = client.get(current.get_absolute_url()).content.decode()
 
-    blocks, related = response.context["blocks"], response.context["related"]
-    in_blocks = blocks.shown_ids(current.pk)
-    shown = [a.pk for a in related] + list(in_blocks)
-    assert (len(related), len(blocks.ranking), len(in_blocks - set(blocks.ranking))) == (10, 8, 8)
+    related, ranking, recommendation = (linked_ids(widget_section(html, name)) for name in WIDGETS)
+    assert (len(related), listed(widget_section(html, "ranking")), len(recommendation)) == (10, 8, 8)
+    shown = [*related, *ranking, *recommendation]
     assert len(shown) == len(set(shown))
-    assert current.pk not in [a.pk for a in related]
+    assert current.pk not in shown
     assert room.draft.pk not in shown and room.scheduled.pk not in shown
-    html = response.content.decode()
-    for pk in shown:  # each link once on the page, and none to the page itself (it is in the Ranking here)
-        links = 0 if pk == current.pk else 1
-        assert html.count(f'href="{Article.objects.get(pk=pk).get_absolute_url()}"') == links
+    for pk in shown:  # each link once on the page, and none to the page itself
+        assert html.count(f'href="{Article.objects.get(pk=pk).get_absolute_url()}"') == 1
+    assert f'href="{current.get_absolute_url()}"' not in html
 
 
 def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_section(
@@ -233,13 +241,13 @@ def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_se
     room = build_newsroom(count=60)
     first, second = room.articles[2], room.articles[6]  # both in Business
     assert first.section_id == second.section_id
-    client.get(first.get_absolute_url())
+    first_page = client.get(first.get_absolute_url()).content.decode()
 
     # The article, its tags, Related candidates and Related rows; nothing for Ranking and Recommendation.
     with django_assert_num_queries(4):
-        second_page = client.get(second.get_absolute_url())
+        second_page = client.get(second.get_absolute_url()).content.decode()
 
-    assert second_page.context["blocks"] == site_blocks(section_id=first.section_id)
+    assert widget_section(second_page, "ranking") == widget_section(first_page, "ranking")
 
 
 def test_article_page_shows_three_labelled_widgets_with_links(client):
@@ -298,14 +306,18 @@ def test_cached_widgets_are_dropped_when_an_editor_changes_content(
 
     assert "Harbour neighbour" not in client.get(url).content.decode()
 
-    # A new story purges the lists it joins, not every story's page: it joins Related when that expires.
+    # A new story purges the lists it joins, not every story's page: it joins Related when the story's part (kept
+    # until it changes) reaches its safety net.
     with django_capture_on_commit_callbacks(execute=True):
         make_article(title="Fresh harbour story", tags=["harbour"])
     assert client.get(url)["X-Page-Cache"] == "hit"
 
-    later = timezone.now() + timedelta(seconds=max(RELATED_CACHE_SECONDS, settings.NEWSROOM_PAGE_CACHE_SECONDS) + 1)
+    later = timezone.now() + timedelta(seconds=max(RELATED_CACHE_SECONDS, settings.NEWSROOM_FRAGMENT_SECONDS) + 1)
     with time_machine.travel(later):
         assert "Fresh harbour story" in client.get(url).content.decode()
+
+
+WIDGETS = ("related", "ranking", "recommendation")
 
 
 def widget_section(html: str, name: str) -> str:
@@ -336,10 +348,9 @@ def test_an_editors_pick_is_never_recommended_on_its_own_page_and_the_next_story
     assert pick_url in recommended_elsewhere and listed(recommended_elsewhere) == 8
     assert pick_url not in own_page.content.decode()  # not in Recommendation, nor anywhere else on its page
     assert listed(recommended_here) == 8  # the next story fills its place
-    spare = Article.objects.get(pk=site_blocks(section_id=pick.section_id).spare)
-    assert f'href="{spare.get_absolute_url()}"' in recommended_here
-    assert f'href="{spare.get_absolute_url()}"' not in recommended_elsewhere
-    assert spare.pk not in [a.pk for a in own_page.context["related"]]  # still nothing twice on the page
+    here, there = linked_ids(recommended_here), linked_ids(recommended_elsewhere)
+    spare = next(pk for pk in here if pk not in there)  # the story after the pick's place
+    assert spare not in linked_ids(widget_section(own_page.content.decode(), "related"))  # nothing twice
 
 
 def test_a_ranked_story_is_marked_as_the_current_page_in_its_own_ranking_not_linked(client):

@@ -77,6 +77,10 @@ else:
     }
 # Whole anonymous pages are kept this long at most (a change drops the pages that show it at once).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# A story's own part (an article page without its shared blocks, newsroom/fragments.py) is kept until it changes:
+# this is only a safety net (two days; less than the purge marks' week). Related gains a newly published story
+# when it runs out, or at the story's next change.
+NEWSROOM_FRAGMENT_SECONDS = env_int("NEWSROOM_FRAGMENT_SECONDS", 2 * 24 * 3600)
 # How far apart the web servers' clocks may be: a page rendered this close to a purge is not kept (not from the
 # environment: NTP keeps servers far closer; the suite sets 0).
 NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS = 100
