@@ -1,4 +1,4 @@
-"""The editors' desk: sections, articles (with bulk actions through the publishing services), redirects, votes."""
+"""Serves: the editors' desk: sections, articles (bulk actions through the publishing services), redirects, votes."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation

@@ -1,4 +1,4 @@
-"""The article list in the admin: filters typed (with suggestions) instead of picked from long lists, the
+"""Serves: the article list in the admin: filters typed (with suggestions) instead of picked from long lists, the
 editors' pick order edited in place by editors only, and tags added or removed in bulk."""
 
 from django import forms

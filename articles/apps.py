@@ -1,3 +1,5 @@
+"""Defines: the `articles` app, and what its `ready()` wires: purging signals, accent folding, tag slugs, versions."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Reads: what every page's template gets: the site's name and the vote button's label."""
+
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds for the whole site, each section, each tag and each author (Django's syndication framework)."""
+"""Reads: RSS and Atom feeds for the whole site, each section, tag and author (Django's syndication framework)."""
 
 import mimetypes
 import re

@@ -1,3 +1,5 @@
+"""Serves: the article form in the admin: the body's editor field, and what the sanitiser would remove from it."""
+
 from django import forms
 
 from articles.editor.forms import BodyField

@@ -1,4 +1,4 @@
-"""Scheduled stories going live: the lists that gain one are purged once, by the first request that notices.
+"""Writes: scheduled stories going live: the lists that gain one are purged once, by the first request that notices.
 
 A cached copy of a page built from a list (home, a section, a tag, feeds, sitemaps: `newsroom.cache.is_list`)
 is served only while every story gone live so far has been purged from the lists it joined. Two shared

@@ -1,4 +1,4 @@
-"""Uploaded images (the media library's, `articles/media/`): Pillow's checks, re-encoding, stored whole or not at
+"""Writes: uploaded images (the media library's, `articles/media/`): Pillow checks, re-encoding, stored whole or not at
 all, srcset renditions.
 
 Renditions live next to the original under ``renditions/`` with predictable names, so a template

@@ -1,4 +1,4 @@
-"""Article lists for reader pages: latest (site-wide, per section, per tag or per author), the front page's
+"""Reads: article lists for reader pages: latest (site-wide, per section, per tag or per author), the front page's
 section blocks, the news sitemap. Each at a fixed query cost, whatever the data size, and each declaring the
 list it reads (`shows_list`), so a page built from it is purged when the list changes."""
 

@@ -1,3 +1,5 @@
+"""Defines: the content model: sections, articles and their tags, slug redirects."""
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError

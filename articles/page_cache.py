@@ -1,4 +1,4 @@
-"""The full-page cache: one shared copy of every anonymous reader page, served before any view runs.
+"""Serves: the full-page cache: one shared copy of every anonymous reader page, served before any view runs.
 
 A hit costs one cache round trip and no SQL query: each process keeps the copies it served last
 (`LocalCopies`, bounded by `NEWSROOM_PAGE_CACHE_LOCAL_BYTES`) and asks the shared cache only for the purge

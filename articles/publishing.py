@@ -1,4 +1,4 @@
-"""Writes on articles: creating, editing, publishing, scheduling, unpublishing and placing them.
+"""Writes: articles created, edited, published, scheduled, unpublished and placed: every write on an article.
 
 The admin (form saves and bulk actions), commands and tests all write through these services, so every path
 gets the same stamps and side effects: the publish time, the old slug kept as a redirect, a version kept

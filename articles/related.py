@@ -1,4 +1,4 @@
-"""Related articles: the published articles sharing the most tags, newest first on ties, filled from the section,
+"""Reads: related articles: the published articles sharing the most tags, newest first on ties, filled from the section,
 then its top section, then the whole site."""
 
 from collections.abc import Iterable

@@ -1,4 +1,4 @@
-"""The one place editor HTML is cleaned before a reader sees it (allowlist, via nh3).
+"""Defines: the one place editor HTML is cleaned before a reader sees it (allowlist, via nh3).
 
 The allowlist is not written here: it is derived from the editor's configuration in
 `articles/editor/markup.py`, so what the toolbar can make and what the sanitiser keeps are one definition.

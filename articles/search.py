@@ -1,4 +1,4 @@
-"""Site search: the reader's query and filters read from the URL, then matched against published articles.
+"""Reads: site search: the reader's query and filters read from the URL, then matched against published articles.
 
 PostgreSQL: the stored, weighted full-text document (title, tags and summary, byline, body; accents folded by
 the `newsroom_search` configuration, migration 0018), ranked or newest first. SQLite: every word must appear,

@@ -1,4 +1,4 @@
-"""What a search page shows besides its results: a snippet of each result with the reader's words marked, and
+"""Reads: what a search page shows besides its results: a snippet of each result with the reader's words marked, and
 "did you mean" when a search finds little.
 
 Snippets: PostgreSQL's `ts_headline` (annotated by `search.postgres_search`, computed for the page's rows only)

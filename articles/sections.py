@@ -1,4 +1,4 @@
-"""The section tree, cached: the header's menu, breadcrumbs and "this section and everything below it" without
+"""Reads: the section tree, cached: the header's menu, breadcrumbs and "this section and everything below it" without
 queries."""
 
 from typing import NamedTuple

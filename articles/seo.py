@@ -1,4 +1,4 @@
-"""What search engines and link previews read: absolute URLs, canonical links, noindex, NewsArticle JSON-LD."""
+"""Reads: what search engines and link previews read: absolute URLs, canonical links, noindex, NewsArticle JSON-LD."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Cached pages forget changed content: which change purges which cached copies.
+"""Writes: cached pages forget changed content: which change purges which cached copies.
 
 The one side effect wired to model signals, so that every path that writes an article, its tags, a tag's
 name, a library image, a section or the site's name (services, admin, taggit, the shell) triggers it.

@@ -1,4 +1,4 @@
-"""sitemap.xml (sections and articles, with lastmod) and a Google News sitemap of the last 48 hours."""
+"""Reads: sitemap.xml (sections and articles, with lastmod) and a Google News sitemap of the last 48 hours."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max

@@ -1,4 +1,4 @@
-"""Several sliced querysets in one query, each slice walking its own index."""
+"""Reads: several sliced querysets in one query, each slice walking its own index."""
 
 from django.db import connection
 from django.db.models import QuerySet

@@ -1,3 +1,5 @@
+"""Defines: the reader site's URLs: pages, feeds, the engagement endpoints and the preview."""
+
 from django.urls import path
 from django.views.decorators.http import require_safe
 

@@ -1,4 +1,4 @@
-"""Reader pages: front page, article, section, tag, author, latest, most read, search, robots.txt, news sitemap."""
+"""Serves: reader pages: front, article, section, tag, author, latest, most read, search, robots.txt, news sitemap."""
 
 from datetime import timedelta
 from urllib.parse import urlencode

@@ -1,4 +1,4 @@
-"""The reader widgets. Ranking and Recommendation are site-wide blocks, rendered once as HTML and shared by
+"""Reads: the reader widgets. Ranking and Recommendation are site-wide blocks, rendered once as HTML and shared by
 every article of a top-level section (and, without a section, by the front page); Related is the article's
 own.
 

@@ -1,4 +1,4 @@
-"""The admin site, with sign-in attempts throttled (`newsroom.login_throttle`); on users, an "Unlock sign-in"
+"""Serves: the admin site, with sign-in attempts throttled (`newsroom.login_throttle`); on users, an "Unlock sign-in"
 action for staff who may change them, and account management by editors kept within the newsroom's roles."""
 
 from django.contrib import admin, messages

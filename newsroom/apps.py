@@ -1,3 +1,5 @@
+"""Defines: the project's app configs: the admin site (with its user admin extended) and the `newsroom` app."""
+
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 

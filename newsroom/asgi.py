@@ -1,3 +1,5 @@
+"""Defines: the ASGI entry point (the deployed server is WSGI: newsroom/wsgi.py)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,4 +1,4 @@
-"""Headers that tell the browser what our pages may not do, beyond Django's own (CSP, HSTS, nosniff…), sized to
+"""Serves: headers that tell the browser what our pages may not do, beyond Django's own (CSP, HSTS, nosniff…), sized to
 the page.
 
 `Permissions-Policy` turns off every powerful feature a news site never uses (camera, microphone, location,

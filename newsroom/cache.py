@@ -1,4 +1,4 @@
-"""Every cache key the project uses, how it is built, and how it is dropped.
+"""Defines: every cache key the project uses, how it is built, and how it is dropped.
 
 Four kinds of entries live in the cache (how each is kept: `newsroom/cache_entries.py`):
 - whole pages and shared blocks, each with what it shows (the `shows_*` names below), purged after commit

@@ -1,4 +1,4 @@
-"""Django's Redis cache, made to degrade: a dead or slow Redis is a cache miss, never an error page.
+"""Defines: Django's Redis cache, made to degrade: a dead or slow Redis is a cache miss, never an error page.
 
 Every call that cannot reach Redis (connection refused, timeout, a server still loading its data) answers
 like an empty cache — `get` the default, `add` False, `get_many` {}, pipelines one empty result per

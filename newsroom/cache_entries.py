@@ -1,4 +1,4 @@
-"""How cached entries are kept: built once with no stampede, counted atomically, fetched together, and —
+"""Defines: how cached entries are kept: built once with no stampede, counted atomically, fetched together, and —
 for whole pages and shared blocks — dropped when what they show is purged.
 
 The keys themselves, what each one shows and which change purges what are in `newsroom/cache.py`.

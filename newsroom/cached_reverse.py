@@ -1,4 +1,4 @@
-"""`reverse()` worked out once per process: an article's, section's or tag's URL without running the resolver
+"""Defines: `reverse()` worked out once per process: an article's, section's or tag's URL without running the resolver
 on every page that links to it (a page links to ~30 of them; each `reverse()` costs ~50 µs).
 
 A URL with one slug or number in it is `prefix + value + suffix`: the two parts are found once per view name

@@ -1,4 +1,4 @@
-"""Settings that must agree with each other, checked at start-up (`manage.py check`, every `runserver`, `migrate`).
+"""Reads: settings that must agree with each other, checked at start-up (`manage.py check`, `runserver`, `migrate`).
 
 Each value is read from the environment on its own (newsroom/settings/); these pairs only make sense together,
 and a contradiction would lose data or lock editors out quietly rather than fail, so it is an error before the

@@ -1,4 +1,4 @@
-"""gzip for what we send as text (HTML, JSON, feeds, sitemaps), whoever is in front: `make serve` (granian
+"""Serves: gzip for what we send as text (HTML, JSON, feeds, sitemaps), whoever is in front: `make serve` (granian
 compresses nothing), the front proxy or the edge (both pass a compressed response through).
 
 Django's `GZipMiddleware`, narrowed two ways. Only text types: an image is compressed already, and WhiteNoise,

@@ -1,4 +1,4 @@
-"""Where browsers report what the CSP blocked: one compact log line per report, never more than a trickle.
+"""Serves: where browsers report what the CSP blocked: one compact log line per report, never more than a trickle.
 
 Browsers POST `report-uri` reports; the Reporting API's format (`report-to`) is read too, for when that is used.
 Anyone can POST here (browsers send no CSRF token, so it is exempt by design), hence: small bodies only (413),

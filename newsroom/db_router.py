@@ -1,4 +1,4 @@
-"""Which database a read goes to. Without replicas, the primary. With DATABASE_REPLICA_URLS, the router
+"""Reads: which database a read goes to. Without replicas, the primary. With DATABASE_REPLICA_URLS, the router
 (`PrimaryReplicaRouter`, at the end) sends writes to the primary, and reads to a replica only when it is safe.
 
 Only an anonymous reader's GET or HEAD (no session cookie: exactly the requests the page cache may answer) reads a

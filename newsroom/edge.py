@@ -1,4 +1,4 @@
-"""The edge cache in front of the site (Varnish, Fastly or Cloudflare): told what each page shows, purged by tag.
+"""Writes: the edge cache in front of the site (Varnish, Fastly or Cloudflare): told what a page shows, purged by tag.
 
 Every page the full-page cache stores says what it shows in a tag header (`tag_response`), one short tag per
 thing it shows (`newsroom.cache.shows_*`: `article-12`, `section-list-3`, `front`, `site` — the last on every

@@ -1,4 +1,4 @@
-"""Reading settings from environment variables: one way for every setting (newsroom/settings/)."""
+"""Reads: settings from environment variables: one way for every setting (newsroom/settings/)."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""The answer to an unhandled error: the site's 503 page when the database is unreachable, JSON for fetches.
+"""Serves: the answer to an unhandled error: the site's 503 page when the database is unreachable, JSON for fetches.
 
 Django calls `server_error` (`handler500`) from inside the `except` block that caught the error, wherever it
 was raised — a view or a middleware — so the error is still in `sys.exc_info()`. A database that cannot be

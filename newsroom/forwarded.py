@@ -1,4 +1,4 @@
-"""X-Forwarded-* headers are believed only from our own proxies (`NEWSROOM_TRUSTED_PROXIES`).
+"""Serves: X-Forwarded-* headers are believed only from our own proxies (`NEWSROOM_TRUSTED_PROXIES`).
 
 Anyone can send `X-Forwarded-Proto: https`. Django reads it through `SECURE_PROXY_SSL_HEADER`, so from a stranger
 it would change `request.scheme`: the canonical, Open Graph and JSON-LD URLs of a page that the page cache then

@@ -1,4 +1,4 @@
-"""Requests no page can answer are refused before any view, cache or database sees them (400)."""
+"""Serves: requests no page can answer are refused before any view, cache or database sees them (400)."""
 
 from urllib.parse import unquote_to_bytes
 

@@ -1,4 +1,4 @@
-"""Cache headers for public pages: shared caches may keep anonymous pages; personal ones are never cached.
+"""Serves: cache headers for public pages: shared caches may keep anonymous pages; personal ones are never cached.
 
 An anonymous page is the same bytes for every reader, so nothing here may touch the session of a reader who
 has none: loading it would add `Vary: Cookie` and split every shared cache by cookie.

@@ -1,4 +1,4 @@
-"""Admin sign-in throttling: attempts recorded in the database, counted per (account, client), client, account and
+"""Writes: admin sign-in throttling: attempts kept in the database, counted per (account, client), client, account and
 trusted device.
 
 Three limits for an untrusted client, each over the last `NEWSROOM_LOGIN_LOCKOUT_SECONDS`:

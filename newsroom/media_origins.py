@@ -1,4 +1,4 @@
-"""Where uploaded images are served from when that is not this site (an S3 bucket, a CDN), as CSP origins.
+"""Defines: where uploaded images are served from when that is not this site (an S3 bucket, a CDN), as CSP origins.
 
 The settings put them in the CSP's `img-src`; the sanitiser (`articles/sanitize.py`) keeps a body image only if
 that `img-src` lets it display. Worked out from the settings alone: no storage call, no network.

@@ -1,4 +1,4 @@
-"""Failed admin sign-ins, one row each, kept for the lockout window (`newsroom.login_throttle`).
+"""Defines: failed admin sign-ins, one row each, kept for the lockout window (`newsroom.login_throttle`).
 
 In the database rather than the cache so that the throttle holds when Redis is down or restarted, every count
 is exact under concurrent requests (rows are inserted, never read-modified-written), and an admin can clear an

@@ -1,4 +1,4 @@
-"""A budget of requests per client and time window, counted in the shared cache (fixed windows).
+"""Writes: a budget of requests per client and time window, spent in the shared cache (fixed windows).
 
 A client is its address (`requester.client_key`: an IPv4 address or an IPv6 /64), never anything it chooses
 (User-Agent, cookies). A budget may also be kept per thing (`per=`: one article), so one client's requests

@@ -1,4 +1,4 @@
-"""Who is asking: the client's address behind trusted proxies, the client a budget counts, bots and prefetches.
+"""Reads: who is asking: the client's address behind trusted proxies, the client a budget counts, bots and prefetches.
 
 Budgets (`newsroom/rate_limit.py`) count a client by its address alone (`client_key`): a client can change its
 User-Agent or drop its cookies at will, but not its address. Nothing here stores an address or a User-Agent:

@@ -1,4 +1,4 @@
-"""Test settings: the real settings with a fast hasher, throwaway media and an isolated cache."""
+"""Defines: test settings: the real settings with a fast hasher, throwaway media and an isolated cache."""
 
 import os
 import tempfile

@@ -1,3 +1,5 @@
+"""Defines: the root URL map: health checks, the CSP report endpoint, the admin, sitemaps and the reader site."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap

@@ -1,4 +1,4 @@
-"""Project-level views that belong to no app."""
+"""Serves: project-level views that belong to no app."""
 
 import secrets
 from functools import cache

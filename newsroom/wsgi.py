@@ -1,3 +1,5 @@
+"""Defines: the WSGI application granian serves (`newsroom.wsgi:application`)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

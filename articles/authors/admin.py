@@ -1,4 +1,4 @@
-"""Editors keep the authors' profiles: name, address, photo and bio."""
+"""Serves: editors keep the authors' profiles: name, address, photo and bio."""
 
 from django.contrib import admin
 

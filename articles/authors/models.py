@@ -1,4 +1,4 @@
-"""An author's public profile: one per account that writes, shown on their page and linked from bylines."""
+"""Defines: an author's public profile: one per account that writes, shown on their page and linked from bylines."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Demo hero images: abstract illustrations drawn with Pillow."""
+"""Defines: demo hero images: abstract illustrations drawn with Pillow."""
 
 import colorsys
 import io

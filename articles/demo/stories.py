@@ -1,4 +1,4 @@
-"""Demo articles and their publishing schedule, composed from the word lists."""
+"""Defines: demo articles and their publishing schedule, composed from the word lists."""
 
 import random
 from dataclasses import dataclass

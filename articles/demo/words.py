@@ -1,4 +1,4 @@
-"""The word lists demo stories are composed from: sections, places, names, topics, quotes, tags."""
+"""Defines: the word lists demo stories are composed from: sections, places, names, topics, quotes, tags."""
 
 from dataclasses import dataclass, field
 

@@ -1,4 +1,4 @@
-"""The desk in the admin: `DeskArticleAdminMixin` (conflict-checked form, history with diff and restore, edit
+"""Serves: the desk in the admin: `DeskArticleAdminMixin` (conflict-checked form, history with diff and restore, edit
 locks on the list and the form, delete → trash) for `ArticleAdmin`, and the trash's own list."""
 
 import dataclasses

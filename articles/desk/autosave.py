@@ -1,4 +1,4 @@
-"""Writes autosaves: an open article form sends its text every 30 s or so; it is kept as a version marked autosave (one
+"""Writes: autosaves: an open article form sends its text every 30 s or so; it is kept as a version marked autosave (one
 per editor and article, replaced each time), never written to the article and never published. Opening the
 form again offers it back; a real save (or "Discard") removes it. A new article's first autosave creates it as
 a draft (`autodraft_create`); between autosaves the form keeps a copy in the browser (static/desk/autosave.js)."""

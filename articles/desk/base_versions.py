@@ -1,4 +1,4 @@
-"""A first kept version for articles that have none, written in bulk: what a conflict check builds on.
+"""Writes: a first kept version for articles that have none, written in bulk: what a conflict check builds on.
 
 Articles written in bulk (`seed_demo`) or before versions were kept (migration 0017) have no version, and a
 form opened on one has nothing to merge against. These rows are what django-reversion itself would write for

@@ -1,4 +1,4 @@
-"""Edit conflicts: a save built on an older version of an article is never applied silently.
+"""Writes: edit conflicts: a save built on an older version of an article is never applied silently.
 
 The services lock the article's row and compare version numbers (`article_lock_current`). The admin form
 goes further (`merge`): the fields a colleague changed meanwhile and the editor did not are taken from the

@@ -1,4 +1,4 @@
-"""The newsroom dashboard (the admin's index): what waits for me, what is mine, what goes out next, who is
+"""Reads: the newsroom dashboard (the admin's index): what waits for me, what is mine, what goes out next, who is
 editing what, what readers read, and what colleagues changed. Reads only; each list is bounded, and names only
 stories this person may see (`articles.desk.visibility`): a writer, their own and what is live."""
 

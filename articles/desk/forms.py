@@ -1,4 +1,4 @@
-"""The article form's part in the desk: CRLF line endings normalised; the version the form was built on and
+"""Serves: the article form's part in the desk: CRLF line endings normalised; the version the form was built on and
 the fingerprints of what it showed then, merged with a colleague's later save (`articles.desk.conflicts.merge`)
 or refused field by field; and a save refused from an editor whose edit lock was taken over."""
 

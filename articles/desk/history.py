@@ -1,4 +1,4 @@
-"""An article's history for editors: what each version changed, a readable diff between any two, and
+"""Writes: an article's history for editors: what each version changed, a readable diff between any two, and
 restoring one (through `article_update`, so a restore is itself a new version and nothing else is lost)."""
 
 import difflib

@@ -1,4 +1,4 @@
-"""Edit locks: "Ana is editing since 10:42". Opening the form takes the lock when it is free; the form's
+"""Writes: edit locks: "Ana is editing since 10:42". Opening the form takes the lock when it is free; the form's
 heartbeat keeps it; it goes stale on its own `NEWSROOM_EDIT_LOCK_SECONDS` after the last beat (tab closed,
 laptop asleep). Another editor may take over, as in WordPress; the first one's heartbeat then says so.
 

@@ -1,4 +1,4 @@
-"""The desk's own rows: who has an article open (edit locks), the trash (a proxy listing trashed articles),
+"""Defines: the desk's own rows: who has an article open (edit locks), the trash (a proxy listing trashed articles),
 where a draft stands in review, and corrections to live stories waiting for an editor.
 
 The `desk` app's models (articles/desk/apps.py); their tables keep the names they had in `articles`.

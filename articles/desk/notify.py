@@ -1,4 +1,4 @@
-"""E-mails of the review workflow, sent after commit through Django's e-mail framework (`EMAIL_BACKEND`:
+"""Writes: e-mails of the review workflow, sent after commit through Django's e-mail framework (`EMAIL_BACKEND`:
 the console by default, SMTP by settings). A failure to send is logged, never fatal to the editor's action."""
 
 import logging

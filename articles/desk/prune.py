@@ -1,4 +1,4 @@
-"""Old versions pruned: per article, the newest N are kept, and of the older ones the last of each day."""
+"""Writes: old versions pruned: per article, the newest N are kept, and of the older ones the last of each day."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction

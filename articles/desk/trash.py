@@ -1,4 +1,4 @@
-"""The trash: deleting an article moves it here (readers no longer see it; its tags, image, votes, view counts
+"""Writes: the trash: deleting an article moves it here (readers no longer see it; its tags, image, votes, view counts
 and popularity buckets stay untouched), an editor restores it as it was, and only a purge deletes for good.
 
 Writes go through model saves, so the cached pages forget the article (`articles.signals`).

@@ -1,4 +1,4 @@
-"""Every saved change of an article kept as a django-reversion version: registration, the revision block the
+"""Writes: every saved change of an article kept as a django-reversion version: registration, the revision block the
 services write in, the state of a version (fields and tag names) and what changed between two states.
 
 Counters (votes, views), the search document, `updated_at` and the trash mark are never versioned. The services

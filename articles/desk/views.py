@@ -1,4 +1,4 @@
-"""The desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
+"""Serves: the desk's admin pages for one article: history, compare, restore, the edit-lock heartbeat and take-over,
 autosave (a new article's first one creates its draft), and the admin's "view on site" shortcut.
 
 Mounted by `DeskArticleAdminMixin.get_urls` and the admin site (so every one runs behind the admin's login and

@@ -1,4 +1,4 @@
-"""Which stories a person sees on the desk: an editor every one, a writer their own and whatever readers see now.
+"""Reads: which stories a person sees on the desk: an editor every one, a writer their own and whatever readers see now.
 
 One rule for every admin page that shows an article — the list, its search and autocomplete, the change form,
 history and compare, corrections, the review and lock endpoints, the dashboard. For a writer, a colleague's draft

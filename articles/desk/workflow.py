@@ -1,4 +1,4 @@
-"""The review workflow: draft → in review → published or scheduled, and corrections to live stories staged for
+"""Writes: the review workflow: draft → in review → published or scheduled, and corrections to live stories staged for
 an editor.
 
 Each step checks who may take it (`PermissionDenied`) and whether the article is where the step starts

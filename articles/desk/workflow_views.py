@@ -1,4 +1,4 @@
-"""The review workflow's admin endpoints: submit, request changes, publish or schedule, and staged corrections (propose,
+"""Serves: the review workflow's admin endpoints: submit, request changes, publish or schedule, staged fixes (propose,
 preview, approve, turn down). The services decide who may; these turn their refusals into messages or 403s."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Embeds: a supported post or video URL on a line of its own becomes an embed rendered by our own template.
+"""Defines: embeds: a supported post or video URL on a line of its own becomes an embed rendered by our own template.
 
 The stored body keeps only the URL (a paragraph, or a paragraph holding just a link to it), so it stays
 plain, sanitised HTML; the embed is drawn at render time by `templates/editor/embed.html`: a placeholder

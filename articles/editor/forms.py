@@ -1,4 +1,4 @@
-"""The article body in the admin: django-prose-editor configured from `markup.BODY_EXTENSIONS`.
+"""Serves: the article body in the admin: django-prose-editor configured from `markup.BODY_EXTENSIONS`.
 
 Cleaning turns a supported provider's pasted <iframe> into its embed URL, notes what the sanitiser will
 remove (`removed`, shown to the editor after the save), refuses a picture without alt text or one no longer in

@@ -1,4 +1,4 @@
-"""What an article body may contain: ONE definition for the editor's toolbar and the server's sanitiser.
+"""Defines: what an article body may contain: ONE definition for the editor's toolbar and the server's sanitiser.
 
 `BODY_EXTENSIONS` configures django-prose-editor (the ProseMirror/Tiptap editor in the admin); the nh3
 allowlist the sanitiser uses is derived from the same dictionary by the editor's own function, so the two

@@ -1,4 +1,4 @@
-"""Previews before readers see a story: who may see one, and how it will look in a search result and a link
+"""Reads: previews before readers see a story: who may see one, and how it will look in a search result and a link
 preview (the admin's SEO fieldset).
 
 The same defaults as the page head (`articles.seo.article_meta`); `static/editor/seo-preview.js` keeps the

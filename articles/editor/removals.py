@@ -1,4 +1,4 @@
-"""What the sanitiser is about to remove from a body, in words an editor understands.
+"""Defines: what the sanitiser is about to remove from a body, in words an editor understands.
 
 The sanitiser (`articles/sanitize.py`) never fails a save; this module reads the same HTML beforehand and
 lists what falls outside the allowlist (`articles/editor/markup.py`), so the admin can say

@@ -1,4 +1,4 @@
-"""Popularity buckets: adding views and votes to them, and folding old ones into coarser periods.
+"""Writes: popularity buckets: adding views and votes to them, and folding old ones into coarser periods.
 
 Hourly buckets are written by votes and view flushes; after `NEWSROOM_POPULARITY_HOURLY_DAYS` they roll up
 into daily ones; past `NEWSROOM_POPULARITY_RETENTION_DAYS` they fold into each article's `total` bucket, so

@@ -1,4 +1,4 @@
-"""HTTP endpoints: the vote form (with and without JavaScript) and the "seen" beacons (a view; live counts)."""
+"""Serves: HTTP endpoints: the vote form (with and without JavaScript) and the "seen" beacons (a view; live counts)."""
 
 import base64
 from dataclasses import dataclass

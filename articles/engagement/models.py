@@ -1,4 +1,4 @@
-"""The engagement feature's own tables: readers' votes and popularity buckets (the `engagement` app; the
+"""Defines: the engagement feature's own tables: readers' votes and popularity buckets (the `engagement` app; the
 tables keep the names they had in `articles`)."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Rankings from popularity buckets: one bounded aggregate query, cached for about a minute.
+"""Reads: rankings from popularity buckets: one bounded aggregate query, cached for about a minute.
 
 The cost depends on the number of articles with buckets in the window (at most 48 hourly + one daily bucket
 per day each), never on how many votes or views there were, nor on the archive: the window's buckets are one

@@ -1,4 +1,4 @@
-"""Reconciliation: `vote_count` recomputed from vote rows and `view_count` from buckets; drift repaired."""
+"""Writes: reconciliation: `vote_count` recomputed from vote rows and `view_count` from buckets; drift repaired."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

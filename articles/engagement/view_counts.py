@@ -1,4 +1,4 @@
-"""View counts: a reader's view is one cache increment; flushes move them into buckets and `view_count`.
+"""Writes: view counts: a reader's view is one cache increment; flushes move them into buckets and `view_count`.
 
 A counted view increments the counter of (hour, article). The first increment of an article in an hour also
 appends the article id to that hour's journal, so a flush knows which counters to read without scanning the

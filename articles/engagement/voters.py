@@ -1,4 +1,4 @@
-"""Who is reading and voting — `u:<user id>` for signed-in readers, else `a:<random id>` from one signed,
+"""Reads: who is reading and voting — `u:<user id>` for signed-in readers, else `a:<random id>` from one signed,
 HttpOnly cookie — and whether they have voted.
 
 One reader, one identity: the cookie is set by whichever comes first, the view beacon or a vote, so a vote

@@ -1,4 +1,4 @@
-"""Votes: `vote_spend_budget` decides whether a request may vote and spends its budget; `vote_add` /
+"""Writes: votes: `vote_spend_budget` decides whether a request may vote and spends its budget; `vote_add` /
 `vote_remove` do it, exactly.
 
 A client (its address, `newsroom.requester.client_key`) has two budgets: votes per short window on any article,

@@ -1,4 +1,4 @@
-"""The media library in the admin: upload, describe, set the focal point, see where each picture is used (heroes,
+"""Serves: the media library in the admin: upload, describe, set the focal point, see where a picture is used (heroes,
 social cards and article bodies; an image in use is never deleted); the article form's chooser (`chooser.py`)."""
 
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""The media library's upload form: a file too big or not an image is refused before it is stored, and a file
+"""Serves: the media library's upload form: a file too big or not an image is refused before it is stored, and a file
 the store could not take (a full disk) is shown as an error on the form."""
 
 from django import forms

@@ -1,4 +1,4 @@
-"""An article's hero image as reader templates, feeds and JSON-LD read it: from its library image.
+"""Reads: an article's hero image as reader templates, feeds and JSON-LD read it: from its library image.
 
 Load articles with `select_related("hero")` (`for_listing()` and the article views do), so none of these
 makes a query.

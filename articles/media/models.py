@@ -1,4 +1,4 @@
-"""`Image`: one picture in the media library, with what readers are told about it and where to crop it."""
+"""Defines: `Image`: one picture in the media library, with what readers are told about it and where to crop it."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

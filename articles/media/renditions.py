@@ -1,4 +1,4 @@
-"""Renditions of a library image: the article page's widths, a 1200x630 social card, square thumbnails and the
+"""Writes: renditions of a library image: the article page's widths, a 1200x630 social card, square thumbnails and the
 16:9, 4:3 and 1:1 crops of structured data.
 
 The card and the squares are cropped around the image's focal point, and their names carry it, so moving the

@@ -1,4 +1,4 @@
-"""Writes on the media library: uploading an image and editing what it says or where its focal point is.
+"""Writes: the media library: uploading an image and editing what it says or where its focal point is.
 
 An upload is checked by Pillow in the form (`articles.images.check_image`) and re-encoded here without any
 metadata, then stored whole or not at all (a full disk: `images.MediaNotStored`, and no row); renditions are

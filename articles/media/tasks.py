@@ -1,4 +1,4 @@
-"""Background work on library images, through Django's tasks API."""
+"""Writes: background work on library images, through Django's tasks API."""
 
 from django.tasks import task
 

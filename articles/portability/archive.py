@@ -1,4 +1,4 @@
-"""The archive on disk: `content.json` beside a `media/` folder, as a directory or a tar (optionally gzipped).
+"""Reads: the archive on disk: `content.json` beside a `media/` folder, as a directory or a tar (optionally gzipped).
 
 Reading never trusts the archive: a tar is checked member by member before anything is unpacked (only regular
 files and folders, no absolute or `..` names, no links or devices, sizes under the limits, checked from each

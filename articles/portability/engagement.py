@@ -1,4 +1,4 @@
-"""Importing what readers did to an article: its slug redirects, vote rows and popularity buckets, merged.
+"""Writes: importing what readers did to an article: its slug redirects, vote rows and popularity buckets, merged.
 
 Merging never adds twice: a vote is one row per (article, voter key), so the archive's rows are added only
 where absent (the site's own votes stay); a popularity bucket already there keeps the larger of its views and

@@ -1,4 +1,4 @@
-"""Importing an archive into this site: everything in one transaction, merged by natural keys.
+"""Writes: importing an archive into this site: everything in one transaction, merged by natural keys.
 
 Steps: the whole `content.json` is checked (`schema`), then every media file (its SHA-256 against the
 archive's, and Pillow's checks of an upload) before the first write; then sections, tags, images and

@@ -1,4 +1,4 @@
-"""Checking an archive's `content.json` before anything is written: its shape, its types and its references.
+"""Reads: checking an archive's `content.json` before anything is written: its shape, its types and its references.
 
 Everything a database constraint or a model's `full_clean()` would only find halfway through an import is
 found here first, with where it is (`articles[3].votes[0]`): a wrong type, a naive datetime, a duplicate

@@ -1,4 +1,4 @@
-"""What an export holds: the site's content as one JSON document, every reference by natural key.
+"""Reads: what an export holds: the site's content as one JSON document, every reference by natural key.
 
 Sections by slug (parents listed before their children), tags by slug, library images by a key of this export
 with their file name and the file's SHA-256 (so an import recognises a picture it already has under another

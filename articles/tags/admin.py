@@ -1,4 +1,4 @@
-"""Tags in the admin: with how many articles use each (taggit's own admin lists names only)."""
+"""Serves: tags in the admin: with how many articles use each (taggit's own admin lists names only)."""
 
 from django.contrib import admin
 from django.db.models import Count

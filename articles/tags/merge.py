@@ -1,4 +1,4 @@
-"""Merging tags that differ only in case ("Harbour Barrier" and "harbour barrier") into one.
+"""Writes: merging tags that differ only in case ("Harbour Barrier" and "harbour barrier") into one.
 
 With `TAGGIT_CASE_INSENSITIVE` new duplicates cannot appear; this cleans up the ones made before. The tag
 kept is the most used one (the oldest on a tie); its articles keep their other tags. Deleting the duplicates

@@ -1,4 +1,4 @@
-"""A tag always has a usable slug: a name that slugifies to nothing ("!!!", ",") gets `tag-<n>` instead."""
+"""Writes: a tag always has a usable slug: a name that slugifies to nothing ("!!!", ",") gets `tag-<n>` instead."""
 
 import re
 

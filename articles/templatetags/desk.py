@@ -1,4 +1,4 @@
-"""Template filters for the editors' desk pages."""
+"""Reads: template filters for the editors' desk pages."""
 
 from django import template
 

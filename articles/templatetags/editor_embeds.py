@@ -1,4 +1,4 @@
-"""`{{ article.body|with_embeds }}`: the sanitised body with library pictures drawn from their renditions
+"""Reads: `{{ article.body|with_embeds }}`: the sanitised body with library pictures drawn from their renditions
 (`articles/editor/pictures.py`) and supported URLs drawn as click-to-load embeds."""
 
 from django import template

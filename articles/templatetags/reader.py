@@ -1,4 +1,4 @@
-"""Reader-page widgets (each with its own template under articles/includes/) and SEO helpers."""
+"""Reads: reader-page widgets (each with its own template under articles/includes/) and SEO helpers."""
 
 import datetime
 import json

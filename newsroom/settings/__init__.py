@@ -1,4 +1,4 @@
-"""Newsroom settings, read from environment variables, in parts by what they are about.
+"""Defines: newsroom settings, read from environment variables, in parts by what they are about.
 
 Development defaults are safe (SQLite file, local-memory cache); with DEBUG off the project refuses to start
 unless SECRET_KEY and ALLOWED_HOSTS are set for real. Every setting and its environment variable: the README.

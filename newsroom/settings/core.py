@@ -1,4 +1,4 @@
-"""The Django project itself: secret key and hosts, apps, middleware, templates, languages, logging.
+"""Defines: the Django project itself: secret key and hosts, apps, middleware, templates, languages, logging.
 
 With DEBUG off the project refuses to start unless SECRET_KEY and ALLOWED_HOSTS are set for real.
 """

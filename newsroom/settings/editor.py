@@ -1,4 +1,4 @@
-"""The editors' tools: uploads and image renditions, the body editor and its embeds, edit locks."""
+"""Defines: the editors' tools: uploads and image renditions, the body editor and its embeds, edit locks."""
 
 from django_prose_editor.config import add_tags_and_attributes, process_figure
 from js_asset import static_lazy

@@ -1,4 +1,4 @@
-"""Votes, view counting and popularity (articles/engagement/): see docs/votes-and-popularity.md.
+"""Defines: votes, view counting and popularity (articles/engagement/): see docs/votes-and-popularity.md.
 
 Every value can be set from the environment under the same name.
 """

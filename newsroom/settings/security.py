@@ -1,4 +1,4 @@
-"""Security: the Content-Security-Policy, cookies, HTTPS behind a proxy, sign-in throttling, trusted proxies."""
+"""Defines: the Content-Security-Policy, cookies, HTTPS behind a proxy, sign-in throttling, trusted proxies."""
 
 from django.utils.csp import CSP
 

@@ -1,4 +1,4 @@
-"""Where data lives: the database (and replicas), the cache, static files, uploads, the task queue, e-mail.
+"""Defines: where data lives: the database (and replicas), the cache, static files, uploads, the task queue, e-mail.
 
 SQLite, local memory, the local disk and inline tasks by default, so `make run` needs nothing else;
 DATABASE_URL, REDIS_URL, NEWSROOM_MEDIA_STORAGE and NEWSROOM_TASKS select the production services.

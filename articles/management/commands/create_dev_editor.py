@@ -1,3 +1,5 @@
+"""Writes: `manage.py create_dev_editor`: a development-only editor account, its password printed once."""
+
 import secrets
 
 from django.conf import settings

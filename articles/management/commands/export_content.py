@@ -1,3 +1,5 @@
+"""Reads: `manage.py export_content`: the site's content written out as an archive; nothing on the site changes."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

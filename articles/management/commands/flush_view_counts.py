@@ -1,3 +1,5 @@
+"""Writes: `manage.py flush_view_counts`: buffered views moved into popularity buckets and `view_count`."""
+
 from django.core.management.base import BaseCommand
 
 from articles.engagement.view_counts import view_counts_flush

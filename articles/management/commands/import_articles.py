@@ -1,3 +1,5 @@
+"""Writes: `manage.py import_articles`: articles from a JSON file, created or updated by the publishing services."""
+
 import json
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""Writes: `manage.py import_content`: an archive from `export_content` merged into this site in one transaction."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,4 @@
-"""Queue the missing renditions of every library image (after migrating hero images into the library, or
+"""Writes: queue the missing renditions of every library image (after migrating hero images into the library, or
 after changing the rendition sizes). Idempotent: existing files are kept."""
 
 from django.core.management.base import BaseCommand

@@ -1,4 +1,4 @@
-"""Merge tags that differ only in case into the most used one (see articles/tags/merge.py)."""
+"""Writes: merge tags that differ only in case into the most used one (see articles/tags/merge.py)."""
 
 from django.core.management.base import BaseCommand
 

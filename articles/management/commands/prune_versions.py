@@ -1,3 +1,5 @@
+"""Writes: `manage.py prune_versions`: old article versions deleted (the newest N and the last of each day kept)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.desk.prune import versions_prune

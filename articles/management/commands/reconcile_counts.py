@@ -1,3 +1,5 @@
+"""Writes: `manage.py reconcile_counts`: vote and view counters recomputed from their rows, drift repaired."""
+
 from django.core.management.base import BaseCommand
 
 from articles.engagement.reconcile import counts_reconcile

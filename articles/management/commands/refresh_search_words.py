@@ -1,3 +1,5 @@
+"""Writes: `manage.py refresh_search_words`: the words search suggests, rebuilt from published stories."""
+
 from django.core.management.base import BaseCommand
 
 from articles.search_hints import search_words_refresh

@@ -1,3 +1,5 @@
+"""Writes: `manage.py rollup_popularity`: old hourly buckets rolled into daily ones, expired ones into totals."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,4 +1,4 @@
-"""Clean every stored article body again with today's sanitiser (`articles.sanitize`).
+"""Writes: clean every stored article body again with today's sanitiser (`articles.sanitize`).
 
 A body is cleaned each time it is saved, so one stored before the sanitiser last tightened keeps what it had:
 after the upgrade that drops images from hosts the CSP blocks (issue 11, finding 12), or after a media origin

@@ -1,4 +1,4 @@
-"""Seed demo content: sections, tags, hero images, authors, articles, votes and views.
+"""Writes: seed demo content: sections, tags, hero images, authors, articles, votes and views.
 
 Idempotent: every article's slug comes from the seed and its index, so a second run skips what is already
 there and creates only what is missing (`--articles 200` after the default adds the next 80). Articles are

@@ -1,4 +1,4 @@
-"""`manage.py db_worker`: django-tasks-db's worker, made to outlive a database restart.
+"""Writes: `manage.py db_worker`: django-tasks-db's worker, made to outlive a database restart.
 
 Upstream's loop ends at the first database error other than SQLite's "locked" (PostgreSQL restarted:
 `OperationalError: terminating connection due to administrator command`), and nothing starts it again, so

@@ -1,4 +1,4 @@
-"""`manage.py unlock_login NAME…`: lift sign-in locks from the command line, for when no admin can sign in to
+"""Writes: `manage.py unlock_login NAME…`: lift sign-in locks from the command line, for when no admin can sign in to
 use the users' "Unlock sign-in" action (a guesser reached the per-account ceiling on every admin)."""
 
 from django.contrib.auth import get_user_model
