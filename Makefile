@@ -71,10 +71,12 @@ serve: $(BIN)/.installed-runtime
 	$(PY) -m granian newsroom.wsgi:application
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist; `auto`: one per core): much of its time is spent waiting
-# on Chromium, subprocess servers and sockets. TEST_WORKERS=0 runs it in this process.
+# on Chromium, subprocess servers and sockets. TEST_WORKERS=0 runs it in this process. `--dist loadgroup`: the tests
+# sharing a module-scoped fixture (a served site, a migrated database) run on one worker, so it is built once
+# (tests/conftest.py); every other test goes to whichever worker is free.
 TEST_WORKERS ?= auto
 test: $(BIN)/.installed-test node_modules/.installed
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 screenshots: $(BIN)/.installed-test node_modules/.installed
 	CI=true $(PY) -m pytest tests/browser/test_reader.py -k first_screen  # CI=true: no browser fails, never a stale copy

@@ -17,12 +17,24 @@ from tests.desk_helpers import staff
 def pytest_collection_modifyitems(config, items):
     """`make test` leaves out the slow cases that only document a dependency's limits; CI (CI=true) runs them,
     and so does any run that chooses markers itself (`-m documents`)."""
+    keep_module_fixtures_on_one_worker(items)
     if os.environ.get("CI") or config.getoption("markexpr"):
         return
     documents = [item for item in items if item.get_closest_marker("documents")]
     if documents:
         config.hook.pytest_deselected(items=documents)
         items[:] = [item for item in items if not item.get_closest_marker("documents")]
+
+
+def keep_module_fixtures_on_one_worker(items) -> None:
+    """A module's tests that share a module-scoped fixture (a served site, a migrated database, an S3 server) run
+    on one xdist worker (`make test` runs `--dist loadgroup`), so the fixture is built once rather than once per
+    worker that gets one of them; xdist starts these groups first, the biggest first."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        chosen = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []
+        if any(fixture.scope == "module" and fixture.baseid for fixture in chosen):  # ours, not a plugin's
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 @pytest.fixture(autouse=True)
