@@ -1,4 +1,4 @@
-"""Reads the shared cache: pages stitched from fragments when they are served.
+"""Reads: the shared cache: pages stitched from fragments when they are served.
 
 A page whose own part lives long while the shared blocks around it change every minute (the article: its story
 is kept until it changes, its Ranking is a minute old at most) is rendered with placeholders where the blocks go

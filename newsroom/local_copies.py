@@ -1,4 +1,4 @@
-"""Reads nothing shared: a byte-bounded, least-recently-used store of this process's own copies.
+"""Defines: a byte-bounded, least-recently-used store of this process's own copies (nothing shared is read).
 
 One class for every per-process shortcut the page cache takes: the copies a process served last
 (`articles.page_cache.local_copies`), the shared blocks it stitched in last (`newsroom.fragments`), the pages it

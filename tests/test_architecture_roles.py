@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 from tests.test_architecture import (
-    DESK_MODELS,
+    FEATURE_MODELS,
     READ_MODULES,
     REQUEST_LAYER,
     ROOT,
@@ -30,7 +30,7 @@ ROLES = {
     "configs, cache keys and mechanisms, constants, pure functions",
 }
 # What test_architecture's layering lists already say about a module.
-LAYERS = {"Writes": WRITE_MODULES, "Reads": set(READ_MODULES), "Serves": REQUEST_LAYER, "Defines": DESK_MODELS}
+LAYERS = {"Writes": WRITE_MODULES, "Reads": set(READ_MODULES), "Serves": REQUEST_LAYER, "Defines": FEATURE_MODELS}
 # A read may import a writing module for what that module also names, never to call its writes.
 READS_IMPORTING_A_WRITER = {("articles.seo", "articles.media.renditions")}  # rendition names and URLs only
 

@@ -1,4 +1,4 @@
-"""Authors' public profiles as an app (label `authors`), with their migrations. Reads nothing, writes
+"""Defines: authors' public profiles as an app (label `authors`), with their migrations. Reads nothing, writes
 nothing: the app's registration."""
 
 from django.apps import AppConfig

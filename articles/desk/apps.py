@@ -1,4 +1,4 @@
-"""The editors' desk as an app (label `desk`): edit locks, reviews, staged corrections and the trash, with
+"""Defines: the editors' desk as an app (label `desk`): edit locks, reviews, staged corrections and the trash, with
 their migrations. Reads nothing, writes nothing: the app's registration."""
 
 from django.apps import AppConfig

@@ -1,4 +1,4 @@
-"""Library pictures in an article body (reads): the stored reference, and what readers get from it.
+"""Reads: library pictures in an article body: the stored reference, and what readers get from it.
 
 The editor's figure button inserts a picture from the media library (`static/editor/library-figure.js`) as
 `<figure class="figure" data-image="42" data-size="medium" data-align="left"><img src="…" alt="…">

@@ -1,4 +1,4 @@
-"""Readers' engagement as an app (label `engagement`): votes and popularity buckets, with their migrations.
+"""Defines: readers' engagement as an app (label `engagement`): votes and popularity buckets, with migrations.
 Reads nothing, writes nothing: the app's registration."""
 
 from django.apps import AppConfig

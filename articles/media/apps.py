@@ -1,4 +1,4 @@
-"""The media library as an app (label `library`: `media` would read like MEDIA_ROOT and MEDIA_URL): images
+"""Defines: the media library as an app (label `library`: `media` would read like MEDIA_ROOT and MEDIA_URL): images
 and their migrations. Reads nothing, writes nothing: the app's registration."""
 
 from django.apps import AppConfig

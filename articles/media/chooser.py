@@ -1,4 +1,4 @@
-"""The pictures chooser of the article form (hero, social image, a picture in the body): reads the library as a
+"""Serves: the pictures chooser of the article form (hero, social image, a body picture): reads the library as a
 grid of thumbnails, searched and recent first, and takes an upload in place (through `services.image_create`).
 
 Served inside the admin (`ImageAdmin.get_urls`), so the desk's sign-in, permissions and CSRF apply; the grid is
