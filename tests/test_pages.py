@@ -17,7 +17,7 @@ from django.views.defaults import server_error
 
 from articles import publishing
 from articles.models import Article, Section
-from articles.page_cache import local_copies
+from articles.page_cache import forget_local_copies
 from articles.publishing import article_create
 from tests.builders import add_stories, build_newsroom, use_public_domain
 from tests.desk_helpers import staff
@@ -325,14 +325,14 @@ def first_visit_queries(django_db_setup, django_db_blocker) -> dict[str, tuple[i
                 add_stories(room, count=more, tags_per_article=6)
             for url in counts:
                 if not more:
-                    local_copies.clear()  # as each URL's own test started
+                    forget_local_copies()  # as each URL's own test started
                 cold_caches()
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(url)
                 counts[url].append(len(queries) if response.status_code == 200 else f"status {response.status_code}")
         transaction.set_rollback(True)
     cache.clear()
-    local_copies.clear()
+    forget_local_copies()
     Site.objects.clear_cache()
     return {url: tuple(each) for url, each in counts.items()}
 
