@@ -18,9 +18,11 @@ from PIL import Image as PillowImage
 from PIL import features
 
 from articles import images
+from articles.authors.models import Author
 from articles.media import renditions
+from articles.media.models import Image
 from articles.media.tasks import make_image_renditions
-from articles.models import Article, Author, Image
+from articles.models import Article
 from tests.builders import add_stories, build_newsroom, jpeg_bytes, library_image, record_views
 
 pytestmark = pytest.mark.django_db

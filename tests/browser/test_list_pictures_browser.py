@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
+from articles.authors.models import Author
 from articles.demo.pictures import generate_image
-from articles.models import Article, Author
+from articles.models import Article
 from tests.browser.conftest import serve_media
 from tests.builders import build_newsroom, library_image, record_views
 
