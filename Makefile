@@ -87,6 +87,10 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/readme-article-dark.png docs/screenshots/article-dark.png
 	cp tests/artifacts/readme-sections-phone.png docs/screenshots/sections-phone.png
 	cp tests/artifacts/readme-article-print.png docs/screenshots/article-print.png
+	CI=true $(PY) -m pytest tests/browser/test_list_pictures_browser.py -k screenshots
+	cp tests/artifacts/readme-list-thumbnails-desktop.png docs/screenshots/list-thumbnails-desktop.png
+	cp tests/artifacts/readme-author-desktop.png docs/screenshots/author-desktop.png
+	cp tests/artifacts/readme-home-phone.png docs/screenshots/home-phone.png
 	CI=true $(PY) -m pytest tests/browser/test_editor_browser.py tests/browser/test_media_browser.py tests/browser/test_lists_browser.py
 	cp tests/artifacts/editor-toolbar.png docs/screenshots/admin-editor.png
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png

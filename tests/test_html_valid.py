@@ -1,4 +1,5 @@
-"""Issue 11: the W3C Nu HTML Checker reports no error on the home, article, section and search pages.
+"""Issues 11 and 22: the W3C Nu HTML Checker reports no error on the reader pages (home, article, section, tag,
+latest, most read, search, author), every list with its pictures.
 
 The checker is `vnu-jar` from npm (pinned in package.json; `make test` runs npm ci) run with Java (Debian's
 default-jre-headless, scripts/install-system-deps.sh). One JVM checks every page at once. A missing checker or
@@ -16,7 +17,7 @@ from django.contrib.auth.models import User
 
 from articles.authors.models import Author
 from articles.models import Article
-from tests.builders import library_image
+from tests.builders import library_image, record_views
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +68,15 @@ def test_reader_pages_have_no_html_errors(client, make_article, section, vnu, tm
     )
     article = make_article(title="Harbour reopens", summary="Ships return.", body=body, hero=image,
                            tags=["weather", "shipping"], byline="By Test Writer", dateline="BUSAN")  # fmt: skip
-    for n in range(3):
-        make_article(title=f"Harbour story {n}", tags=["weather"])
+    for n in range(3):  # with their pictures beside them in every list
+        record_views(make_article(title=f"Harbour story {n}", tags=["weather"], hero=image), 3 - n)
     make_article(title="Draft", status=Article.Status.DRAFT)
     writer = User.objects.create_user("test-writer", password="x" * 12)
     Author.objects.create(user=writer, name="Test Writer", slug="test-writer", bio="Ports and ships.", photo=image)
     Article.objects.update(author=writer)
 
     urls = ["/", article.get_absolute_url(), f"/section/{section.slug}/", "/search/?q=harbour", "/search/?q=zzz",
-            "/search/", "/author/test-writer/"]  # fmt: skip
+            "/search/", "/author/test-writer/", "/tag/weather/", "/most-read/", "/latest/"]  # fmt: skip
     pages = {}
     for url in urls:
         response = client.get(url)

@@ -104,5 +104,5 @@ def test_make_renditions_fills_in_what_migrated_images_lack():
     assert not default_storage.exists(renditions.social_card_name(image))
     out = StringIO()
     call_command("make_renditions", stdout=out)
-    assert "Queued renditions for 1 library image(s)." in out.getvalue()
+    assert "Queued renditions for 1 of 1 library image(s)." in out.getvalue()
     assert default_storage.exists(renditions.social_card_name(image))

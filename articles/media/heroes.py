@@ -35,14 +35,6 @@ class HeroImageFields:
         return self.hero.height if self.hero_id else None
 
     @property
-    def hero_srcset_webp(self) -> str:
-        return self.hero.srcset_webp if self.hero_id else ""
-
-    @property
-    def hero_srcset_jpeg(self) -> str:
-        return self.hero.srcset_jpeg if self.hero_id else ""
-
-    @property
     def card_image(self) -> Image | None:
         """The picture of link previews: the social image, else the hero."""
         return self.social_image if self.social_image_id else self.hero if self.hero_id else None

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from articles import images
 from articles.media import renditions
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
@@ -80,6 +81,11 @@ class Image(models.Model):
             raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
 
     # --- renditions (names only: no storage calls, so a page never asks the store whether a file exists) ---
+
+    @property
+    def srcset_avif(self) -> str:
+        """The AVIF srcset: "" where this Pillow writes no AVIF (`images.RENDITION_FORMATS`), or until made."""
+        return renditions.srcset(self, "avif") if self.sizes_ready and "avif" in images.RENDITION_FORMATS else ""
 
     @property
     def srcset_webp(self) -> str:

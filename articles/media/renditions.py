@@ -1,5 +1,5 @@
 """Writes: renditions of a library image: the article page's widths, a 1200x630 social card, square thumbnails and the
-16:9, 4:3 and 1:1 crops of structured data.
+16:9, 4:3 and 1:1 crops of structured data (off the request; pages read only their names).
 
 The card and the squares are cropped around the image's focal point, and their names carry it, so moving the
 focal point makes new files under new names (no stale crop in a CDN or a browser). Names are computed, never
@@ -47,6 +47,26 @@ def url(name: str) -> str:
 
 def srcset(image, ext: str) -> str:
     return images.srcset(image.file.name, image.width, ext) if image.file else ""
+
+
+def thumbnail(image) -> tuple[str, str]:
+    """A list's small square picture as (src, srcset): the squares once made, else the smallest width rendition,
+    else the original (a list never shows a broken picture while the worker is behind; CSS crops it square)."""
+    if image.crops_ready:
+        squares = [(url(square_name(image, size)), size) for size in SQUARE_SIZES]
+        return squares[0][0], ", ".join(f"{address} {size}w" for address, size in squares)
+    if image.sizes_ready:
+        return url(images.rendition_name(image.file.name, images.rendition_widths(image.width)[0], "jpg")), ""
+    return image.file.url, ""
+
+
+def missing(image) -> tuple[bool, bool]:
+    """Whether any of the image's (srcset widths, crops) renditions is not in the store: a width or a format added
+    since they were made. Asks the store about each file: for `manage.py make_renditions`, never for a page."""
+    name, width = image.file.name, image.width
+    crops = [social_card_name(image), *(square_name(image, s) for s in SQUARE_SIZES), *structured_data_names(image)]
+    sizes_missing = not all(default_storage.exists(n) for n in images.rendition_names(name, width))
+    return sizes_missing, not all(default_storage.exists(n) for n in crops)
 
 
 def measure(image) -> tuple[int, int, int]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles import sections, seo
 from articles.feeds import xml_text
+from articles.media import renditions
 from articles.models import Article
 from newsroom import cached_reverse
 
@@ -27,13 +28,19 @@ def related_widget(articles: list[Article]) -> dict:
 
 @register.inclusion_tag("articles/includes/ranking.html")
 def ranking_widget(
-    articles: list[Article], heading: str | None = None, heading_id: str = "ranking-heading", empty_message: str = ""
+    articles: list[Article],
+    heading: str | None = None,
+    heading_id: str = "ranking-heading",
+    empty_message: str = "",
+    thumbnails: bool = False,
 ) -> dict:
+    """A ranked list: in the sidebar (headlines only), or on /most-read/ with each story's picture."""
     return {
         "articles": articles,
         "heading": heading or _("Ranking"),
         "heading_id": heading_id,
         "empty_message": empty_message,
+        "thumbnails": thumbnails,
     }
 
 
@@ -68,6 +75,35 @@ def widget_item(item: Article) -> SafeString:
         item.section.name,
         machine_time(published),
         f"{published.year:04d}-{published.month:02d}-{published.day:02d}" if published else "",
+    )
+
+
+# A list's thumbnail is 7rem square from 40em, 4.5rem on phones and in narrow lists (static/css/site.css, `.thumb`).
+THUMBNAIL_SIZES = {False: "(min-width: 40em) 7rem, 4.5rem", True: "4.5rem"}
+EAGER_THUMBNAILS = 3  # a list's first pictures are in the first screen: fetched at once, the rest when scrolled to
+
+
+@register.simple_tag
+def list_thumbnail(item: Article, position: int = 1, eager=EAGER_THUMBNAILS, narrow=False) -> SafeString:
+    """A story's square picture beside its headline in a list, or "" when it has none.
+
+    `alt=""`: the picture repeats the story the headline names (WAI's "image with adjacent text"), so a screen
+    reader hears each headline once, not an image description before it; the link around it is a second way in for
+    a pointer, hidden from screen readers and left out of the tab order. `width`/`height` fix its box (no layout
+    shift); pictures after the first `eager` load lazily. The article comes from a list query with
+    `select_related("hero")` (`for_listing()`): no query, and no storage call (`renditions.thumbnail`).
+    """
+    if not item.hero_id:
+        return SafeString("")
+    src, srcset = renditions.thumbnail(item.hero)
+    eager = EAGER_THUMBNAILS if eager in ("", None) else int(eager)
+    return format_html(
+        '<a class="thumb" href="{}" tabindex="-1" aria-hidden="true"><img src="{}"{} alt="" width="160" height="160"'
+        "{}></a>",
+        item.get_absolute_url(),
+        src,
+        format_html(' srcset="{}" sizes="{}"', srcset, THUMBNAIL_SIZES[bool(narrow)]) if srcset else "",
+        mark_safe(' loading="lazy"') if int(position) > eager else "",
     )
 
 

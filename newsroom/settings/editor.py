@@ -11,7 +11,8 @@ NEWSROOM_MAX_IMAGE_PIXELS = env_int("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
 NEWSROOM_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)  # a form error above it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 1280)
+# The srcset widths: 960 is what a 752-px main column (1366-px laptop) and a 375-px phone at 2x pick.
+NEWSROOM_HERO_RENDITION_WIDTHS = (320, 640, 960, 1280)
 
 # Mastodon servers whose posts may be embedded (each is a frame host, so the list is explicit).
 NEWSROOM_EMBED_MASTODON_HOSTS = env_list("NEWSROOM_EMBED_MASTODON_HOSTS", "mastodon.social,mastodon.online")
