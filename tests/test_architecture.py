@@ -66,6 +66,7 @@ WRITE_MODULES |= {
     "articles.desk.base_versions",
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.desk.visibility", "articles.templatetags.desk"]
+READ_MODULES += ["articles.desk.numbers", "articles.desk.charts", "articles.templatetags.desk_charts"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
 # The features that are apps of their own (docs/architecture.md): package → app label. Each has its models and
 # migrations; the content model (articles.models) names them only by string, so it imports none of them.
