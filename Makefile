@@ -22,7 +22,7 @@ help:
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - 2,000 and 100,000 articles: seed, serve with granian, write bench/results.{json,md}"
 	@echo "make audit  - bandit, sqlmap and wapiti against a throwaway local copy; findings in audit/ (not in make test)"
-	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser) with headless Chromium"
+	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser, correction note, story chart) with headless Chromium"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -90,6 +90,9 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
 	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
 	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
+	CI=true $(PY) -m pytest tests/browser/test_corrections_browser.py
+	cp tests/artifacts/article-correction-note.png docs/screenshots/article-correction-note.png
+	cp tests/artifacts/desk-story-chart.png docs/screenshots/desk-story-chart.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -160,6 +160,7 @@ def test_the_proposal_form_is_the_article_forms_editor_with_its_allowlist(client
     client.force_login(wanda)
     page = client.get(URL.format(pk=story.pk, step="correction")).content.decode()
     assert "data-django-prose-editor" in page and "editor/body-tools.js" in page
+    assert re.search(r'<script type="importmap" nonce="[^"]+">', page)  # the CSP lets the editor's modules load
     response = propose(
         client,
         story,
