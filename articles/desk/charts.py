@@ -19,7 +19,7 @@ def _n(number: float) -> str:
 
 
 def summary(series: StorySeries) -> str:
-    """What the chart shows, in words (its accessible name, and the line under it)."""
+    """What the chart shows, in words: the line under it (and, on the dashboard, the sparkline's hidden text)."""
     span = len(series.points)
     text = f"{series.views:,} views and {series.votes:,} votes in {span} {series.unit}{'s' if span != 1 else ''}"
     busiest = series.busiest
@@ -52,11 +52,11 @@ def chart(series: StorySeries, *, width: int = 480, height: int = 96, votes: boo
         )
         line = format_html('<polyline class="desk-chart-votes" points="{}" fill="none"/>', points)
     return format_html(
-        '<svg class="desk-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{label}"'
+        # Hidden from screen readers, as the admin's icons are: the summary beside it says the same in words.
+        '<svg class="desk-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-hidden="true"'
         ' preserveAspectRatio="none">{bars}{line}</svg>',
         w=width,
         h=height,
-        label=f"Views and votes by {series.unit} since publication: {summary(series)}",
         bars=bars,
         line=line,
     )
