@@ -22,7 +22,7 @@ help:
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - 2,000 and 100,000 articles: seed, serve with granian, write bench/results.{json,md}"
 	@echo "make audit  - bandit, sqlmap and wapiti against a throwaway local copy; findings in audit/ (not in make test)"
-	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser, desk on a phone) with headless Chromium"
+	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser, desk on a phone, correction note, story chart) with headless Chromium"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -103,6 +103,9 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/desk-body-image-chooser.png docs/screenshots/desk-body-image-chooser.png
 	cp tests/artifacts/article-body-image.png docs/screenshots/article-body-image.png
 	cp tests/artifacts/desk-image-chooser.png docs/screenshots/desk-image-chooser.png
+	CI=true $(PY) -m pytest tests/browser/test_corrections_browser.py
+	cp tests/artifacts/article-correction-note.png docs/screenshots/article-correction-note.png
+	cp tests/artifacts/desk-story-chart.png docs/screenshots/desk-story-chart.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

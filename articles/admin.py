@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from articles import admin_lists, publishing
 from articles.authors import admin as authors_admin  # noqa: F401 — registers the authors' profiles
+from articles.corrections.forms import ReaderNoteAdminMixin
 from articles.desk.admin import DeskArticleAdminMixin
 from articles.desk.visibility import article_visible_to, articles_visible_to
 from articles.editor.previews import search_result_preview, social_card_preview
@@ -89,7 +90,7 @@ class PublicationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskArticleAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ReaderNoteAdminMixin, DeskArticleAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # Title and author first: at 1280 px with the admin's sidebars, both stay on screen.
     list_display = [

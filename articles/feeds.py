@@ -9,12 +9,13 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import listings, sections
 from articles.authors.models import Author
+from articles.corrections import notes
 from articles.models import Article, Section
 from articles.seo import absolute_url, author_name
 
@@ -26,6 +27,16 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_text(value: str) -> str:
     return XML_ILLEGAL.sub("", value)
+
+
+class RssWithCorrections(Rss201rev2Feed):
+    """RSS 2.0 has no date of change: a corrected item also carries `<atom:updated>` (the Atom namespace is
+    declared on the channel already), so readers' apps can show it as updated."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("corrected_at") is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
 
 
 @dataclass
@@ -41,7 +52,10 @@ class FeedSource:
 
 
 class LatestArticlesFeed(Feed):
-    """The newest published articles; per section or per tag when the URL names one."""
+    """The newest published articles; per section or per tag when the URL names one. A corrected story is an
+    update: its updated date is the correction's and its description ends with the correction notes."""
+
+    feed_type = RssWithCorrections
 
     def get_object(self, request, slug: str | None = None) -> FeedSource:
         return FeedSource(request=request)
@@ -72,7 +86,7 @@ class LatestArticlesFeed(Feed):
             articles = listings.author_articles(author=obj.author)
         else:
             articles = listings.latest_articles(section=obj.section)
-        items = list(articles.prefetch_related("tags")[:FEED_SIZE])
+        items = list(articles.prefetch_related("tags", "corrections")[:FEED_SIZE])
         for item in items:
             # Enclosures must be absolute URLs; the feed framework only makes links absolute.
             item.hero_absolute_url = absolute_url(obj.request, item.hero_image.url) if item.hero_image else ""
@@ -83,13 +97,19 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item: Article) -> str:
         # RSS <description> and Atom <summary type="html"> are read as HTML: plain text must be escaped for it.
-        return escape(item.summary or item.meta_description or item.title)
+        text = escape(item.summary or item.meta_description or item.title)
+        if corrections := notes.notes_of(item):
+            return f"<p>{text}</p>" + "".join(f"<p>{escape(notes.note_text(c))}</p>" for c in corrections)
+        return text
 
     def item_pubdate(self, item: Article):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return max(item.updated_at, item.published_at)
+        return notes.modified_at(item)
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        return {"corrected_at": notes.last_corrected_at(item)}
 
     def item_author_name(self, item: Article) -> str:
         return author_name(item.byline)

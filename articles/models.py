@@ -190,6 +190,11 @@ class Article(HeroImageFields, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    corrected_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When readers were last told of a correction: the page reads its notes only then.",
+    )
     is_editors_pick = models.BooleanField("editors' pick", default=False)
     editors_pick_order = models.PositiveSmallIntegerField(
         "pick order", default=0, help_text="Lower numbers come first among editors' picks."

@@ -62,7 +62,7 @@ def _keep_old_slug(article: Article) -> None:
 
 
 # Written by the services; a form or a crafted request never sets them (counters move only through engagement/).
-NOT_SAVED_BY_EDITS = {"id", "vote_count", "view_count", "search_document", "trashed_at", "created_at"}
+NOT_SAVED_BY_EDITS = {"id", "vote_count", "view_count", "search_document", "trashed_at", "created_at", "corrected_at"}
 
 
 @transaction.atomic

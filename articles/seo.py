@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import Page
 from django.templatetags.static import static
 
+from articles.corrections import notes
 from articles.media import renditions
 from articles.media.renditions import SOCIAL_CARD_SIZE
 from articles.models import Article
@@ -109,7 +110,7 @@ def article_json_ld(request, site, article: Article) -> dict:
         "description": meta.description,
         "mainEntityOfPage": meta.canonical_url,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": max(article.updated_at, article.published_at or article.updated_at).isoformat(),
+        "dateModified": notes.modified_at(article).isoformat(),  # a correction note is a change readers see
         "author": [_author(request, article, site)],
         "publisher": {
             "@type": "Organization",
@@ -126,4 +127,9 @@ def article_json_ld(request, site, article: Article) -> dict:
     }
     if images := _images(request, article, meta.card_url):
         data["image"] = images
+    if corrections := notes.notes_of(article):
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": notes.note_text(c), "datePublished": c.made_at.isoformat()}
+            for c in corrections
+        ]
     return data

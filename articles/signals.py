@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from taggit.models import Tag
 
 from articles.authors.models import Author
+from articles.corrections.models import Correction
 from articles.editor.pictures import uses_image
 from articles.media.models import Image
 from articles.models import Article, Section, TaggedArticle
@@ -102,12 +103,18 @@ def author_changed(sender, instance: Author, **kwargs) -> None:
     purge_on_commit(shows_author(instance.pk), shows_author_list(instance.user_id))
 
 
+def correction_changed(sender, instance: Correction, **kwargs) -> None:
+    """A correction note shows on its story's page, in the feeds that list the story (as an update) and in its
+    JSON-LD: all of them record the article, so purging the article reaches them."""
+    purge_on_commit(shows_article(instance.article_id))
+
+
 def site_changed(sender, **kwargs) -> None:
     site_changed_on_commit()
 
 
 RECEIVERS = {Article: article_changed, TaggedArticle: article_tags_changed, Tag: tag_changed, Image: image_changed}
-RECEIVERS |= {Section: site_changed, Site: site_changed, Author: author_changed}
+RECEIVERS |= {Section: site_changed, Site: site_changed, Author: author_changed, Correction: correction_changed}
 
 
 def reader_visible_update(queryset: QuerySet, **fields) -> int:

@@ -18,6 +18,7 @@ from taggit.models import Tag
 from articles import listings, related, search_hints, sections
 from articles import search as site_search
 from articles.authors.models import Author
+from articles.corrections import notes
 from articles.editor.embeds import frame_origins_in
 from articles.editor.previews import may_preview
 from articles.engagement import voters
@@ -148,6 +149,7 @@ def _render_article(request, article: Article, *, preview: bool, mine: bool = Fa
         "noindex": meta.noindex or mine,
         "page_section_id": article.section_id,
         "personal": personal,
+        "corrections": notes.page_notes(article),
         "has_voted": personal and voters.vote_has(article_id=article.pk, voter_key=voters.existing_voter_key(request)),
     }
     response = respond(render(request, "articles/article_detail.html", context), fragment)

@@ -69,13 +69,19 @@ WRITE_MODULES |= {
     "articles.desk.base_versions",
 }
 READ_MODULES += ["articles.desk.dashboard", "articles.desk.visibility", "articles.templatetags.desk"]
+READ_MODULES += ["articles.desk.numbers", "articles.desk.charts", "articles.templatetags.desk_charts"]
 REQUEST_LAYER |= {"articles.desk.admin", "articles.desk.forms", "articles.desk.views", "articles.desk.workflow_views"}
 # The features that are apps of their own (docs/architecture.md): package → app label. Each has its models and
 # migrations; the content model (articles.models) names them only by string, so it imports none of them.
 FEATURE_APPS = {"articles.media": "library", "articles.authors": "authors", "articles.engagement": "engagement",
-                "articles.desk": "desk"}  # fmt: skip
+                "articles.desk": "desk", "articles.corrections": "corrections"}  # fmt: skip
 FEATURE_MODELS = {f"{package}.models" for package in FEATURE_APPS}
 APP_CONFIGS = {f"{package}.apps" for package in FEATURE_APPS}
+
+# Corrections readers see (articles/corrections/): the note's write, its reads (page, feeds, JSON-LD), the form part.
+WRITE_MODULES |= {"articles.corrections.services"}
+READ_MODULES += ["articles.corrections.notes"]
+REQUEST_LAYER |= {"articles.corrections.forms"}
 
 # Content export/import (articles/portability/): the import writes; the export's snapshot, the archive's checks
 # and content.json's schema only read (the archive module copies files, never through a write service).

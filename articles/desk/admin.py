@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.desk import autosave, locks, trash, views, workflow, workflow_views
+from articles.desk import autosave, locks, numbers, trash, views, workflow, workflow_views
 from articles.desk.conflicts import EditConflict
 from articles.desk.forms import DeskArticleFormMixin
 from articles.desk.models import Review, StagedChange, TrashedArticle
@@ -84,6 +84,7 @@ class DeskArticleAdminMixin:
                 if context["autosave_restored"] is None:
                     context["autosave"] = autosave.autosave_latest(article=obj, user=request.user)
             context.update(self._workflow_context(request, obj))
+            context["story_numbers"] = numbers.story_numbers(obj) if request.method == "GET" else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_context(self, request, obj) -> dict:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.desk.models import AUTOSAVE_COMMENT, EditLock, Review, StagedChange
+from articles.desk.numbers import StorySeries, series_for
 from articles.desk.visibility import articles_visible_to
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
@@ -28,7 +29,8 @@ class Dashboard:
     changes_requested: list[Review] = field(default_factory=list)
     scheduled: list[Article] = field(default_factory=list)
     being_edited: list[EditLock] = field(default_factory=list)
-    most_read: list[tuple[str, list[Article]]] = field(default_factory=list)
+    # Each window's stories, each with its views by hour since publication (the story form's chart, small).
+    most_read: list[tuple[str, list[tuple[Article, StorySeries | None]]]] = field(default_factory=list)
     latest_changes: list[Version] = field(default_factory=list)
 
 
@@ -71,7 +73,9 @@ def dashboard_for(*, user) -> Dashboard:
         .select_related("user", "article")
         .order_by("since")[:LIST_LENGTH]
     )
-    board.most_read = [(label, rank_popular_articles(window=window, limit=5)) for label, window in MOST_READ_WINDOWS]
+    ranked = [(label, rank_popular_articles(window=window, limit=5)) for label, window in MOST_READ_WINDOWS]
+    series = series_for({a.pk: a for _, articles in ranked for a in articles}.values(), now=now)  # one query
+    board.most_read = [(label, [(a, series.get(a.pk)) for a in articles]) for label, articles in ranked]
     board.latest_changes = list(
         Version.objects.get_for_model(Article)
         .exclude(revision__user=user)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import publishing
+from articles.corrections.services import clean_note, correction_note_add
 from articles.desk import notify
 from articles.desk.models import Review, StagedChange
 from articles.models import Article
@@ -113,10 +114,12 @@ def correction_propose(*, article: Article, by, title: str, summary: str, body: 
 
 
 @transaction.atomic
-def correction_approve(*, article: Article, by) -> Article:
-    """An editor puts the staged correction live (a new version). Refused if the story changed meanwhile."""
+def correction_approve(*, article: Article, by, reader_note: str | None = None) -> Article:
+    """An editor puts the staged correction live (a new version). Refused if the story changed meanwhile.
+    `reader_note`: the editor marked it a correction readers are told of (a note on the story)."""
     if not can_publish(by):
         raise PermissionDenied("Only an editor can approve a correction.")
+    reader_note = clean_note(reader_note) if reader_note is not None else None
     article = _locked(article)
     staged = StagedChange.objects.filter(article=article).first()
     if staged is None:
@@ -128,9 +131,12 @@ def correction_approve(*, article: Article, by) -> Article:
         )
     article.title, article.summary, article.body = staged.title, staged.summary, staged.body
     proposer = staged.proposed_by.get_username() if staged.proposed_by else "someone"
-    updated = publishing.article_update(
-        article=article, by=by, base_version=staged.base_version, comment=f"Correction by {proposer} approved."
-    )
+    comment = f"Correction by {proposer} approved."
+    if reader_note is not None:
+        comment += f" Readers are told: {reader_note}"
+    updated = publishing.article_update(article=article, by=by, base_version=staged.base_version, comment=comment)
+    if reader_note is not None:
+        correction_note_add(article=updated, note=reader_note, by=by)
     staged.delete()
     return updated
 

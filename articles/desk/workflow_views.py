@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from articles import views as reader_views
 from articles.desk import history, workflow
+from articles.desk.forms import normalise_line_endings
 from articles.desk.models import StagedChange
 from articles.desk.views import article_for, page_context
+from articles.editor.forms import BodyField
 from articles.editor.previews import may_preview
 from articles.publishing import can_publish
 
@@ -94,12 +96,26 @@ def schedule_view(request, object_id: str, *, model_admin):
 
 
 class CorrectionForm(forms.Form):
+    """The article form's text fields: the same rich editor, word count and allowlist for the body (removed
+    markup named after staging), so a correction can say what the story's form can, and nothing else."""
+
     title = forms.CharField(max_length=200)
     summary = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 20}))
+    body = BodyField(label="Body")
     note = forms.CharField(
-        label="What it corrects", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="What it corrects (for the editor)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
     )
+
+    def __init__(self, *args, stored_body: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored_body = stored_body
+
+    def clean_body(self) -> str:
+        """The live body byte for byte when the editor sends back the same document: the diff says "(same)"."""
+        return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.stored_body)
 
 
 def correction_view(request, object_id: str, *, model_admin):
@@ -115,7 +131,8 @@ def correction_view(request, object_id: str, *, model_admin):
         "body": source.body,
         "note": getattr(source, "note", ""),
     }
-    form = CorrectionForm(request.POST or None, initial=initial)
+    data = normalise_line_endings(request.POST) if request.method == "POST" else None
+    form = CorrectionForm(data, initial=initial, stored_body=article.body)
     if request.method == "POST" and form.is_valid():
         link = request.build_absolute_uri(_change_url(article))
         try:
@@ -124,6 +141,8 @@ def correction_view(request, object_id: str, *, model_admin):
             form.add_error(None, refused)
         else:
             messages.success(request, "Correction staged: readers see the published text until an editor approves it.")
+            if removed := form.fields["body"].removed:  # never dropped silently, as on the article form
+                messages.warning(request, "Body — removed: " + "; ".join(removed) + ".")
             return redirect(_change_url(article))
     context = {**page_context(model_admin, request, article, "Propose a correction"), "form": form}
     return TemplateResponse(request, "desk/correction.html", context)
@@ -146,12 +165,14 @@ def correction_preview_view(request, object_id: str, *, model_admin):
 
 @require_POST
 def correction_approve_view(request, object_id: str, *, model_admin):
+    """Approve; with "Tell readers" ticked, the note is shown on the story (page, feeds, JSON-LD)."""
     article = article_for(model_admin, request, object_id)
+    reader_note = request.POST.get("reader_note", "") if request.POST.get("is_correction") == "on" else None
     return _done(
         request,
         article,
-        lambda: workflow.correction_approve(article=article, by=request.user),
-        "Correction approved: it is live.",
+        lambda: workflow.correction_approve(article=article, by=request.user, reader_note=reader_note),
+        "Correction approved: it is live." + (" Readers see the correction note." if reader_note is not None else ""),
     )
 
 
@@ -166,9 +187,13 @@ def correction_reject_view(request, object_id: str, *, model_admin):
     )
 
 
-def correction_diff(article, staged: StagedChange) -> list[tuple[str, object]]:
+def correction_diff(article, staged: StagedChange) -> list[history.FieldDiff]:
+    """Live text against the staged one, field by field, as History compares versions ("(same)" when unchanged)."""
+    body = history.text_diff(history.body_text(article.body), history.body_text(staged.body))
     return [
-        ("Title", history.text_diff(article.title, staged.title)),
-        ("Summary", history.text_diff(article.summary, staged.summary)),
-        ("Body", history.text_diff(history.body_text(article.body), history.body_text(staged.body))),
+        history.FieldDiff("Title", article.title != staged.title, history.text_diff(article.title, staged.title)),
+        history.FieldDiff(
+            "Summary", article.summary != staged.summary, history.text_diff(article.summary, staged.summary)
+        ),
+        history.FieldDiff("Body", article.body != staged.body, body),
     ]

@@ -207,3 +207,16 @@ def _decay(now: datetime, window: timedelta, half_life: timedelta) -> Case:
         middle_age = band * (n + 0.5)
         whens.append(When(period_start__gte=now - band * (n + 1), then=Value(0.5 ** (middle_age / half_life))))
     return Case(*whens, default=Value(0.5 ** (window / half_life)), output_field=FloatField())
+
+
+def window_rank(*, article_id: int, window: timedelta = timedelta(days=1)) -> int | None:
+    """Where a story stands among rankable ones by points over the trailing `window` (1 = first), from the
+    window's buckets as the rankings sum them (pinned stories not put first); None without points in it.
+    For the desk's story form: two aggregate queries over the window's buckets, not cached."""
+    now = timezone.now()
+    rankable = PopularityBucket.objects.filter(_in_window(now - window), article__in=_rankable(None))
+    scores = rankable.values("article_id").annotate(score=Sum(_score(F("views"), F("votes")))).order_by()
+    mine = scores.filter(article_id=article_id).values_list("score", flat=True).first()
+    if not mine or mine <= 0:
+        return None
+    return scores.filter(score__gt=mine).count() + 1

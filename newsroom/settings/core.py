@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "articles.authors.apps.AuthorsConfig",  # authors' profiles (authors)
     "articles.engagement.apps.EngagementConfig",  # votes and popularity buckets (engagement)
     "articles.desk.apps.DeskConfig",  # edit locks, reviews, staged corrections, the trash (desk)
+    "articles.corrections.apps.CorrectionsConfig",  # correction notes readers see (corrections)
 ]
 
 MIDDLEWARE = [
