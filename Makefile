@@ -90,6 +90,8 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
 	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
 	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
+	CI=true $(PY) -m pytest tests/browser/test_desk_tags_browser.py
+	cp tests/artifacts/desk-tag-chips.png docs/screenshots/desk-tag-chips.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

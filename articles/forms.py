@@ -3,6 +3,7 @@ from django import forms
 from articles.editor.forms import BodyField
 from articles.models import Article
 from articles.publishing import check_slug_not_redirecting
+from articles.tags.chips import TagChipsWidget
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -15,6 +16,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "meta_description": forms.Textarea(attrs={"rows": 2}),
             "social_description": forms.Textarea(attrs={"rows": 2}),
+            "tags": TagChipsWidget,  # chips with suggestions (static/tags/chips.js); a comma field without JS
         }
 
     class Media:

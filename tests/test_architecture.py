@@ -37,6 +37,7 @@ READ_MODULES = [
     "articles.engagement.voters",
     "articles.templatetags.editor_embeds",
     "articles.editor.previews",
+    "articles.tags.suggestions",
 ]
 REQUEST_LAYER = {
     "articles.views",
@@ -49,6 +50,7 @@ REQUEST_LAYER = {
     "articles.media.forms",
     "articles.admin_lists",
     "articles.tags.admin",
+    "articles.tags.chips",
     "articles.authors.admin",
 }
 
