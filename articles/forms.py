@@ -2,7 +2,7 @@ from django import forms
 
 from articles.editor.forms import BodyField
 from articles.models import Article
-from articles.publishing import check_slug_not_redirecting
+from articles.publishing import check_slug_not_redirecting, free_slug
 from articles.tags.chips import TagChipsWidget
 
 
@@ -26,7 +26,10 @@ class ArticleAdminForm(forms.ModelForm):
         return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        typed = self.cleaned_data["slug"]
+        # A repeated headline gets the next free address ("storm-2"), said after the save (`slug_moved`).
+        slug = free_slug(slug=typed, article_pk=self.instance.pk) if typed else typed
+        self.slug_moved = (typed, slug) if slug != typed else None
         try:
             check_slug_not_redirecting(article=Article(pk=self.instance.pk, slug=slug))
         except forms.ValidationError as refused:

@@ -50,6 +50,23 @@ def check_slug_not_redirecting(*, article: Article) -> None:
         )
 
 
+def slug_taken(*, slug: str, article_pk: int | None) -> bool:
+    """Whether another article (the trash's too) has this address. (An old address still redirecting to a published
+    story is refused by `check_slug_not_redirecting`, with its reason.)"""
+    others = Article.objects.exclude(pk=article_pk) if article_pk else Article.objects.all()
+    return others.filter(slug=slug).exists()
+
+
+def free_slug(*, slug: str, article_pk: int | None = None) -> str:
+    """`slug`, or the next free address after it (`slug-2`, `slug-3`…): a repeated headline is not refused."""
+    limit = Article._meta.get_field("slug").max_length
+    candidate, n = slug, 1
+    while slug_taken(slug=candidate, article_pk=article_pk):
+        n += 1
+        candidate = f"{slug[: limit - len(str(n)) - 1].rstrip('-')}-{n}"
+    return candidate
+
+
 def _keep_old_slug(article: Article) -> None:
     """Links shared before a published article's slug changed keep working (301 to the new slug)."""
     if article.pk is None:

@@ -130,6 +130,9 @@ def test_restore_an_older_version_from_the_history_and_see_it_live(signed_in, st
     ana.go_back()
     ana.wait_for_url("**/history/")
     rows.nth(1).locator("button", has_text="Restore this version").click()
+    ana.wait_for_url("**/restore/")  # a live story: asked first, with what readers would see change
+    assert "This story is live" in ana.locator("#content-main").inner_text()
+    ana.get_by_role("button", name="Restore it on the live story now").click()
     ana.wait_for_url("**/change/")
 
     assert "is now version 4" in ana.locator(".messagelist").inner_text()
