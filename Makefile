@@ -90,8 +90,9 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	cp tests/artifacts/media-chooser.png docs/screenshots/admin-image-chooser.png
 	cp tests/artifacts/media-focal-point.png docs/screenshots/admin-focal-point.png
 	cp tests/artifacts/admin-article-list.png docs/screenshots/admin-article-list.png
-	CI=true $(PY) -m pytest tests/browser/test_desk_tags_browser.py
+	CI=true $(PY) -m pytest tests/browser/test_desk_tags_browser.py tests/browser/test_editor_embed_cards_browser.py
 	cp tests/artifacts/desk-tag-chips.png docs/screenshots/desk-tag-chips.png
+	cp tests/artifacts/desk-embed-card.png docs/screenshots/desk-embed-card.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -154,7 +154,8 @@ def test_trash_and_restore_bring_back_tags_image_and_counts(signed_in, story, tm
     ana.goto(f"/admin/articles/article/{story.pk}/change/")
     ana.locator("a.deletelink").first.click()
     ana.click("input[value='Move to the trash']")
-    assert "It is in the trash" in ana.locator(".messagelist").inner_text()
+    said = ana.locator(".messagelist").inner_text()
+    assert "was moved to the trash: an editor can restore it from there." in said and "deleted" not in said
     reader = ana.context.new_page()
     assert reader.goto(story.get_absolute_url()).status == 404
 
