@@ -164,3 +164,15 @@ def test_without_javascript_the_tags_are_a_plain_comma_field(client, editor, mak
         change_form_data(client, article, tags="weather, harbour barrier"),
     )
     assert sorted(Article.objects.get(pk=article.pk).tags.names()) == ["harbour barrier", "weather"]
+
+
+def test_a_writer_gets_suggestions_but_cannot_merge(client, make_article):
+    writer = staff("wanda", "Writers")
+    client.force_login(writer)
+    make_article(tags=["UK"])
+    make_article(tags=["United Kingdom"])
+    assert [t["name"] for t in client.get(SUGGESTIONS_URL, {"q": "uni"}).json()["tags"]] == ["United Kingdom"]
+    ids = [tag("UK").pk, tag("United Kingdom").pk]
+    assert "merge_tags" not in client.get(TAGS_URL).content.decode()
+    client.post(TAGS_URL, {"action": "merge_tags", ACTION_CHECKBOX_NAME: ids, "kept": ids[1], "merge": "yes"})
+    assert Tag.objects.count() == 2  # a crafted POST merges nothing
