@@ -106,6 +106,9 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	CI=true $(PY) -m pytest tests/browser/test_corrections_browser.py
 	cp tests/artifacts/article-correction-note.png docs/screenshots/article-correction-note.png
 	cp tests/artifacts/desk-story-chart.png docs/screenshots/desk-story-chart.png
+	CI=true $(PY) -m pytest tests/browser/test_desk_tags_browser.py tests/browser/test_editor_embed_cards_browser.py
+	cp tests/artifacts/desk-tag-chips.png docs/screenshots/desk-tag-chips.png
+	cp tests/artifacts/desk-embed-card.png docs/screenshots/desk-embed-card.png
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -250,12 +250,15 @@ class ArticleAdmin(ReaderNoteAdminMixin, DeskArticleAdminMixin, admin.ModelAdmin
         tags = form.cleaned_data.get("tags") if "tags" in form.fields else None
         comment = f"Changed {', '.join(form.changed_data)}." if form.changed_data else ""
         if change:
-            base_version = form.cleaned_data.get("base_version")
+            base_version, before = form.cleaned_data.get("base_version"), obj.version
             publishing.article_update(
                 article=obj, by=request.user, base_version=base_version, tags=tags, comment=comment
             )
+            request._desk_unchanged = obj.version == before  # nothing saved: the message says so
         else:
             publishing.article_create(article=obj, by=request.user, tags=tags)
+        if moved := getattr(form, "slug_moved", None):
+            self.message_user(request, "“{}” was taken: this story's address is “{}”.".format(*moved), messages.INFO)
         if removed := getattr(form, "removed_markup", None):  # never dropped silently (articles/editor/removals.py)
             self.message_user(request, "Body — removed: " + "; ".join(removed) + ".", messages.WARNING)
 

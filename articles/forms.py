@@ -5,7 +5,8 @@ from django import forms
 from articles.editor.forms import BodyField
 from articles.media.chooser import ImageChooserWidget
 from articles.models import Article
-from articles.publishing import check_slug_not_redirecting
+from articles.publishing import check_slug_not_redirecting, free_slug
+from articles.tags.chips import TagChipsWidget
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -18,6 +19,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "meta_description": forms.Textarea(attrs={"rows": 2}),
             "social_description": forms.Textarea(attrs={"rows": 2}),
+            "tags": TagChipsWidget,  # chips with suggestions (static/tags/chips.js); a comma field without JS
         }
 
     class Media:
@@ -35,7 +37,10 @@ class ArticleAdminForm(forms.ModelForm):
         return self.fields["body"].keep_stored(cleaned=self.cleaned_data["body"], stored=self.initial.get("body"))
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        typed = self.cleaned_data["slug"]
+        # A repeated headline gets the next free address ("storm-2"), said after the save (`slug_moved`).
+        slug = free_slug(slug=typed, article_pk=self.instance.pk) if typed else typed
+        self.slug_moved = (typed, slug) if slug != typed else None
         try:
             check_slug_not_redirecting(article=Article(pk=self.instance.pk, slug=slug))
         except forms.ValidationError as refused:

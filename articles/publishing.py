@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.desk import conflicts, versions
 from articles.desk.models import Review
@@ -49,6 +50,23 @@ def check_slug_not_redirecting(*, article: Article) -> None:
         )
 
 
+def slug_taken(*, slug: str, article_pk: int | None) -> bool:
+    """Whether another article (the trash's too) has this address. (An old address still redirecting to a published
+    story is refused by `check_slug_not_redirecting`, with its reason.)"""
+    others = Article.objects.exclude(pk=article_pk) if article_pk else Article.objects.all()
+    return others.filter(slug=slug).exists()
+
+
+def free_slug(*, slug: str, article_pk: int | None = None) -> str:
+    """`slug`, or the next free address after it (`slug-2`, `slug-3`…): a repeated headline is not refused."""
+    limit = Article._meta.get_field("slug").max_length
+    candidate, n = slug, 1
+    while slug_taken(slug=candidate, article_pk=article_pk):
+        n += 1
+        candidate = f"{slug[: limit - len(str(n)) - 1].rstrip('-')}-{n}"
+    return candidate
+
+
 def _keep_old_slug(article: Article) -> None:
     """Links shared before a published article's slug changed keep working (301 to the new slug)."""
     if article.pk is None:
@@ -67,7 +85,12 @@ NOT_SAVED_BY_EDITS = {"id", "vote_count", "view_count", "search_document", "tras
 
 @transaction.atomic
 def _article_save(
-    article: Article, *, by=None, base_version: int | None = None, tags: list[str] | None = None, comment: str = ""
+    article: Article,
+    *,
+    by=None,
+    base_version: int | None = None,
+    tags: list[str | Tag] | None = None,
+    comment: str = "",
 ) -> Article:
     """Save when something changed (a new version, one revision); refuse a save built on an older version."""
     if by is not None and not can_publish(by):
@@ -80,8 +103,9 @@ def _article_save(
         if current is not None and article.status == Article.Status.PUBLISHED:
             # Published or scheduled, by whatever route (review panel, form, bulk action, import): review is over.
             Review.objects.filter(article_id=article.pk).delete()
+        names = None if tags is None else [getattr(tag, "name", tag) for tag in tags]  # names or Tag rows
         unchanged = current is not None and not versions.changed_fields(
-            versions.state_of(current), versions.state_of(article, tags=tags)
+            versions.state_of(current), versions.state_of(article, tags=names)
         )
         if unchanged:
             return article  # nothing changed: no save, no version, nothing logged
@@ -108,7 +132,12 @@ def article_create(*, article: Article, by=None, tags: list[str] | None = None, 
 
 
 def article_update(
-    *, article: Article, by=None, base_version: int | None = None, tags: list[str] | None = None, comment: str = ""
+    *,
+    article: Article,
+    by=None,
+    base_version: int | None = None,
+    tags: list[str | Tag] | None = None,
+    comment: str = "",
 ) -> Article:
     """Save an edited article: body sanitised, publish time stamped, an old slug kept as a redirect.
 

@@ -39,6 +39,7 @@ READ_MODULES = [
     "articles.templatetags.editor_embeds",
     "articles.editor.previews",
     "articles.editor.pictures",
+    "articles.tags.suggestions",
 ]
 REQUEST_LAYER = {
     "articles.views",
@@ -52,6 +53,7 @@ REQUEST_LAYER = {
     "articles.media.chooser",
     "articles.admin_lists",
     "articles.tags.admin",
+    "articles.tags.chips",
     "articles.authors.admin",
 }
 

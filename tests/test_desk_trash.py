@@ -32,7 +32,7 @@ def test_delete_moves_to_the_trash_and_restore_brings_back_tags_image_and_counts
     with django_capture_on_commit_callbacks(execute=True):  # cached pages are dropped after commit
         response = client.post(f"{LIST_URL}{pictured.pk}/delete/", {"post": "yes"}, follow=True)
 
-    assert "It is in the trash" in response.content.decode()
+    assert "was moved to the trash: an editor can restore it from there." in response.content.decode()
     assert "Storm over the bay" not in client.get(LIST_URL).content.decode()
     assert "Storm over the bay" in client.get(TRASH_URL).content.decode()
     client.logout()

@@ -129,7 +129,11 @@ def test_restore_is_a_new_version_and_readers_see_it(client, ana, section):
     votes.vote_add(article=article, voter_key="a:reader")
     client.force_login(ana)
 
-    response = client.post(f"{LIST_URL}{article.pk}/history/{good.pk}/restore/")
+    asked = client.post(f"{LIST_URL}{article.pk}/history/{good.pk}/restore/")  # the history's button
+    assert asked.status_code == 200 and "This story is live." in asked.content.decode()
+    assert "<del>Wrong </del><ins>Right </ins>headline" in asked.content.decode()
+    assert Article.objects.get(pk=article.pk).title == "Wrong headline" and len(kept(article)) == 2  # not yet
+    response = client.post(f"{LIST_URL}{article.pk}/history/{good.pk}/restore/", {"confirm": "restore"})
 
     assert response.status_code == 302
     article.refresh_from_db()

@@ -114,6 +114,8 @@ class DeskArticleAdminMixin:
             self.message_user(request, f"Merged with changes saved meanwhile; kept theirs: {kept}.", messages.INFO)
         locks.lock_release(article=obj, user=request.user)
         autosave.autosave_discard(article=obj, user=request.user)  # saved for real
+        if getattr(request, "_desk_unchanged", False):
+            request._desk_says = f"No changes to save: “{obj}” is as it was."
         return super().response_change(request, obj)
 
     def save_form(self, request, form, change):
@@ -153,21 +155,31 @@ class DeskArticleAdminMixin:
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
-            actions["delete_selected"] = dataclasses.replace(
-                actions["delete_selected"], description="Move selected articles to the trash"
-            )
+            wording = {"description": "Move to the trash", "plural_description": "Move to the trash"}
+            actions["delete_selected"] = dataclasses.replace(actions["delete_selected"], **wording)
         return actions
+
+    delete_selected_confirmation_template = "desk/article_trash_selected_confirmation.html"
 
     def delete_model(self, request, obj) -> None:
         trash.article_trash(article=obj, by=request.user)
+        request._desk_says = f"“{obj}” was moved to the trash: an editor can restore it from there."
 
     def delete_queryset(self, request, queryset) -> None:
+        count = 0
         for article in queryset:
             trash.article_trash(article=article, by=request.user)
+            count += 1
+        request._desk_says = f"Moved {count} article(s) to the trash: an editor can restore them from there."
 
-    def response_delete(self, request, obj_display, obj_id):
-        self.message_user(request, "It is in the trash: an editor can restore it from there.", messages.INFO)
-        return super().response_delete(request, obj_display, obj_id)
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs) -> None:
+        """Django's own "deleted successfully" (a move to the trash) and "changed successfully" (on a save that
+        changed nothing) say what happened instead: `request._desk_says`, set by the step itself."""
+        says = getattr(request, "_desk_says", None)
+        if says and level == messages.SUCCESS:
+            request._desk_says = None
+            message = says
+        super().message_user(request, message, level, *args, **kwargs)
 
     # --- history, compare, restore, the lock's heartbeat ---------------------------------------------
 

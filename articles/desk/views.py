@@ -17,9 +17,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.desk import autosave, history, locks, versions
+from articles.desk import autosave, history, locks, versions, workflow
 from articles.desk.visibility import articles_visible_to
 from articles.models import Article
 
@@ -73,18 +73,60 @@ def compare_view(request, object_id: str, *, model_admin):
     return TemplateResponse(request, "desk/compare.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def restore_view(request, object_id: str, version_pk: int, *, model_admin):
+    """Restore a version. On a live story it asks first (what readers would see change), and offers to stage the
+    old text as a correction instead; a draft's restore needs no second step."""
     article = article_for(model_admin, request, object_id, change=True)
+    kept = versions.version_get(article, pk=version_pk)
+    if kept is None:
+        raise Http404("No such version.")
+    live = article.status == Article.Status.PUBLISHED
+    if request.method == "GET" or (live and request.POST.get("confirm") not in ("restore", "stage")):
+        return _restore_confirmation(request, model_admin, article, kept, live=live)
+    if request.POST.get("confirm") == "stage":
+        return _restore_as_correction(request, article, kept)
     try:
         restored = history.article_restore_version(article=article, version_pk=version_pk, by=request.user)
-    except Article.DoesNotExist as missing:
-        raise Http404("No such version.") from missing
     except ValidationError as refused:
         messages.error(request, "Not restored — " + " ".join(refused.messages))
         return redirect(reverse("admin:articles_article_history", args=[article.pk]))
     model_admin.log_change(request, restored, "Restored an earlier version.")
     messages.success(request, f"Restored. “{restored}” is now version {restored.version}.")
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+def _restore_confirmation(request, model_admin, article: Article, kept, *, live: bool):
+    current = versions.versions_of(article, limit=1)
+    title = f"Restore version {kept.number}?"
+    context = {
+        **page_context(model_admin, request, article, title),
+        "kept": kept,
+        "live": live,
+        "diffs": history.compare(current[0], kept) if current else [],
+    }
+    return TemplateResponse(request, "desk/restore_confirm.html", context)
+
+
+def _restore_as_correction(request, article: Article, kept):
+    """The old title, summary and body staged as a correction: readers keep the live text until it is approved."""
+    link = request.build_absolute_uri(reverse("admin:articles_article_change", args=[article.pk]))
+    note = f"Restores version {kept.number} ({kept.at:%Y-%m-%d %H:%M} UTC, {kept.by})."
+    try:
+        workflow.correction_propose(
+            article=article,
+            by=request.user,
+            title=kept.article.title,
+            summary=kept.article.summary,
+            body=kept.article.body,
+            note=note,
+            link=link,
+        )
+    except ValidationError as refused:
+        messages.error(request, "Not staged — " + " ".join(refused.messages))
+    else:
+        said = f"Version {kept.number} staged as a correction: readers see the live text until it is approved."
+        messages.success(request, said)
     return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
 

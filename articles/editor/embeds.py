@@ -151,6 +151,19 @@ def providers(mastodon_hosts: list[str] | None = None) -> list[Provider]:
     ]
 
 
+def card_providers() -> list[dict]:
+    """The providers as the editor's preview cards match them (`static/editor/embed-cards.js`): name, kind and the
+    URL patterns in JavaScript's spelling, so a card shows exactly where the reader page will draw an embed."""
+    return [
+        {
+            "name": provider.name,
+            "kind": provider.kind,
+            "patterns": ["^" + pattern.pattern.replace("(?P<", "(?<") for pattern in provider.url_patterns],
+        }
+        for provider in providers()
+    ]
+
+
 def frame_origins(mastodon_hosts: list[str]) -> list[str]:
     """Every origin an embed's iframe may load from: the most any page's CSP frame-src allows, and nothing more.
 

@@ -26,7 +26,7 @@ class BodyEditorWidget(AdminProseEditorWidget):
     @property
     def media(self):
         own = forms.Media(
-            css={"all": ["editor/editor.css", "library/chooser.css"]},
+            css={"all": ["editor/editor.css", "editor/embed-cards.css", "library/chooser.css"]},
             js=["editor/body-tools.js", "library/chooser.js"],
         )
         return super().media + own
@@ -64,7 +64,9 @@ class BodyField(ProseEditorFormField):
             "Paste a YouTube, Vimeo, X, Instagram, Bluesky, Mastodon, Datawrapper or "
             "Flourish link on a line of its own to embed it. Unsupported markup is removed on save.",
         )
-        super().__init__(config={"extensions": BODY_EXTENSIONS}, widget=BodyEditorWidget, **kwargs)
+        # Preview cards under embed URLs (static/editor/embed-cards.js): they add no markup, so not in the allowlist.
+        extensions = {**BODY_EXTENSIONS, "EmbedCards": {"providers": embeds.card_providers()}}
+        super().__init__(config={"extensions": extensions}, widget=BodyEditorWidget, **kwargs)
         self.removed: list[str] = []
 
     def clean(self, value):

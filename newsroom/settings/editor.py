@@ -21,7 +21,8 @@ NEWSROOM_EMBED_FRAME_HOSTS = frame_origins(NEWSROOM_EMBED_MASTODON_HOSTS)
 
 
 def _adds_no_markup(extension_config, shared_config) -> None:
-    """The PastedFrame editor extension carries iframes to the server for embeds.py; the allowlist gains nothing."""
+    """PastedFrame carries iframes to the server for embeds.py, EmbedCards draws preview cards beside the document:
+    the allowlist gains nothing from either."""
 
 
 def _library_figure(extension_config, shared_config) -> None:
@@ -34,6 +35,7 @@ def _library_figure(extension_config, shared_config) -> None:
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {"js": [static_lazy("editor/pasted-frame.js")], "extensions": {"PastedFrame": _adds_no_markup}},
     {"js": [static_lazy("editor/library-figure.js")], "extensions": {"Figure": _library_figure}},
+    {"js": [static_lazy("editor/embed-cards.js")], "extensions": {"EmbedCards": _adds_no_markup}},
 ]
 # The one <style> element the editor (Tiptap) injects, allowed by its hash rather than 'unsafe-inline'
 # (django-prose-editor 0.28.0; tests/browser/test_editor_browser.py fails with the new hash on an upgrade).

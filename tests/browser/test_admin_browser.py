@@ -31,7 +31,7 @@ def test_editor_publishes_through_the_admin_and_readers_see_it(page, section, sc
     page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
     page.fill(".select2-search__field", "Wor")
     page.click(".select2-results__option:has-text('World')")
-    page.fill("#id_tags", "coast, people")
+    page.fill("#id_tags_chips", "coast, people")  # the tag chips (static/tags/chips.js)
     page.select_option("#id_status", "published")
     screenshot(page, "admin-add-article")
     page.locator("input[name=_save]").first.click()

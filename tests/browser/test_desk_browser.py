@@ -130,6 +130,9 @@ def test_restore_an_older_version_from_the_history_and_see_it_live(signed_in, st
     ana.go_back()
     ana.wait_for_url("**/history/")
     rows.nth(1).locator("button", has_text="Restore this version").click()
+    ana.wait_for_url("**/restore/")  # a live story: asked first, with what readers would see change
+    assert "This story is live" in ana.locator("#content-main").inner_text()
+    ana.get_by_role("button", name="Restore it on the live story now").click()
     ana.wait_for_url("**/change/")
 
     assert "is now version 4" in ana.locator(".messagelist").inner_text()
@@ -151,7 +154,8 @@ def test_trash_and_restore_bring_back_tags_image_and_counts(signed_in, story, tm
     ana.goto(f"/admin/articles/article/{story.pk}/change/")
     ana.locator("a.deletelink").first.click()
     ana.click("input[value='Move to the trash']")
-    assert "It is in the trash" in ana.locator(".messagelist").inner_text()
+    said = ana.locator(".messagelist").inner_text()
+    assert "was moved to the trash: an editor can restore it from there." in said and "deleted" not in said
     reader = ana.context.new_page()
     assert reader.goto(story.get_absolute_url()).status == 404
 
