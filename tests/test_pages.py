@@ -231,8 +231,10 @@ def test_anonymous_pages_are_publicly_cacheable_but_never_for_signed_in_staff(cl
     urls = ["/", room.articles[0].get_absolute_url(), "/section/world/", "/tag/topic-1/", "/search/?q=x", "/feed/"]
     for url in urls:
         cache_control = client.get(url)["Cache-Control"]
-        # At most the page cache's five minutes; a page with the shared blocks no longer than they (a minute).
-        assert "public" in cache_control and re.search(r"s-maxage=(60|300)\b", cache_control), url
+        # At most the page cache's five minutes; a page with the shared blocks no longer than what they have left
+        # (a minute, less the seconds since they were built: a loaded machine may take one).
+        shared_for = re.search(r"s-maxage=(\d+)\b", cache_control)
+        assert "public" in cache_control and shared_for and 0 < int(shared_for[1]) <= 300, url
         assert "stale-while-revalidate=600" in cache_control, url
 
     client.force_login(User.objects.create_user("staff", password="x" * 12, is_staff=True))
