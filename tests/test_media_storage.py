@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
 
+from articles import images
 from articles.media import renditions
 from articles.media.tasks import make_image_renditions
 from tests.builders import jpeg_bytes, library_image, settings_built_from, use_public_domain
@@ -87,7 +88,10 @@ def test_uploads_and_renditions_go_to_the_bucket_and_pages_ask_the_store_nothing
     keys = {obj.key for obj in s3_media.objects.all()}
     assert f"media/{hero.file.name}" in keys
     assert f"media/{renditions.social_card_name(hero)}" in keys
-    assert len(keys) == 1 + 6 + 1 + 2 + 3  # the original, widths x2, the card, squares, 16:9 4:3 1:1 crops
+    # the original, each width in each format (AVIF where Pillow writes it, WebP, JPEG), the card, two squares and
+    # the 16:9, 4:3 and 1:1 crops
+    widths = len(settings.NEWSROOM_HERO_RENDITION_WIDTHS)
+    assert len(keys) == 1 + widths * len(images.RENDITION_FORMATS) + 1 + 2 + 3
     article = make_article(hero=hero)
     assert default_storage.url(hero.file.name).startswith(f"{s3_media.meta.client.meta.endpoint_url}/{BUCKET}/")
 

@@ -1,5 +1,5 @@
-"""Corrections readers see as an app (label `corrections`): the notes' table, with its migrations. Reads nothing,
-writes nothing: the app's registration."""
+"""Defines: corrections readers see as an app (label `corrections`): the notes' table, with its migrations. Reads
+nothing, writes nothing: the app's registration."""
 
 from django.apps import AppConfig
 

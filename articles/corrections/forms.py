@@ -1,4 +1,4 @@
-"""The article form's "Tell readers" part (request layer): an editor saving a live story may mark the change as
+"""Serves: the article form's "Tell readers" part: an editor saving a live story may mark the change as
 a correction, with the note readers see. Checked here, written by `ReaderNoteAdminMixin.save_related` through
 `articles.corrections.services` in the save's transaction."""
 

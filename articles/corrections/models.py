@@ -1,4 +1,4 @@
-"""The corrections' own table (the `corrections` app): one row per correction an editor marked for readers."""
+"""Defines: the corrections' own table (the `corrections` app): one row per correction an editor marked for readers."""
 
 from django.conf import settings
 from django.db import models

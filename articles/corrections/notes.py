@@ -1,4 +1,4 @@
-"""Reads a story's correction notes as readers see them: on the page, in the feeds and in the JSON-LD."""
+"""Reads: a story's correction notes as readers see them: on the page, in the feeds and in the JSON-LD."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Writes a correction note on a live story (`correction_note_add`), refusing an empty or overlong one.
+"""Writes: a correction note on a live story (`correction_note_add`), refusing an empty or overlong one.
 
 A note is added in the same transaction as the change it explains (an approved staged correction, or an editor's
 own save of a live story). It stamps the story's `corrected_at` through `reader_visible_update`, which purges

@@ -1,5 +1,6 @@
-"""Reads nothing: draws a story's views and votes (`articles.desk.numbers.StorySeries`) as inline SVG, made on the
-server — no script, no inline style (the CSP stays as it is), colours from the admin's stylesheet (desk.css)."""
+"""Reads: nothing stored; draws a story's views and votes (`articles.desk.numbers.StorySeries`) as inline SVG, made
+on the server — no script, no inline style (the CSP stays as it is), colours from the admin's stylesheet
+(desk.css)."""
 
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join

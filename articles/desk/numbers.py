@@ -1,4 +1,4 @@
-"""Reads the numbers editors ask for: a story's views and votes by hour since publication (by day once it is
+"""Reads: the numbers editors ask for — a story's views and votes by hour since publication (by day once it is
 older than its hourly buckets), and its rank today — from the popularity buckets (articles/engagement/), one
 query each, never a third-party script (the chart is drawn server-side: `articles.desk.charts`)."""
 

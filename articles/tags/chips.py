@@ -1,4 +1,4 @@
-"""The article form's tag box (request layer): a plain comma-separated text field that `static/tags/chips.js`
+"""Serves: the article form's tag box: a plain comma-separated text field that `static/tags/chips.js`
 turns into chips with suggestions from existing tags. Without JavaScript it stays the comma field taggit reads."""
 
 import json

@@ -1,4 +1,5 @@
-"""Reads nothing: the desk's charts in templates (`articles.desk.charts`), for the story form and the dashboard."""
+"""Reads: nothing stored; the desk's charts in templates (`articles.desk.charts`), for the story form and the
+dashboard."""
 
 from django import template
 
