@@ -97,8 +97,9 @@ def test_a_writer_puts_a_library_picture_in_the_body_and_readers_get_it_from_ren
     img = picture.locator("img")
     assert img.get_attribute("alt") == "Three fishing boats tied up at the quay"
     assert img.get_attribute("loading") == "lazy"
-    assert re.search(r"-320\.jpg 320w, .*-640\.jpg 640w, .*-1280\.jpg 1280w", img.get_attribute("srcset"))
-    assert picture.locator("source[type='image/webp']").get_attribute("srcset").count("webp") == 3
+    widths = r"-320\.jpg 320w, .*-640\.jpg 640w, .*-960\.jpg 960w, .*-1280\.jpg 1280w"
+    assert re.search(widths, img.get_attribute("srcset"))
+    assert picture.locator("source[type='image/webp']").get_attribute("srcset").count("webp") == 4
     img.scroll_into_view_if_needed()
     expect(img).to_have_js_property("complete", True)
     assert img.evaluate("img => img.naturalWidth > 0 && img.currentSrc.includes('/renditions/')")
