@@ -235,7 +235,9 @@ def test_a_writers_correction_to_a_live_story_is_invisible_until_an_editor_appro
     w.goto(f"/admin/articles/article/{story.pk}/change/")
     w.click("#propose-correction")
     w.fill("#id_title", "Mayor opens bridge")
-    w.fill("#id_body", "<p>On Monday.</p>")  # the correction form's body is an HTML text area
+    w.locator("#correction-form .ProseMirror[contenteditable=true]").click()  # the article form's rich editor
+    w.keyboard.press("Control+a")
+    w.keyboard.type("On Monday.")
     w.click("#correction-form input[type=submit]")
     assert "readers see the published text" in w.locator(".messagelist").inner_text()
 
