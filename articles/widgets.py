@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from articles.engagement.ranking import rank_popular_articles
 from articles.models import Article
 from articles.related import RELATED_LIMIT
-from articles.sections import section_descendant_ids, top_section_id
+from articles.sections import section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
 from articles.templatetags.reader import ranking_widget
 from newsroom.cache import FRONT, shows_list, shows_only, site_blocks_key
@@ -151,19 +151,6 @@ def _without_item(html: str, link: str) -> str:
     start = html.rindex("<li>", 0, at)
     end = html.index("</li>", at) + len("</li>")
     return html[:start] + html[end:]
-
-
-def site_blocks(*, section_id: int) -> SiteBlocks:
-    """The shared Ranking and Recommendation blocks for the article pages of `section_id`. Keyed by the page's
-    own section, so a page can prefetch them with its other entries; what they show depends only on its
-    top-level section. A cached page expires with the copy it embeds (`get_or_build_shown`), so every page
-    shows the same Ranking within `WIDGETS_CACHE_SECONDS`."""
-    key = site_blocks_key(section_id, get_language())
-    return get_or_build_shown(
-        key,
-        lambda: build_site_blocks(top_section_id=top_section_id(section_id)),
-        WIDGETS_CACHE_SECONDS,
-    )
 
 
 def front_blocks(*, shown_above: frozenset[int]) -> SiteBlocks:
