@@ -26,7 +26,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
 from newsroom import edge
-from newsroom.cache_backend import CacheUnavailable, local_fallback
+from newsroom.cache_backend import CacheUnavailable, local_fallback, shared_cache_down
 from newsroom.db_router import LAST_PURGE_KEY, reads_include
 
 COUNTER_RETRIES = 5
@@ -37,8 +37,11 @@ STALE_KEPT_FACTOR = 10  # an entry is kept this many lifetimes, to serve while o
 
 
 def rebuild_lock(key: str) -> bool:
-    """True for the one request that should rebuild `key` now; the others serve the copy they have."""
-    return cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS)
+    """True for the one request that should rebuild `key` now; the others serve the copy they have.
+
+    With the shared cache down there is no lock to take and no copy to wait for: every request builds its own
+    (waiting for another's would cost each page `BUILD_WAIT_SECONDS` per block and find nothing)."""
+    return cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS) or shared_cache_down(cache)
 
 
 def rebuild_done(key: str) -> None:
