@@ -301,6 +301,7 @@ def main() -> int:
     parser.add_argument("--redis", required=True, help="redis://127.0.0.1:6379/N (the bench's keys are deleted)")
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--output", help="write the JSON here as well")
+    parser.add_argument("--merge", metavar="STEM", help="add the figures to STEM.json's run of this size and STEM.md")
     args = parser.parse_args()
     os.environ["BENCH_REDIS_URL"] = args.redis
     workdir = ROOT / "bench" / "tmp" / f"traffic-{os.getpid()}"
@@ -325,6 +326,11 @@ def main() -> int:
     text = json.dumps(result, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n")
+    if args.merge:
+        from report import _met
+        from traffic_report import merge_into
+
+        merge_into(Path(args.merge), args.articles, result, _met)
     print(text)
     return 0
 

@@ -1,6 +1,9 @@
-"""Defines: the traffic model's section of `bench/results.md` (bench/traffic.py's figures beside issue 23's targets)."""
+"""Writes: the traffic model's section of `bench/results.md` (bench/traffic.py's figures beside issue 23's targets):
+as bench/report.py renders a whole run, or added to results a full `make bench` wrote earlier (`merge_into`)."""
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 STAGES = [
     ("healthz", "`/healthz` (for scale)"),
@@ -87,3 +90,24 @@ def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> l
             f"{e['cpu_seconds'].get('edge', '—')} CPU s, not counted in CPU ms/view."
         )
     return lines
+
+
+def merge_into(stem: Path, articles: int, traffic: dict, met: Callable[[object, str], str]) -> None:
+    """Put the figures of a traffic model run alone (`python bench/traffic.py --merge bench/results`) into the run
+    of `articles` in STEM.json, and its section at the end of that size's part of STEM.md (replacing an older one);
+    the rest of both files is left as it was."""
+    report = json.loads(stem.with_suffix(".json").read_text())
+    run = next(run for run in report["runs"] if run["articles"] == articles)
+    run["traffic"] = traffic
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
+    text = stem.with_suffix(".md").read_text()
+    start = text.index(f"\n## {articles:,} articles")
+    end = text.find("\n## ", start + 1)
+    end = len(text.rstrip("\n")) if end == -1 else end
+    part = text[start:end]
+    if "\n### Traffic model" in part:
+        part = part[: part.index("\n### Traffic model")].rstrip("\n")
+    section = "\n".join(markdown_lines(traffic, met))
+    stem.with_suffix(".md").write_text(
+        text[:start] + part.rstrip("\n") + "\n" + section + text[end:].rstrip("\n") + "\n"
+    )
