@@ -30,6 +30,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -117,6 +118,7 @@ def summary(records: list[dict], cpu: dict[str, float] | None = None, seconds: f
         "errors": sum(r["status"] != 200 for r in records),
         **{f"p{p}_ms": None if (v := mix.percentile(latencies, p)) is None else round(v, 2) for p in (50, 90, 99)},
         **mix.layers(records),
+        "by_kind": mix.by_kind(records),
     }
     if seconds:
         figures |= {"seconds": round(seconds, 1), "rps": round(len(records) / seconds, 1)}
@@ -191,7 +193,8 @@ class Site:
         admin = self.env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as connection:
             rows = connection.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name <> %s",
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+                "AND application_name <> %s",
                 (self.database, EDITOR_APP_NAME),
             ).fetchall()
         return [pid for (pid,) in rows]
@@ -260,23 +263,8 @@ def bench(env: dict[str, str], *, workdir: Path, settings: dict, paths: dict, lo
         result["loadavg_1min"].append(round(os.getloadavg()[0], 2))
     finally:
         site.stop()
-    result["targets"] = targets(result)
+    result["targets"] = mix.targets(result)
     return result
-
-
-def targets(result: dict) -> dict:
-    """The issue's targets' figures, from one run."""
-    traffic, warm, hit = result["traffic"], result["first_views_fragments_warm"], result["hits"]
-    ratio = lambda a, b: round(a / b, 2) if a and b else None  # noqa: E731
-    return {
-        "fragment_hit_ratio": traffic["fragment"],
-        "fragment_repeat_hit_ratio": traffic["fragment_repeat"],
-        "first_view_share": traffic["first_view_share"],
-        "cpu_ms_per_view": traffic["cpu_ms_per_view"],
-        "first_view_warm_per_hit_cpu": ratio(warm["cpu_ms_per_view"], hit["cpu_ms_per_view"]),
-        "first_view_warm_per_hit_p50": ratio(warm["p50_ms"], hit["p50_ms"]),
-        "cold_recovered_after_s": result["cold_start"]["recovered_after_s"],
-    }
 
 
 def in_bench(env: dict[str, str], *, workdir: Path, articles: int, before, log) -> dict | None:
@@ -294,7 +282,7 @@ def in_bench(env: dict[str, str], *, workdir: Path, articles: int, before, log) 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "bench"))
-    from run import app_environment, manage
+    from run import app_environment, git_commit, manage
 
     parser = argparse.ArgumentParser(description="The traffic model of `make bench`, alone.")
     parser.add_argument("--database", required=True, help="postgres://… of a database of your own (seeded if short)")
@@ -322,7 +310,12 @@ def main() -> int:
         )
         paths = site_paths(env)
     manage(env, "collectstatic", "--noinput", "-v0")
-    result = bench(env, workdir=workdir, settings=settings_from_env(), paths=paths, log=log)
+    try:
+        result = bench(env, workdir=workdir, settings=settings_from_env(), paths=paths, log=log)
+        result |= {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": git_commit()}
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(workdir, ignore_errors=True)
     text = json.dumps(result, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n")

@@ -135,6 +135,24 @@ def layers(records: list[dict]) -> dict:
     return figures
 
 
+def by_kind(records: list[dict]) -> dict[str, dict]:
+    """Per kind of request: how many, their p50, how many the page cache missed, their share of the summed
+    latencies (where the replay's time went)."""
+    total = sum(r["ms"] for r in records) or 1.0
+    kinds: dict[str, list[dict]] = {}
+    for r in records:
+        kinds.setdefault(r["kind"], []).append(r)
+    return {
+        kind: {
+            "requests": len(rs),
+            "p50_ms": round(percentile([r["ms"] for r in rs], 50), 2),
+            "misses": sum(r.get("page_cache") == "miss" and r.get("edge_cache") != "HIT" for r in rs),
+            "time_share": round(sum(r["ms"] for r in rs) / total, 3),
+        }
+        for kind, rs in sorted(kinds.items())
+    }
+
+
 def p99_per_second(records: list[dict], seconds: int) -> list[float | None]:
     """p99 latency (ms) of the page views started in each of the first `seconds` seconds (`at`: from the start)."""
     buckets: dict[int, list[float]] = {}
@@ -152,3 +170,22 @@ def recovered_after(per_second: list[float | None], limit_ms: float) -> int | No
         if all(p is not None and p < limit_ms for p in per_second[second:]):
             return second
     return None
+
+
+def targets(result: dict) -> dict:
+    """The figures issue 23 sets targets for, from one run's stages (bench/traffic.py)."""
+    traffic, warm, hit = result["traffic"], result["first_views_fragments_warm"], result["hits"]
+    ratio = lambda a, b: round(a / b, 2) if a and b else None  # noqa: E731
+    return {
+        "fragment_hit_ratio": traffic["fragment"],
+        "fragment_repeat_hit_ratio": traffic["fragment_repeat"],
+        "first_view_share": traffic["first_view_share"],
+        "cpu_ms_per_view": traffic["cpu_ms_per_view"],
+        "first_view_warm_per_hit_cpu": ratio(warm["cpu_ms_per_view"], hit["cpu_ms_per_view"]),
+        "first_view_warm_per_hit_p50": ratio(warm["p50_ms"], hit["p50_ms"]),
+        "cold_recovered_after_s": result["cold_start"]["recovered_after_s"],
+        "cold_recovered_to_steady_after_s": recovered_after(
+            result["cold_start"]["p99_per_second_ms"], traffic["p99_ms"]
+        ),
+        "steady_p99_ms": traffic["p99_ms"],
+    }

@@ -11,6 +11,7 @@ from bench.traffic_mix import (
     VIEW_SHARES,
     Site,
     Zipf,
+    by_kind,
     first_views,
     layers,
     mark_repeats,
@@ -109,6 +110,17 @@ def test_hit_ratios_per_layer():
     assert figures["fragment"] == round(2 / 3, 4)
     assert figures["fragment_repeat"] == 1.0
     assert figures["lists"] == 0.0
+
+
+def test_where_the_time_went_by_kind():
+    records = [
+        {"kind": "newest", "ms": 1.0, "page_cache": "hit"},
+        {"kind": "newest", "ms": 3.0, "page_cache": "hit"},
+        {"kind": "archive", "ms": 16.0, "page_cache": "miss"},
+    ]
+    kinds = by_kind(records)
+    assert kinds["archive"] == {"requests": 1, "p50_ms": 16.0, "misses": 1, "time_share": 0.8}
+    assert kinds["newest"]["requests"] == 2 and kinds["newest"]["misses"] == 0
 
 
 def test_p99_per_second_and_recovery():
