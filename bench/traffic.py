@@ -234,6 +234,12 @@ def bench(env: dict[str, str], *, workdir: Path, settings: dict, paths: dict, lo
     site = Site(env, workdir, settings, log)
     result = {"settings": settings, "articles": paths["articles"], "shares": mix.shares(traffic)}
     result["loadavg_1min"] = [round(os.getloadavg()[0], 2)]
+    result["long_tail_first_views"] = {  # at steady state, by page views per fragment lifetime: an estimate
+        f"{views:g}": round(
+            mix.long_tail_first_views(len(archive), zipf_s=settings["zipf"], views_per_lifetime=views), 4
+        )
+        for views in (1e5, 1e6, 1e7)
+    }
     try:
         log(f"traffic model: cache emptied ({site.flush_cache()} keys), a new server, the editor, warm-up")
         site.start()

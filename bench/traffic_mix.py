@@ -11,6 +11,7 @@ a plan is the same list of requests on every run.
 
 import bisect
 import itertools
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -189,3 +190,15 @@ def targets(result: dict) -> dict:
         ),
         "steady_p99_ms": traffic["p99_ms"],
     }
+
+
+def long_tail_first_views(archive: int, *, zipf_s: float, views_per_lifetime: float) -> float:
+    """The share of story views that find no fragment at steady state, on a site serving `views_per_lifetime` page
+    views while a fragment lives (`NEWSROOM_FRAGMENT_SECONDS`), with no edits: archive story i, of Zipf weight w_i,
+    is asked for at rate l_i = 15 % * w_i per page view, and a view finds no fragment when the story was not asked
+    for in the lifetime before it (probability exp(-l_i * views)). An estimate from the mix, not a measurement."""
+    weights = [1 / (rank + 1) ** zipf_s for rank in range(archive)]
+    total = sum(weights)
+    share = VIEW_SHARES["archive"]
+    missed = sum(w / total * math.exp(-share * w / total * views_per_lifetime) for w in weights)
+    return missed * share / (VIEW_SHARES["newest"] + share)

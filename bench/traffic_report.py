@@ -89,6 +89,14 @@ def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> l
     cold = traffic["cold_start"]
     per_second = ", ".join("—" if p is None else f"{p:g}" for p in cold["p99_per_second_ms"])
     lines += ["", f"Cold start, p99 (ms) of each of the first {len(cold['p99_per_second_ms'])} seconds: {per_second}."]
+    tail = traffic.get("long_tail_first_views")
+    if tail:
+        lines.append(
+            "Estimated from the mix (no edits), the share of story views finding no fragment at steady state, on a "
+            "site serving this many page views while a fragment lives (two days): "
+            + ", ".join(f"{float(views):,.0f}: {share:.2%}" for views, share in tail.items())
+            + " (bench/traffic_mix.py, `long_tail_first_views`)."
+        )
     kinds = traffic["traffic"].get("by_kind", {})
     if kinds:
         where = "; ".join(

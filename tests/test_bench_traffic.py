@@ -14,6 +14,7 @@ from bench.traffic_mix import (
     by_kind,
     first_views,
     layers,
+    long_tail_first_views,
     mark_repeats,
     p99_per_second,
     plan,
@@ -136,3 +137,8 @@ def test_cpu_consumed_counts_processes_that_started_within():
     first = {10: 5.0, 11: 1.0}
     last = {10: 5.5, 11: 1.25, 12: 0.25}  # 12: a backend opened during the stretch
     assert consumed(first, last) == pytest.approx(1.0)
+
+
+def test_the_long_tail_estimate_shrinks_as_traffic_grows():
+    shares = [long_tail_first_views(5000, zipf_s=1.0, views_per_lifetime=views) for views in (1e3, 1e5, 1e7)]
+    assert 0.15 / 0.95 > shares[0] > shares[1] > shares[2] >= 0
