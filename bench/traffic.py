@@ -4,8 +4,8 @@ granian with production settings (as `make serve`), PostgreSQL and Redis, and ag
 deploy/varnish.vcl, as bench/edge.py starts it) when varnishd is installed.
 
 While it runs, an editor saves one of the newest stories every 10 s and a scheduled story goes live every minute
-(bench/traffic_editor.py; both clocks divided by BENCH_TRAFFIC_CLOCK, 6 by default). Stages, each a fixed number
-of requests from `BENCH_CONCURRENCY` threads:
+(bench/traffic_editor.py, at the issue's rates; BENCH_TRAFFIC_CLOCK=6 runs that clock six times faster). Stages,
+each a fixed number of requests from `BENCH_CONCURRENCY` threads:
 1. cold start: the bench's cache keys deleted, a new server, then the warm-up requests of the plan: the p99 of
    each of the first 15 seconds, and the second from which it stays under 50 ms;
 2. `/healthz`, for scale: CPU and latency of the trivial request in the same run;
@@ -35,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -55,7 +56,7 @@ def settings_from_env() -> dict:
         "warmup": number("BENCH_TRAFFIC_WARMUP", 20000),
         "first_views": number("BENCH_TRAFFIC_FIRST_VIEWS", 400),
         "hits": number("BENCH_TRAFFIC_HITS", 2000),
-        "clock": number("BENCH_TRAFFIC_CLOCK", 6.0),
+        "clock": number("BENCH_TRAFFIC_CLOCK", 1.0),
         "zipf": number("BENCH_TRAFFIC_ZIPF", 1.0),
         "seed": number("BENCH_TRAFFIC_SEED", 23),
         "concurrency": number("BENCH_CONCURRENCY", 4),
@@ -174,8 +175,13 @@ class Site:
 
     def editor_events(self) -> dict[str, int]:
         lines = (self.workdir / "traffic-editor.log").read_text().splitlines()
-        events = [json.loads(line)["event"] for line in lines if line.startswith("{")]
-        return {"saved": events.count("saved"), "scheduled": events.count("scheduled")}
+        events = [json.loads(line) for line in lines if line.startswith("{")]
+        now = datetime.now(UTC)
+        return {
+            "saved": sum(e["event"] == "saved" for e in events),
+            "scheduled": sum(e["event"] == "scheduled" for e in events),
+            "went_live": sum(e["event"] == "scheduled" and datetime.fromisoformat(e["at"]) <= now for e in events),
+        }
 
     def start_edge(self) -> None:
         self.varnish = edge.start_varnish(self.workdir, listen=self.edge_port, upstream=self.port)

@@ -5,7 +5,7 @@ one per interval, which go live with no job to run (`articles.going_live`). Both
 (a faster clock: more changes per request than a real newsroom's). Runs in the bench environment until it is
 stopped; prints one JSON line per event.
 
-`python bench/traffic_editor.py '{"save_every": 10, "live_every": 60, "clock": 6, "seed": 23, "go_lives": 60}'`
+`python bench/traffic_editor.py '{"save_every": 10, "live_every": 60, "clock": 1, "seed": 23, "go_lives": 60}'`
 """
 
 import json

@@ -37,8 +37,9 @@ def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> l
         f"{s['requests']:,} requests after {s['warmup']:,} of warm-up from a cold start, {s['concurrency']} client "
         f"threads, granian {s['workers']} workers, Redis; Zipf s = {s['zipf']}, seed {s['seed']}. Drawn: {shares} "
         f"(votes: of the requests; the rest: of the page views). Meanwhile an editor saved a story every "
-        f"{10 / s['clock']:.3g} s and a scheduled story went live every {60 / s['clock']:.3g} s (the "
-        f"newsroom's clock sped up {s['clock']:g} times: {editor.get('saved', '?')} saves over the whole run). CPU = "
+        f"{10 / s['clock']:.3g} s and a scheduled story went live every {60 / s['clock']:.3g} s ("
+        + (f"the newsroom's clock sped up {s['clock']:g} times; " if s["clock"] != 1 else "")
+        + f"{editor.get('saved', '?')} saves, {editor.get('went_live', '?')} stories live over the whole run). CPU = "
         "granian + the PostgreSQL backends of the bench database + redis-server (shared: anything else using it "
         "counts too), ÷ page views.",
         "",
@@ -129,6 +130,6 @@ def merge_into(stem: Path, articles: int, traffic: dict, met: Callable[[object, 
     if "\n### Traffic model" in part:
         part = part[: part.index("\n### Traffic model")].rstrip("\n")
     section = "\n".join(markdown_lines(traffic, met))
-    stem.with_suffix(".md").write_text(
-        text[:start] + part.rstrip("\n") + "\n" + section + text[end:].rstrip("\n") + "\n"
-    )
+    rest = text[end:].strip("\n")
+    merged = text[:start] + part.rstrip("\n") + "\n" + section + "\n" + (f"\n{rest}\n" if rest else "")
+    stem.with_suffix(".md").write_text(merged)
