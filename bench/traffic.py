@@ -149,7 +149,7 @@ class Site:
 
         client = redis.Redis.from_url(self.env["REDIS_URL"])
         prefix = self.env.get("CACHE_KEY_PREFIX", "newsroom")
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=10_000))
         for start in range(0, len(keys), 1000):
             client.delete(*keys[start : start + 1000])
         self.redis_pid = int(client.info("server")["process_id"])
@@ -275,6 +275,8 @@ def bench(env: dict[str, str], *, workdir: Path, settings: dict, paths: dict, lo
         result["loadavg_1min"].append(round(os.getloadavg()[0], 2))
     finally:
         site.stop()
+        if not os.environ.get("BENCH_KEEP"):
+            site.flush_cache()  # the fragments live for days: not in a shared Redis after the run
     result["targets"] = mix.targets(result)
     return result
 
