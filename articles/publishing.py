@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.desk import conflicts, versions
 from articles.desk.models import Review
+from articles.media.services import body_uses_sync
 from articles.models import Article, SlugRedirect
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -116,6 +117,7 @@ def _article_save(
             article.version = current.version + 1
             fields = [f.attname for f in Article._meta.concrete_fields if f.name not in NOT_SAVED_BY_EDITS]
             article.save(update_fields=fields)
+        body_uses_sync(article_id=article.pk, body=article.body, before=current.body if current else "")
         if tags is not None:
             article.tags.set(tags)
         versions.version_add(article)

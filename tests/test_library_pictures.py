@@ -9,8 +9,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from articles import publishing
 from articles.editor.pictures import image_ids
+from articles.media.admin import articles_using
+from articles.media.models import BodyUse
 from articles.media.models import Image as LibraryImage
 from articles.media.services import image_update
 from articles.models import Article
@@ -195,6 +199,24 @@ def test_an_images_page_lists_its_uses_in_bodies_and_a_used_image_is_not_deleted
     assert "Article: Fleet returns (a picture in its body: Boats)" in confirm
     client.post(f"/admin/library/image/{image.pk}/delete/", {"post": "yes"})
     assert LibraryImage.objects.filter(pk=image.pk).exists()
+
+
+def test_a_picture_taken_out_of_the_body_is_no_longer_a_use_and_uses_are_looked_up_not_scanned(
+    make_article, django_user_model
+):
+    image, other = library_image(alt="Boats"), library_image(alt="Cranes")
+    article = make_article(title="Fleet returns", body=figure(image))
+    editor = django_user_model.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+    assert [(a.title, how) for a, how in articles_using(image, viewer=editor)] == [("Fleet returns", "in the body")]
+
+    article.body = figure(other, alt="Cranes at work")
+    publishing.article_update(article=article)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert articles_using(image, viewer=editor) == []
+    assert [(a.title, how) for a, how in articles_using(other, viewer=editor)] == [("Fleet returns", "in the body")]
+    assert "library_bodyuse" in queries[0]["sql"] and "LIKE" not in queries[0]["sql"].upper()  # no scan of bodies
+    assert list(BodyUse.objects.values_list("image_id", flat=True)) == [other.pk]
 
 
 def test_a_new_caption_reaches_the_cached_page_of_a_story_showing_the_picture_in_its_body(

@@ -51,3 +51,22 @@ def test_hero_images_move_into_the_library_without_loss_and_back():
         fields = ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_width", "hero_height"]
         assert [getattr(again, f) for f in fields] == [getattr(article, f) for f in fields]
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_body_uses_are_filled_from_the_stored_bodies():
+    """library 0002: every picture a stored body shows becomes a use row (a deleted one is left out), once."""
+    old = migrate([("library", "0001_initial")])
+    section = old.get_model("articles", "Section").objects.create(name="World", slug="world")
+    Image = old.get_model("library", "Image")
+    boats, cranes = (Image.objects.create(file=f"library/{n}.jpg", alt=n) for n in ("boats", "cranes"))
+    figure = '<figure class="figure" data-image="{}" data-size="wide"><img src="x.jpg" alt="a"></figure>'
+    old.get_model("articles", "Article").objects.create(
+        title="Fleet", slug="fleet", section=section,
+        body=figure.format(boats.pk) + figure.format(cranes.pk) + figure.format(boats.pk) + figure.format(9999),
+    )  # fmt: skip
+    old.get_model("articles", "Article").objects.create(title="Plain", slug="plain", section=section, body="<p>x</p>")
+
+    new = migrate([("library", "0002_body_use")])
+    uses = new.get_model("library", "BodyUse").objects.values_list("article__slug", "image__alt")
+    assert sorted(uses) == [("fleet", "boats"), ("fleet", "cranes")]
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

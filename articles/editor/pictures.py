@@ -14,11 +14,11 @@ an empty frame. An image change purges the pages that show it (`articles.signals
 import re
 from html import unescape
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.media.models import Image
+from articles.media.models import BodyUse, Image
 
 SIZES = {  # data-size: the `sizes` a browser picks a rendition by (the body column is 44rem wide at most)
     "small": "(min-width: 40em) 14rem, 100vw",
@@ -53,9 +53,10 @@ def images_without_alt(body: str) -> int:
     return sum(1 for m in _IMG.finditer(body or "") if not _attributes(m["attrs"]).get("alt", "").strip())
 
 
-def uses_image(image_id: int) -> Q:
-    """Articles whose body shows library image `image_id` (a scan of the bodies: asked per image, not per list)."""
-    return Q(body__contains=f'data-image="{int(image_id)}"')
+def uses_image(image_id: int) -> Exists:
+    """Articles whose body shows library image `image_id`: an index lookup in what every save records
+    (`articles.media.services.body_uses_sync`), for a filter or an annotation."""
+    return Exists(BodyUse.objects.filter(article_id=OuterRef("pk"), image_id=image_id))
 
 
 def _picture(attrs: dict[str, str], inner: str, image: Image) -> str:

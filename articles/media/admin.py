@@ -2,7 +2,7 @@
 social cards and article bodies; an image in use is never deleted); the article form's chooser (`chooser.py`)."""
 
 from django.contrib import admin
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.urls import path
 from django.utils.html import format_html
 
@@ -134,12 +134,12 @@ class ImageAdmin(admin.ModelAdmin):
 
 def articles_using(image: Image, *, viewer) -> list[tuple[Article, str]]:
     """(article, how) for each article `viewer` may see that shows `image`: as its hero, its link-preview card or
-    a picture in its body. One query; the body's is a scan of the bodies, asked for one image at a time."""
+    a picture in its body. One query (the body's uses are rows kept by every save)."""
     in_body = uses_image(image.pk)
     found = (
         articles_visible_to(viewer, Article.objects.all())
         .filter(Q(hero=image) | Q(social_image=image) | in_body)
-        .annotate(in_body=ExpressionWrapper(in_body, output_field=BooleanField()))
+        .annotate(in_body=in_body)
         .only("pk", "title", "hero_id", "social_image_id")
         .order_by("-updated_at", "-pk")
     )

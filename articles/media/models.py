@@ -126,3 +126,17 @@ class Image(models.Model):
     def square_url(self, size: int = 320) -> str:
         """A square thumbnail for widgets, or the original until the squares are made."""
         return renditions.url(renditions.square_name(self, size)) if self.crops_ready else self.file.url
+
+
+class BodyUse(models.Model):
+    """A library picture shown in an article's body, kept in step with every save (`articles.publishing`), so
+    "where is this picture used" is an index lookup rather than a scan of every body."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="body_uses")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["image", "article"], name="body_use_unique")]
+
+    def __str__(self) -> str:
+        return f"Image {self.image_id} in the body of article {self.article_id}"

@@ -9,7 +9,8 @@ renditions becoming ready, drop the cached pages of the articles that show the i
 from django.db import transaction
 
 from articles import images
-from articles.media.models import Image
+from articles.editor.pictures import image_ids
+from articles.media.models import BodyUse, Image
 from articles.media.tasks import make_image_renditions
 
 
@@ -58,3 +59,14 @@ def image_update(*, image: Image, by=None) -> Image:
     if new_file or moved:
         _queue_renditions(image)
     return image
+
+
+def body_uses_sync(*, article_id: int, body: str, before: str | None = None) -> None:
+    """Record which library pictures `body` shows (`BodyUse`). No query when the figures are the ones `before`
+    showed (most saves; a new article's `before` is ""), `None`: not known. Pictures deleted since are left out."""
+    shown = set(image_ids(body))
+    if before is not None and shown == set(image_ids(before)):
+        return
+    kept = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True)) if shown else set()
+    BodyUse.objects.filter(article_id=article_id).exclude(image_id__in=kept).delete()
+    BodyUse.objects.bulk_create([BodyUse(article_id=article_id, image_id=pk) for pk in kept], ignore_conflicts=True)

@@ -9,6 +9,7 @@ cleans them all now, in small transactions, and purges the cached pages that sho
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.media.services import body_uses_sync
 from articles.models import Article
 from articles.sanitize import sanitize_html
 from articles.signals import reader_visible_update
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                     if not dry_run:
                         # Not a new version: the same story, with what the sanitiser no longer allows taken out.
                         reader_visible_update(Article.objects.filter(pk=pk), body=clean)  # purged after commit
+                        body_uses_sync(article_id=pk, body=clean, before=body)  # a figure may have gone
         verb = "would change" if dry_run else "cleaned"
         self.stdout.write(f"{len(changed)} of {len(ids)} article bodies {verb}.")
         for pk in changed:
