@@ -59,8 +59,9 @@ def related_articles(
     )
     excluded = {article.pk, *exclude_ids}
     ranked_ids = [pk for pk in candidates if pk not in excluded][:limit]
-    if rows:  # only the rows shown become articles (each recorded as shown by the page)
-        related = [_listed_from_row(rows[pk], using=router.db_for_read(TaggedArticle)) for pk in ranked_ids]
+    if rows:  # only the rows shown become articles (each recorded as shown by the page), a section once
+        using, sections = router.db_for_read(TaggedArticle), {}
+        related = [_listed_from_row(rows[pk], using=using, sections=sections) for pk in ranked_ids]
     else:
         rank = {pk: i for i, pk in enumerate(ranked_ids)}
         related = sorted(_as_listed(published.filter(pk__in=ranked_ids).order_by()), key=lambda a: rank[a.pk])
@@ -155,14 +156,16 @@ def _most_shared_rows(*, article: Article, tag_ids: list[int], limit: int) -> di
         return {row[0]: row for row in cursor.fetchall()}
 
 
-def _listed_from_row(row: tuple, *, using: str) -> Article:
-    """A Related item from its row, as `_as_listed` would load it (only those columns; recorded as shown)."""
+def _listed_from_row(row: tuple, *, using: str, sections: dict[int, Section]) -> Article:
+    """A Related item from its row, as `_as_listed` would load it (only those columns; recorded as shown); its
+    section taken from `sections` when another item loaded it already."""
     split = len(_ROW_ARTICLE)
-    values = [
-        _aware(value) if name == "published_at" else value for name, value in zip(_ROW_ARTICLE, row, strict=False)
-    ]
+    values = [_aware(v) if name == "published_at" else v for name, v in zip(_ROW_ARTICLE, row[:split], strict=True)]
     listed = Article.from_db(using, _ROW_ARTICLE, values)
-    listed.section = Section.from_db(using, _ROW_SECTION, row[split:])
+    section = sections.get(row[split])
+    if section is None:
+        section = sections[row[split]] = Section.from_db(using, _ROW_SECTION, row[split:])
+    listed.section = section
     return listed
 
 

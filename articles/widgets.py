@@ -104,20 +104,21 @@ class Listed:
         return cls(ids=ids, head=html[:first], items=items, links=links, tail=html[last:], empty=empty)
 
     @classmethod
-    def render_rows(cls, template: str, articles: list[Article], row: Callable[[Article], str]) -> "Listed":
-        """`render`, for a widget that takes no other context and writes each story as `row(story)` inside its `<li>`
-        (Related, on every true miss): the template is rendered once per process and language around a stand-in
-        story, then each item is that item's text around the story's own row — string joins, byte for byte what
-        `render` gives (tests/test_widgets.py), without the template's loop and tags per story."""
+    def render_rows(cls, template: str, articles: list[Article], row: Callable[..., str]) -> "Listed":
+        """`render`, for a widget that takes no other context and writes each story as its `row` inside its `<li>`
+        (Related, on every true miss; `row(story, url=…, zone=…)`): the template is rendered once per process and
+        language around a stand-in story, then each item is that item's text around the story's own row — string
+        joins, byte for byte what `render` gives (tests/test_true_miss.py), without the template's tags per story."""
         shape = _row_shape(template, row)
         if shape is None or not articles:
             return cls.render(template, articles)
         head, before, after, tail = shape
+        zone, urls = timezone.get_current_timezone(), {a.pk: a.get_absolute_url() for a in articles}
         return cls(
             ids=tuple(a.pk for a in articles),
             head=head,
-            items={a.pk: f"{before}{row(a)}{after}" for a in articles},
-            links={a.pk: f'<a href="{escape(a.get_absolute_url())}">' for a in articles},
+            items={a.pk: f"{before}{row(a, url=urls[a.pk], zone=zone)}{after}" for a in articles},
+            links={pk: f'<a href="{escape(url)}">' for pk, url in urls.items()},
             tail=tail,
             empty=_empty(template, {}),
         )
@@ -136,7 +137,7 @@ _EMPTY_WIDGETS: dict[tuple[str, str], str] = {}
 _ROW_SHAPES: dict[tuple[str, str], tuple[str, str, str, str] | None] = {}
 
 
-def _row_shape(template: str, row: Callable[[Article], str]) -> tuple[str, str, str, str] | None:
+def _row_shape(template: str, row: Callable[..., str]) -> tuple[str, str, str, str] | None:
     """A widget's text before its first item, in each item around the story's row, and after its last item, from a
     render around a stand-in story; None when the stand-in's row is not found once in its item."""
     key = (template, get_language())
@@ -145,7 +146,8 @@ def _row_shape(template: str, row: Callable[[Article], str]) -> tuple[str, str, 
         now = timezone.now()
         stand_in = Article(id=0, slug="zq0stand0in0qz", title="Zq0title0qz", published_at=now, section=section)
         listed = Listed.render(template, [stand_in])
-        item, text = listed.items.get(stand_in.pk, ""), str(row(stand_in))
+        row_html = row(stand_in, url=stand_in.get_absolute_url(), zone=timezone.get_current_timezone())
+        item, text = listed.items.get(stand_in.pk, ""), str(row_html)
         _ROW_SHAPES[key] = (listed.head, *item.split(text), listed.tail) if item.count(text) == 1 else None
     return _ROW_SHAPES[key]
 

@@ -13,7 +13,7 @@ from articles.article_query import article_page_query, published_article
 from articles.article_tags import tags_of
 from articles.models import Article
 from articles.related import RELATED_MARGIN, _most_shared_rows, _most_shared_tags, related_articles
-from articles.templatetags.reader import widget_item
+from articles.templatetags.reader import widget_row
 from articles.widgets import Listed
 from newsroom.cache import shows_article, shows_tag
 from newsroom.cache_entries import collecting_shown
@@ -78,9 +78,9 @@ def test_related_read_with_its_rows_is_what_two_queries_read(make_article):
 def test_related_written_by_string_joins_is_byte_for_byte_the_template(make_article, language):
     stories = [make_article(title=f"Story <{n}> & more", tags=["harbour"]) for n in range(12)]
     with override(language):
-        rows = Listed.render_rows("articles/includes/related.html", stories, widget_item)
+        rows = Listed.render_rows("articles/includes/related.html", stories, widget_row)
         rendered = Listed.render("articles/includes/related.html", stories)
-        empty = Listed.render_rows("articles/includes/related.html", [], widget_item)
+        empty = Listed.render_rows("articles/includes/related.html", [], widget_row)
 
     assert rows == rendered
     assert rows.showing([s.pk for s in stories[:5]], current=stories[2].pk) == rendered.showing(
