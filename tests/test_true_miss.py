@@ -17,6 +17,7 @@ from articles.templatetags.reader import widget_row
 from articles.widgets import Listed
 from newsroom.cache import shows_article, shows_tag
 from newsroom.cache_entries import collecting_shown
+from tests.builders import query_plan, reads_index_alone
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,18 @@ def test_related_written_by_string_joins_is_byte_for_byte_the_template(make_arti
         [s.pk for s in stories[:5]], current=stories[2].pk
     )
     assert empty.showing([]) == rendered.empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_related_with_its_rows_still_keeps_published_candidates_from_an_index_alone(make_article):
+    """As `_most_shared_tags` (test_widgets.py): joining the rows leaves the candidates' check on the index."""
+    story = make_article(title="Story", tags=["harbour", "port"])
+    for n in range(4):
+        make_article(title=f"Sharing {n}", tags=["harbour", "port"][: n % 2 + 1])
+    tag_ids = sorted(story.tags.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        _most_shared_rows(article=story, tag_ids=tag_ids, limit=10)
+    if connection.vendor != "postgresql":
+        return
+    plan = query_plan(captured.captured_queries[-1]["sql"], vacuum="articles_article")
+    assert reads_index_alone(plan, "article_published_id_idx"), plan
