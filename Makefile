@@ -13,7 +13,7 @@ DEV_ENV := DEBUG=1
 PORT ?= 8000
 
 .PHONY: help python venv run serve seed test lint format check bench screenshots clean
-.PHONY: audit
+.PHONY: audit lighthouse
 
 help:
 	@echo "make run    - set up, migrate, seed demo content, serve http://127.0.0.1:8000/ (PORT=… to change)"
@@ -21,6 +21,7 @@ help:
 	@echo "make serve  - production mode locally: collectstatic, migrate, granian (deploy/granian.env)"
 	@echo "make lint   - ruff lint + format check, makemigrations --check, manage.py check"
 	@echo "make bench  - 2,000 and 100,000 articles: seed, serve with granian, write bench/results.{json,md}"
+	@echo "make lighthouse - Lighthouse (mobile, desktop) on home, article, section, search, author: docs/lighthouse.md"
 	@echo "make audit  - bandit, sqlmap and wapiti against a throwaway local copy; findings in audit/ (not in make test)"
 	@echo "make screenshots - refresh docs/screenshots/ (reader pages, editor, image chooser, desk on a phone, correction note, story chart) with headless Chromium"
 
@@ -109,6 +110,14 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	CI=true $(PY) -m pytest tests/browser/test_desk_tags_browser.py tests/browser/test_editor_embed_cards_browser.py
 	cp tests/artifacts/desk-tag-chips.png docs/screenshots/desk-tag-chips.png
 	cp tests/artifacts/desk-embed-card.png docs/screenshots/desk-embed-card.png
+
+# The demo served in production mode on port 8123 (its own process group, stopped afterwards), then
+# scripts/lighthouse.sh against it. Not part of the tests: performance is measured, so run it on a quiet machine.
+lighthouse: $(BIN)/.installed-runtime
+	@setsid $(MAKE) --no-print-directory serve PORT=8123 > /tmp/newsroom-lighthouse-serve.log 2>&1 & server=$$!; \
+	trap 'kill -- -$$server 2>/dev/null' EXIT; \
+	for _ in $$(seq 120); do curl -fs -o /dev/null http://127.0.0.1:8123/healthz && break; sleep 1; done; \
+	scripts/lighthouse.sh http://127.0.0.1:8123
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import statistics
 from pathlib import Path
 
 import searches
+import traffic_report
 
 BASELINE = "healthz"
 PAGES = ["healthz", "home", "article", "section", "tag", "search"]
@@ -226,6 +227,7 @@ def write_markdown(report: dict, path: Path) -> None:
             f"Server memory after the load: master {mem['master_rss_mib']} MiB, workers "
             f"{', '.join(f'{w} MiB' for w in mem['worker_rss_mib'])} (RSS).",
         ]
+        lines += traffic_report.markdown_lines(run.get("traffic"), _met)
     if len(report["runs"]) > 1:
         small, large = report["runs"][0]["articles"], report["runs"][-1]["articles"]
         lines += [

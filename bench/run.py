@@ -22,6 +22,7 @@ BENCH_REDIS_URL (a Redis cache for the served app; local memory otherwise), BENC
 deploy/nginx.conf), BENCH_EDGE=0 leaves out the edge stage (bench/edge.py: the GET pages again through Varnish
 with deploy/varnish.vcl, and its hit ratio; on when varnishd is installed), BENCH_KEEP=1 keeps bench/tmp/,
 BENCH_RESULTS (output path without extension, default bench/results).
+Then, at 100,000 articles and more with BENCH_REDIS_URL, the traffic model (bench/traffic.py).
 """
 
 import json
@@ -37,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import edge
+import traffic
 from load import load
 from report import PAGES, combine, combine_edge, write_markdown
 from servers import free_port, start_app_server, start_nginx, stop, worker_memory
@@ -287,6 +289,7 @@ def bench_size(articles: int, settings: dict) -> dict:
         memory = worker_memory(server.pid)
         load_after = os.getloadavg()[0]
         votes = in_process(env, "_votes", str(vote_pk))
+        traffic_model = traffic.in_bench(env, workdir=workdir, articles=articles, before=lambda: stop(server), log=log)
     finally:
         for process in (front, server):
             if process is not None:
@@ -311,6 +314,7 @@ def bench_size(articles: int, settings: dict) -> dict:
         "searches": probed["searches"],
         "votes": votes,
         "memory": memory,
+        "traffic": traffic_model,
     }
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles.corrections.services import correction_note_add
 from articles.desk.trash import article_trash
 from articles.engagement.models import PopularityBucket, Vote
 from articles.engagement.reconcile import counts_reconcile
@@ -58,6 +59,8 @@ def site(django_user_model):
     article_update(article=story)  # the old slug redirects
     record_votes(story, 3)
     record_views(story, 7)
+    correction_note_add(article=story, note="An earlier version said the harbour was shut.", by=editor,
+                        at=timezone.now() - timedelta(hours=1))  # fmt: skip
     # A second library image sharing the hero's file with other words (as the media migration leaves them).
     twin = Image.objects.create(
         file=hero.file.name, alt="The harbour, wider", file_size=hero.file_size, width=hero.width, height=hero.height
@@ -97,6 +100,7 @@ def site_state() -> dict:
                     "vote_count",
                     "view_count",
                     "byline",
+                    "corrected_at",
                 )
             },
             "section": a.section.slug,
@@ -104,6 +108,7 @@ def site_state() -> dict:
             "hero": (sha256_of(a.hero), a.hero.alt) if a.hero else None,
             "tags": sorted(a.tags.names()),
             "redirects": sorted(a.slug_redirects.values_list("old_slug", "created_at")),
+            "corrections": list(a.corrections.values_list("note", "made_at", "by__username")),
             "votes": sorted(a.votes.values_list("voter_key", "created_at")),
             "buckets": sorted(a.popularity_buckets.values_list("granularity", "period_start", "views", "votes")),
         }
@@ -282,6 +287,14 @@ def test_bad_json_is_refused(exported):
 def test_a_wrong_type_is_refused_with_where_it_is(exported):
     edit_content(exported, lambda d: d["articles"][1]["votes"].append(["a:x", "yesterday"]))
     assert_refused(exported, r"articles\[1\]\.votes\[1\]: expected an ISO 8601 date")
+
+
+def test_an_empty_correction_note_is_refused_with_where_it_is(exported):
+    edit_content(
+        exported,
+        lambda d: d["articles"][0]["corrections"].append({"note": " ", "made_at": "2026-01-01T00:00:00+00:00"}),
+    )
+    assert_refused(exported, r"articles\[0\]\.corrections\[1\]\.note: Say what the correction fixes")
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "library/../../../x.jpg", "a\\..\\b.jpg"])

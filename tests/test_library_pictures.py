@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from articles.editor.pictures import image_ids
 from articles.media.models import Image as LibraryImage
@@ -64,6 +65,22 @@ def test_the_chooser_shows_thumbnails_most_recent_first_and_searches_all_four_fi
     chosen = found[-1]
     assert chosen["card"].endswith(".jpg") and "card1200x630" in chosen["card"] and chosen["src"] == by_alt.file.url
     assert "4 pictures matching “harbor”" in client.get(CHOOSER, {"q": "harbor"}).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="spelling variants are pg_trgm's word similarity")
+def test_the_chooser_forgives_spelling_on_postgresql(client):
+    staff(client, "wanda", "Writers")
+    harbour = library_image(alt="The harbour at dawn")
+    colour = library_image(alt="Boats", caption="A color photograph of the quay")
+    library_image(alt="Hardware store on the corner")
+
+    def found(q: str) -> list[int]:
+        return [c["id"] for c in choices(client.get(CHOOSER, {"q": q}).content.decode())]
+
+    assert found("harbor") == [harbour.pk]  # not the hardware store
+    assert found("colour quay") == [colour.pk]
+    assert found("harbor colour") == []  # every word still has to match
+    assert found("the harbor") == [harbour.pk]  # "the" as typed (too short to forgive), "harbor" forgiven
 
 
 def test_an_upload_in_the_chooser_is_stored_and_chosen_and_a_bad_one_is_refused_with_why(client):

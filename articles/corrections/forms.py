@@ -5,7 +5,8 @@ a correction, with the note readers see. Checked here, written by `ReaderNoteAdm
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.corrections.services import clean_note, correction_note_add
+from articles.corrections.models import clean_note
+from articles.corrections.services import correction_note_add
 from articles.models import Article
 from articles.publishing import can_publish
 

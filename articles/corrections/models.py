@@ -1,10 +1,21 @@
 """Defines: the corrections' own table (the `corrections` app): one row per correction an editor marked for readers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 NOTE_LENGTH = 300  # a sentence or two: what the earlier version said
+
+
+def clean_note(note: str) -> str:
+    """The note as stored (one line), or a refusal an editor can act on."""
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError("Say what the correction fixes, for readers (e.g. “an earlier version said 40 minutes”).")
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError(f"Keep the correction note under {NOTE_LENGTH} characters.")
+    return note
 
 
 class Correction(models.Model):

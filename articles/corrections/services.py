@@ -1,4 +1,4 @@
-"""Writes: a correction note on a live story (`correction_note_add`), refusing an empty or overlong one.
+"""Writes: a correction note on a live story (`correction_note_add`); an archive's notes merged (`corrections_merge`).
 
 A note is added in the same transaction as the change it explains (an approved staged correction, or an editor's
 own save of a live story). It stamps the story's `corrected_at` through `reader_visible_update`, which purges
@@ -10,19 +10,24 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.corrections.models import NOTE_LENGTH, Correction
+from articles.corrections.models import Correction, clean_note
 from articles.models import Article
 from articles.signals import reader_visible_update
 
 
-def clean_note(note: str) -> str:
-    """The note as stored (one line), or a refusal an editor can act on."""
-    note = " ".join((note or "").split())
-    if not note:
-        raise ValidationError("Say what the correction fixes, for readers (e.g. “an earlier version said 40 minutes”).")
-    if len(note) > NOTE_LENGTH:
-        raise ValidationError(f"Keep the correction note under {NOTE_LENGTH} characters.")
-    return note
+def corrections_merge(*, article: Article, corrections: list[dict], users: dict) -> int:
+    """An archive's notes on `article` that it does not carry yet (the same words at the same moment), with their
+    times and, where this site has the account, their editor; `corrected_at` follows the newest. How many."""
+    have = set(Correction.objects.filter(article=article).values_list("note", "made_at"))
+    missing = [c for c in corrections if (c["note"], c["made_at"]) not in have]
+    Correction.objects.bulk_create(
+        Correction(article=article, note=c["note"], made_at=c["made_at"], by=users.get(c["by"])) for c in missing
+    )
+    if missing:
+        newest = max([c["made_at"] for c in missing] + ([article.corrected_at] if article.corrected_at else []))
+        reader_visible_update(Article.objects.filter(pk=article.pk), corrected_at=newest)
+        article.corrected_at = newest
+    return len(missing)
 
 
 def correction_note_add(*, article: Article, note: str, by=None, at: datetime.datetime | None = None) -> Correction:

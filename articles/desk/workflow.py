@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import publishing
-from articles.corrections.services import clean_note, correction_note_add
+from articles.corrections.models import clean_note
+from articles.corrections.services import correction_note_add
 from articles.desk import notify
 from articles.desk.models import Review, StagedChange
 from articles.models import Article

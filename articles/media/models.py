@@ -1,14 +1,22 @@
 """Defines: `Image`: one picture in the media library, with what readers are told about it and where to crop it."""
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
+from django.db.models import Value as V
+from django.db.models.functions import Concat
 
 from articles import images
 from articles.media import renditions
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+# A chooser's word and a library word spelt otherwise: "harbor" and "harbour" 0.71, "colour" and "color" 0.57,
+# "centre" and "center" 0.57; "harbor" and "hardware" 0.43 (pg_trgm's word_similarity).
+SPELLING_SIMILARITY = 0.5
+SPELLING_MIN_LENGTH = 4  # shorter words have too few trigrams to tell a variant from another word
 
 
 class ImageQuerySet(models.QuerySet):
@@ -19,15 +27,25 @@ class ImageQuerySet(models.QuerySet):
         )
 
     def search(self, term: str) -> "ImageQuerySet":
-        """Images whose alt text, caption, credit or file name hold every word of `term`, in any case."""
+        """Images whose alt text, caption, credit or file name hold every word of `term`, in any case. On
+        PostgreSQL a word of four letters or more also finds its other spellings and slips ("harbor" finds
+        "harbour", "colour" finds "color"): trigram word similarity over the same words (pg_trgm, installed by
+        the search's migration); on SQLite words match as typed."""
         found = self
-        for word in term.split():
-            found = found.filter(
-                models.Q(alt__icontains=word)
-                | models.Q(caption__icontains=word)
-                | models.Q(credit__icontains=word)
-                | models.Q(file__icontains=word)
+        forgiving = connections[self.db].vendor == "postgresql"
+        if forgiving:
+            found = found.alias(
+                _words=Concat(
+                    "alt", V(" "), "caption", V(" "), "credit", V(" "), "file", output_field=models.TextField()
+                )
             )
+        for n, word in enumerate(term.split()):
+            match = Q(alt__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
+            match |= Q(file__icontains=word)
+            if forgiving and len(word) >= SPELLING_MIN_LENGTH:
+                found = found.alias(**{f"_spelt{n}": TrigramWordSimilarity(word, "_words")})
+                match |= Q(**{f"_spelt{n}__gte": SPELLING_SIMILARITY})
+            found = found.filter(match)
         return found
 
 

@@ -26,6 +26,7 @@ from PIL import Image as PillowImage
 from taggit.models import Tag
 
 from articles import images, publishing
+from articles.corrections.services import corrections_merge
 from articles.desk import versions
 from articles.engagement.reconcile import counts_reconcile
 from articles.media.models import Image
@@ -100,8 +101,9 @@ def _image_matching(record: dict, size: int, *, claimed: set[int]) -> Image | No
 
 
 def _accounts_named(document: dict) -> dict:
-    """The accounts of this site whose user names the archive mentions (as authors or uploaders)."""
+    """The accounts of this site whose user names the archive mentions (as authors, uploaders or correctors)."""
     names = {record["author"] for record in document["articles"]} | {i["uploaded_by"] for i in document["images"]}
+    names |= {note["by"] for record in document["articles"] for note in record["corrections"]}
     User = get_user_model()
     accounts = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names - {None}})
     return {account.get_username(): account for account in accounts}
@@ -177,6 +179,10 @@ class _Import:
             self.article_ids.append(article.pk)
             for kind, added in (
                 ("redirects", engagement.redirects_merge(article=article, redirects=record["redirects"])),
+                (
+                    "correction notes",
+                    corrections_merge(article=article, corrections=record["corrections"], users=self.users),
+                ),
                 ("votes", engagement.votes_merge(article_id=article.pk, votes=record["votes"])),
                 ("popularity buckets", engagement.buckets_merge(article_id=article.pk, buckets=record["popularity"])),
             ):

@@ -11,8 +11,10 @@ import json
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from articles.corrections.models import clean_note
 from articles.engagement.models import PopularityBucket
 from articles.portability.archive import ArchiveError, check_media_name
 from articles.portability.snapshot import FORMAT, FORMAT_VERSION
@@ -37,9 +39,10 @@ ARTICLE = {
     "is_editors_pick": ("bool", False), "editors_pick_order": ("int", 0), "exclude_from_ranking": ("bool", False),
     "ranking_pinned_until": ("datetime?", None), "author": ("str?", None), "hero": ("str?", None),
     "social_image": ("str?", None), "tags": ("list", []), "redirects": ("list", []), "votes": ("list", []),
-    "popularity": ("list", []),
+    "popularity": ("list", []), "corrections": ("list", []),
 }  # fmt: skip
 REDIRECT = {"old_slug": "str", "created_at": ("datetime?", None)}
+CORRECTION = {"note": "str", "made_at": "datetime", "by": ("str?", None)}
 
 
 def _value(kind: str, value: Any, where: str) -> Any:
@@ -109,6 +112,15 @@ def _bucket(raw: Any, where: str) -> tuple[str, Any, int, int]:
     return granularity, _value("datetime", raw[1], where), views, votes
 
 
+def _correction(raw: Any, where: str) -> dict:
+    record = _record(raw, CORRECTION, where)
+    try:
+        record["note"] = clean_note(record["note"])
+    except ValidationError as error:
+        raise ArchiveError(f"{where}.note: {' '.join(error.messages)}") from None
+    return record
+
+
 def _article(record: dict, where: str, *, tags: set[str], images: set[str]) -> dict:
     for n, slug in enumerate(record["tags"]):
         if slug not in tags:
@@ -117,6 +129,7 @@ def _article(record: dict, where: str, *, tags: set[str], images: set[str]) -> d
         if record[name] is not None and record[name] not in images:
             raise ArchiveError(f"{where}.{name}: image {record[name]!r} is not among the archive's images.")
     record["redirects"] = [_record(r, REDIRECT, f"{where}.redirects[{n}]") for n, r in enumerate(record["redirects"])]
+    record["corrections"] = [_correction(c, f"{where}.corrections[{n}]") for n, c in enumerate(record["corrections"])]
     votes = [_vote(v, f"{where}.votes[{n}]") for n, v in enumerate(record["votes"])]
     record["votes"] = list(dict(votes).items())  # one vote per voter, as the unique key has it
     record["popularity"] = [_bucket(b, f"{where}.popularity[{n}]") for n, b in enumerate(record["popularity"])]

@@ -3,8 +3,9 @@
 Sections by slug (parents listed before their children), tags by slug, library images by a key of this export
 with their file name and the file's SHA-256 (so an import recognises a picture it already has under another
 name; two images sharing one file, as the media migration can leave them, stay two), articles by slug with
-their slug redirects, vote rows and popularity buckets. Accounts are not exported: an article's author and an
-image's uploader travel as user names and are linked again only where the importing site has that account.
+their slug redirects, correction notes, vote rows and popularity buckets. Accounts are not exported: an article's
+author, an image's uploader and a correction's editor travel as user names and are linked again only where the
+importing site has that account.
 Counters (`vote_count`, `view_count`) are written for reading only: an import recomputes them from the rows.
 """
 
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.corrections.models import Correction
 from articles.engagement.models import PopularityBucket, Vote
 from articles.media.models import Image
 from articles.models import Article, Section, SlugRedirect, TaggedArticle
@@ -91,6 +93,9 @@ def content_snapshot() -> dict:
         TaggedArticle.objects.order_by("content_object_id", "tag__slug").values_list("content_object_id", "tag__slug")
     )
     redirects = _per_article(SlugRedirect.objects.order_by("pk").values_list("article_id", "old_slug", "created_at"))
+    corrections = _per_article(
+        Correction.objects.order_by("made_at", "pk").values_list("article_id", "note", "made_at", "by__username")
+    )
     votes = _per_article(Vote.objects.order_by("pk").values_list("article_id", "voter_key", "created_at"))
     buckets = _per_article(
         PopularityBucket.objects.order_by("article_id", "granularity", "period_start").values_list(
@@ -106,6 +111,7 @@ def content_snapshot() -> dict:
             record[name] = str(getattr(article, f"{name}_id")) if getattr(article, f"{name}_id") else None
         record["tags"] = [slug for (slug,) in tag_slugs[article.pk]]
         record["redirects"] = [{"old_slug": old, "created_at": at} for old, at in redirects[article.pk]]
+        record["corrections"] = [{"note": note, "made_at": at, "by": by} for note, at, by in corrections[article.pk]]
         record["votes"] = votes[article.pk]
         record["popularity"] = buckets[article.pk]
         records.append(record)

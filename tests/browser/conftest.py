@@ -5,6 +5,7 @@ Never downloads a browser. A missing Chromium skips these tests locally but fail
 
 import os
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,42 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper of the same name, which gives every test using the live server `transactional_db`
+    (a flush of every table after each test), except in a module marked `site_built_once`: its tests read a site
+    committed once for the whole module (`built_once`), which they may browse but must not rebuild, and which the
+    module's end flushes. Building a newsroom with pictures was most of such a module's time."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    built_once = request.node.get_closest_marker("site_built_once") is not None
+    if not built_once:
+        request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    with request.getfixturevalue("django_db_blocker").unblock() if built_once else nullcontext():
+        live_server._live_server_modified_settings.enable()
+        yield
+        live_server._live_server_modified_settings.disable()
+
+
+def built_once(build):
+    """A module-scoped fixture: what `build()` returns, committed once for every test of a `site_built_once`
+    module; the module's end flushes the database as a transactional test's end would."""
+
+    @pytest.fixture(scope="module")
+    def site(django_db_setup, django_db_blocker):
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            try:
+                yield build()
+            finally:
+                call_command("flush", interactive=False, verbosity=0)
+
+    return site
 
 
 def serve_media(context) -> None:

@@ -84,7 +84,8 @@ def test_a_killed_browser_mid_typing_on_a_never_saved_article_gets_its_text_back
     story = Article.objects.get()
     assert story.body == "<p>Talks went on through the night at the port authority</p>"
 
-    # Saved for real: the browser forgets its copy, and a new form offers nothing.
+    # Saved for real: the browser forgets its copy (once the page's scripts ran), and a new form offers nothing.
+    page.wait_for_load_state("load")
     kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('newsroom:desk:'))")
     assert kept == []
     page.goto(ADD_URL)

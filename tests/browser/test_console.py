@@ -5,9 +5,10 @@ console error, no uncaught exception, no failed request and no Content Security 
 import pytest
 from django.core.cache import cache
 
+from tests.browser.conftest import built_once
 from tests.builders import build_newsroom
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
 
 # Injected through DevTools before any page script: the CSP has no say over it.
 LISTEN_FOR_CSP = """
@@ -38,11 +39,13 @@ def visit(page, url: str, problems: list[str]) -> None:
     problems += [f"CSP: {v}" for v in page.evaluate("window.__cspViolations")]
 
 
-@pytest.fixture
-def newsroom():
+def console_newsroom():
     room = build_newsroom(count=12, tags_per_article=3, hero=True)
     cache.clear()
     return room
+
+
+newsroom = built_once(console_newsroom)
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])

@@ -9,14 +9,13 @@ from django.core.cache import cache
 from articles.authors.models import Author
 from articles.demo.pictures import generate_image
 from articles.models import Article
-from tests.browser.conftest import serve_media
+from tests.browser.conftest import built_once, serve_media
 from tests.builders import build_newsroom, library_image, record_views
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
 
 
-@pytest.fixture
-def pictured():
+def pictured_newsroom():
     """Every story with one of six demo pictures, an author with a photo and a bio, and stories read lately."""
     room = build_newsroom(count=24, tags_per_article=3)
     pictures = []
@@ -34,6 +33,9 @@ def pictured():
     Article.objects.update(author=writer)
     cache.clear()
     return room
+
+
+pictured = built_once(pictured_newsroom)
 
 
 def open_page(browser, live_server, *, width: int, height: int, scale: int = 1, mobile: bool = False):

@@ -9,15 +9,15 @@ from playwright.sync_api import expect
 
 from articles.authors.models import Author
 from articles.models import Article
+from tests.browser.conftest import built_once
 from tests.builders import build_newsroom, record_views, record_votes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
 
 DATE = re.compile(r"Date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 
 
-@pytest.fixture
-def newsroom():
+def reader_newsroom():
     room = build_newsroom(count=36, tags_per_article=4, hero=True)
     Article.objects.filter(pk__in=[room.articles[9].pk, room.articles[14].pk]).update(is_editors_pick=True)
     lead = room.articles[0]
@@ -37,6 +37,9 @@ def newsroom():
     Article.objects.update(author=writer)
     cache.clear()
     return room
+
+
+newsroom = built_once(reader_newsroom)
 
 
 def test_the_front_page_repeats_no_story(page, newsroom):

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from articles.models import Article, Section
-from tests.browser.conftest import serve_media
+from tests.browser.conftest import built_once, serve_media
 from tests.builders import build_newsroom
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
 
 PARAGRAPH = (
     "Schools across the region stayed closed on Thursday as a storm brought heavy rain and strong winds to the "
@@ -27,8 +27,7 @@ READER_PAGES = ["/", "/news/story-00/", "/section/world/", "/search/?q=story"]
 MORE_SECTIONS = ["Politics", "Technology", "Science", "Culture"]
 
 
-@pytest.fixture
-def newsroom():
+def polish_newsroom():
     room = build_newsroom(count=12, tags_per_article=3, hero=True)
     Article.objects.filter(pk=room.articles[0].pk).update(
         title="Storm closes schools across the region", byline="By Ana Reporter", body=FIVE_PARAGRAPHS
@@ -37,6 +36,9 @@ def newsroom():
         Section.objects.create(name=name, slug=name.lower(), position=position)
     cache.clear()
     return room
+
+
+newsroom = built_once(polish_newsroom)
 
 
 @pytest.fixture
@@ -63,9 +65,10 @@ def luminance(css_color: str) -> float:
 
 def test_pdf_pages_counts_pages(page, newsroom):
     """Guards the count below: a story ten times as long prints on more than one page."""
-    Article.objects.filter(pk=newsroom.articles[0].pk).update(body=FIVE_PARAGRAPHS * 10)
+    long_story = newsroom.articles[5]  # one no other test here reads: the module's site is built once
+    Article.objects.filter(pk=long_story.pk).update(body=FIVE_PARAGRAPHS * 10)
     cache.clear()
-    page.goto(newsroom.articles[0].get_absolute_url())
+    page.goto(long_story.get_absolute_url())
     page.emulate_media(media="print")
     assert pdf_pages(page.pdf()) > 1
 
@@ -146,22 +149,3 @@ def test_the_status_region_says_what_the_vote_did(page, newsroom):
     with page.expect_response(lambda r: r.url.endswith(f"/news/{article.pk}/vote/")):
         page.get_by_role("button", name="veryGood! (42)").click()
     expect(status).to_have_text("Your vote is withdrawn. veryGood! now stands at 41.")
-
-
-def test_an_embed_still_loads_with_its_player_features_under_the_page_s_own_policies(page, make_article):
-    """The page frames its embed's host (and no other) and delegates the players' features to it alone. The
-    provider's frame is answered here, in the browser: nothing leaves the machine."""
-    article = make_article(body="<p>Watch:</p><p>https://youtu.be/dQw4w9WgXcQ</p>")
-    page.route("https://www.youtube-nocookie.com/**", lambda route: route.fulfill(body="<p>player</p>"))
-    messages = []
-    page.on("console", lambda message: messages.append(message.text))
-    page.goto(article.get_absolute_url())
-
-    page.get_by_role("button", name="Load YouTube content").click()
-    frame = page.locator("figure.embed iframe")
-    expect(frame).to_have_attribute("src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
-    expect(page.frame_locator("figure.embed iframe").get_by_text("player")).to_be_visible()
-    assert frame.evaluate("f => f.featurePolicy.allowsFeature('fullscreen')") is True
-    allowed = page.evaluate("document.featurePolicy.getAllowlistForFeature('fullscreen')")
-    assert allowed == [page.evaluate("location.origin"), "https://www.youtube-nocookie.com"]
-    assert not [m for m in messages if "Content Security Policy" in m or "Permissions-Policy" in m], messages
