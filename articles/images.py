@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from PIL import Image, ImageOps, features
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -190,7 +192,25 @@ def rendition_names(original: str, original_width: int | None) -> list[str]:
     return [rendition_name(original, w, ext) for w in rendition_widths(original_width) for ext in RENDITION_FORMATS]
 
 
+# A srcset is worked out once per process (a lead picture's three took a tenth of an article's render): the names
+# follow from the original's, and the store's URLs of a name do not change; a settings change forgets them.
+SRCSETS_REMEMBERED = 4096
+_srcsets: dict[tuple[str, int | None, str], str] = {}
+
+
 def srcset(original: str, original_width: int | None, ext: str) -> str:
-    return ", ".join(
-        f"{default_storage.url(rendition_name(original, w, ext))} {w}w" for w in rendition_widths(original_width)
-    )
+    key = (original, original_width, ext)
+    found = _srcsets.get(key)
+    if found is None:
+        if len(_srcsets) >= SRCSETS_REMEMBERED:
+            _srcsets.clear()
+        widths = rendition_widths(original_width)
+        found = _srcsets[key] = ", ".join(
+            f"{default_storage.url(rendition_name(original, w, ext))} {w}w" for w in widths
+        )
+    return found
+
+
+@receiver(setting_changed, dispatch_uid="images_forget_srcsets")
+def _forget_srcsets(**kwargs) -> None:
+    _srcsets.clear()

@@ -40,27 +40,29 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from articles.engagement.voters import MY_VOTE_PARAMETER
 from articles.going_live import LISTS_KEYS, Lists, lists_catch_up, lists_state
+from articles.page_replies import cap_downstream, conditional, stitch_into
 from newsroom import edge
 from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
     Shown,
     collecting_shown,
+    mark_keys,
     marks_current_each,
     prefetching,
     rebuild_done,
-    rebuild_lock,
+    rebuild_lock_then_get,
     shown_versions,
     shows,
+    versions_current,
 )
-from newsroom.fragments import block_copies, complete, drop_purged, held_blocks, kept_apart, stitch, stitched_copies
-from newsroom.http_cache import cap_lifetime
+from newsroom.fragments import block_copies, drop_purged, held_blocks, kept_apart, stitched_copies
 from newsroom.local_copies import LocalCopies
+from newsroom.round_trips import Call, deferring_writes, in_one_round_trip, take_deferred
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
@@ -147,41 +149,6 @@ def _state(entry: dict, now: float) -> tuple[Copy, dict[str, dict]]:
     return (Copy.CURRENT if now < entry["expires"] else Copy.EXPIRED), held
 
 
-def _cap_downstream(response, entry: dict, now: float) -> None:
-    """The edge and browsers keep a copy no longer than this cache does, and a list no longer than until the next
-    scheduled story goes live (`downstream_expires`), then not even stale: nobody at the app notices a go-live
-    while the edge answers, so the edge must come back for it."""
-    until = entry.get("downstream_expires", entry["expires"])
-    cap_lifetime(response, until - now, hard=until < entry["expires"])
-
-
-def _conditional(request, response, entry, stitched=None):
-    etag, modified = (
-        (entry["etag"], entry["stored_at"]) if stitched is None else (stitched.etag, stitched.last_modified)
-    )
-    return get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
-
-
-def _stitch_into(request, response, entry: dict, held: dict[str, dict], shown):
-    """Join the blocks into a page kept as fragments; its validators and downstream lifetime cover them."""
-    fragment = entry["fragment"]
-    blocks = complete(fragment, held)
-    stitched = stitch(
-        entry["content"], etag=entry["etag"], built_at=entry["stored_at"], fragment=fragment, blocks=blocks
-    )
-    response.content = b"" if request.method == "HEAD" else stitched.content
-    response["Content-Length"] = str(len(stitched.content))
-    response["ETag"] = stitched.etag
-    response["Last-Modified"] = http_date(stitched.last_modified)
-    edge.tag_response(response, {*shown, *stitched.shown})
-    if stitched.kept:
-        # The whole page changes when a block does: downstream no longer than its blocks stay fresh.
-        cap_lifetime(response, stitched.fresh_until - time.time(), hard=False)
-    else:
-        edge.keep_off_the_edge(response)
-    return stitched
-
-
 local_copies = LocalCopies(settings.NEWSROOM_PAGE_CACHE_LOCAL_BYTES)
 
 
@@ -235,8 +202,9 @@ class PageCacheMiddleware:
                 caught_up = True  # the lists that gained a story are purged now: look again
                 continue
             # None yet (a cold start: one request renders it, the others wait for it), expired or purged.
-            if state in (None, Copy.EXPIRED, Copy.PURGED) and rebuild_lock(key):
-                newer, newer_state, held = self._lookup(key)  # the lock's last holder may have stored it just now
+            locked, newer = rebuild_lock_then_get(key) if state in (None, Copy.EXPIRED, Copy.PURGED) else (False, None)
+            if locked:  # the lock's last holder may have stored it just now: `newer`, read in the same round trip
+                newer, newer_state, held = self._checked(key, newer, time.time())
                 if newer_state is Copy.CURRENT:
                     rebuild_done(key)
                     return self._replay(request, newer, "hit", held)
@@ -259,7 +227,10 @@ class PageCacheMiddleware:
             state, held = _state(entry, now)
             if state is Copy.CURRENT:
                 return entry, state, held
-        entry = cache.get(key)
+        return self._checked(key, cache.get(key), now)
+
+    def _checked(self, key: str, entry: dict | None, now: float) -> tuple[dict | None, Copy | None, dict[str, dict]]:
+        """`_lookup` for the shared copy `entry` (None: there is none)."""
         if entry is None:
             return None, None, {}
         state, held = _state(entry, now)
@@ -269,28 +240,38 @@ class PageCacheMiddleware:
 
     def _render(self, request, key: str, *, locked: bool):
         started_ns = time.time_ns()
+        unlock = locked
         try:
-            with collecting_shown() as shown, prefetching(), kept_apart():
-                shows(SITE)  # the header: the site's name and its sections
-                response = self.get_response(request)
-            fragment = getattr(response, "fragment", None)
-            if not _storable(request, response):
-                if locked:
-                    cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
-                    local_copies.drop(key)
-                if fragment is not None:
-                    entry = {"fragment": fragment, "content": response.content, "etag": "", "stored_at": 0}
-                    _stitch_into(request, response, entry, {}, shown)
-                return response
-            entry = self._store(key, response, shown=shown, started_ns=started_ns, now=time.time(), fragment=fragment)
+            with deferring_writes():  # Related's candidates go with the copy, in its round trip (`_store`)
+                with collecting_shown() as shown, prefetching(), kept_apart():
+                    shows(SITE)  # the header: the site's name and its sections
+                    response = self.get_response(request)
+                fragment = getattr(response, "fragment", None)
+                if not _storable(request, response):
+                    if locked:
+                        cache.delete(key)  # the page is gone or personal now: no old copy to fall back on
+                        local_copies.drop(key)
+                    if fragment is not None:
+                        entry = {"fragment": fragment, "content": response.content, "etag": "", "stored_at": 0}
+                        stitch_into(request, response, entry, {}, shown)
+                    return response
+                entry, held = self._store(
+                    key, response, shown=shown, started_ns=started_ns, now=time.time(), fragment=fragment, unlock=locked
+                )
+                unlock = False  # released with the copy's write
         finally:
-            if locked:
+            if unlock:
                 rebuild_done(key)
         response["X-Page-Cache"] = "miss"
-        stitched = None if fragment is None else _stitch_into(request, response, entry, {}, shown)
-        return _conditional(request, response, entry, stitched)
+        stitched = None if fragment is None else stitch_into(request, response, entry, held, shown)
+        return conditional(request, response, entry, stitched)
 
-    def _store(self, key: str, response, *, shown: Shown, started_ns: int, now: float, fragment=None) -> dict:
+    def _store(
+        self, key: str, response, *, shown: Shown, started_ns: int, now: float, fragment=None, unlock: bool = False
+    ) -> tuple[dict, dict[str, dict]]:
+        """Keep the copy (its purge marks started and read, with those of the blocks this process holds for it, in
+        one round trip; the copy written with the render's waiting writes and its lock released, in another). The
+        entry, and the blocks held for it that are still current."""
         response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["Last-Modified"] = http_date(now)
         edge.tag_response(response, shown)
@@ -302,8 +283,13 @@ class PageCacheMiddleware:
         lists = any(is_list(dependency) for dependency in shown)
         if lists and (go_live := _lists_tracked(started=started_ns / 1e9)) is not None:
             downstream_expires = min(expires, go_live)
+        held = held_blocks(fragment, now) if fragment is not None else {}
+        block_marks = tuple(mark for block in held.values() for mark in mark_keys(block["versions"]))
+        versions, marks = shown_versions(shown, started_ns=started_ns, also=block_marks)
+        if held:
+            held = drop_purged(fragment, held, [versions_current(block["versions"], marks) for block in held.values()])
         entry = {
-            "versions": shown_versions(shown, started_ns=started_ns),
+            "versions": versions,
             "lists": lists,
             "started": started_ns / 1e9,
             "expires": expires,
@@ -319,12 +305,15 @@ class PageCacheMiddleware:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
             kept = max(expires, now + lifetime)
-            cache.set(key, entry, timeout=max(1, int(kept - now)) + REBUILD_LOCK_SECONDS)
+            writes = [Call("set", key, entry, max(1, int(kept - now)) + REBUILD_LOCK_SECONDS), *take_deferred()]
+            in_one_round_trip([*writes, *([Call("delete", f"{key}:rebuilding")] if unlock else [])])
             local_copies.put(key, entry)
-            _cap_downstream(response, entry, now)
+            cap_downstream(response, entry, now)
         else:
             edge.keep_off_the_edge(response)
-        return entry
+            if unlock:
+                rebuild_done(key)
+        return entry, held
 
     def _replay(self, request, entry: dict, state: str, held: dict[str, dict]):
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])
@@ -333,8 +322,8 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = state
         stitched = None
         if entry.get("fragment") is not None:
-            stitched = _stitch_into(request, response, entry, held, entry["versions"])
-        _cap_downstream(response, entry, time.time())
+            stitched = stitch_into(request, response, entry, held, entry["versions"])
+        cap_downstream(response, entry, time.time())
         if state == "stale":
             edge.keep_off_the_edge(response)
-        return _conditional(request, response, entry, stitched)
+        return conditional(request, response, entry, stitched)

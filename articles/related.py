@@ -2,12 +2,14 @@
 then its top section, then the whole site."""
 
 from collections.abc import Iterable
+from datetime import UTC
 
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from articles.models import Article, TaggedArticle
+from articles.models import Article, Section, TaggedArticle
 from articles.slices import articles_of_slices, newest_first
 from newsroom.cache import related_key
 from newsroom.cache_entries import get_or_build
@@ -43,15 +45,26 @@ def related_articles(
     tag_ids = sorted(tag_ids)[:RELATED_TAGS_CONSIDERED]
     # Cached briefly: a story published meanwhile joins within minutes; one unpublished meanwhile is
     # dropped at once by the `published` fetch below.
+    rows: dict[int, tuple] = {}  # when the candidates are found now: each one's row, read in the same query
+
+    def candidates_with_rows() -> list[int]:
+        rows.update(_most_shared_rows(article=article, tag_ids=tag_ids, limit=limit + RELATED_MARGIN))
+        return list(rows)
+
     candidates = get_or_build(
         candidates_key(article_id=article.pk, tag_ids=tag_ids, limit=limit),
-        lambda: _most_shared_tags(article=article, tag_ids=tag_ids, limit=limit + RELATED_MARGIN),
+        candidates_with_rows,
         RELATED_CACHE_SECONDS,
+        with_page=True,
     )
     excluded = {article.pk, *exclude_ids}
     ranked_ids = [pk for pk in candidates if pk not in excluded][:limit]
-    rank = {pk: i for i, pk in enumerate(ranked_ids)}
-    related = sorted(_as_listed(published.filter(pk__in=ranked_ids).order_by()), key=lambda a: rank[a.pk])
+    if rows:  # only the rows shown become articles (each recorded as shown by the page), a section once
+        using, sections = router.db_for_read(TaggedArticle), {}
+        related = [_listed_from_row(rows[pk], using=using, sections=sections) for pk in ranked_ids]
+    else:
+        rank = {pk: i for i, pk in enumerate(ranked_ids)}
+        related = sorted(_as_listed(published.filter(pk__in=ranked_ids).order_by()), key=lambda a: rank[a.pk])
     if len(related) < limit:
         related += _fill(article=article, exclude_ids={*excluded, *ranked_ids}, count=limit - len(related))
     return related
@@ -110,6 +123,61 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     """
     if not tag_ids:
         return []
+    sql, params = _candidates_sql(article=article, tag_ids=tag_ids, limit=limit)
+    with connections[router.db_for_read(TaggedArticle)].cursor() as cursor:  # a replica's, for a reader
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
+    """`names`, ordered as the model's columns are (`Model.from_db` takes a subset's values in that order)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+# What a Related item shows (`_as_listed`), read with the candidates: the article's, then its section's columns.
+_ROW_ARTICLE = _in_model_order(Article, {"id", "slug", "title", "published_at", "section_id"})
+_ROW_SECTION = _in_model_order(Section, {"id", "name", "slug", "parent_id"})
+
+
+def _most_shared_rows(*, article: Article, tag_ids: list[int], limit: int) -> dict[int, tuple]:
+    """`_most_shared_tags` with each candidate's row (`_ROW_ARTICLE`, `_ROW_SECTION`), in order: the same query
+    joined to the article and its section, so a first view reads Related in one query instead of two."""
+    if not tag_ids:
+        return {}
+    sql, params = _candidates_sql(article=article, tag_ids=tag_ids, limit=limit)
+    articles, sections = Article._meta.db_table, Section._meta.db_table
+    columns = [f"a.{c}" for c in _ROW_ARTICLE] + [f"s.{c}" for c in _ROW_SECTION]
+    rows_sql = (
+        f"SELECT {', '.join(columns)} FROM ({sql}) c JOIN {articles} a ON a.id = c.id"  # noqa: S608
+        f" JOIN {sections} s ON s.id = a.section_id ORDER BY c.shared DESC, c.newest DESC, c.id DESC"
+    )
+    with connections[router.db_for_read(TaggedArticle)].cursor() as cursor:
+        cursor.execute(rows_sql, params)
+        return {row[0]: row for row in cursor.fetchall()}
+
+
+def _listed_from_row(row: tuple, *, using: str, sections: dict[int, Section]) -> Article:
+    """A Related item from its row, as `_as_listed` would load it (only those columns; recorded as shown); its
+    section taken from `sections` when another item loaded it already."""
+    split = len(_ROW_ARTICLE)
+    values = [_aware(v) if name == "published_at" else v for name, v in zip(_ROW_ARTICLE, row[:split], strict=True)]
+    listed = Article.from_db(using, _ROW_ARTICLE, values)
+    section = sections.get(row[split])
+    if section is None:
+        section = sections[row[split]] = Section.from_db(using, _ROW_SECTION, row[split:])
+    listed.section = section
+    return listed
+
+
+def _aware(value):
+    """A publish time as the ORM gives it: aware, in UTC (SQLite's driver gives a naive one, or text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, UTC) if value is not None and timezone.is_naive(value) else value
+
+
+def _candidates_sql(*, article: Article, tag_ids: list[int], limit: int) -> tuple[str, list]:
+    """The candidates' query: `id`, `shared` (tags in common) and `newest` (publish time), best first."""
     # Table names are the only text put into the SQL; every value is a parameter.
     tagged, articles = TaggedArticle._meta.db_table, Article._meta.db_table
     per_tag = (
@@ -118,7 +186,8 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     )
     candidates = " UNION ALL ".join(per_tag.format(n=n) for n in range(len(tag_ids)))
     sql = (
-        f"SELECT t.content_object_id FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"  # noqa: S608
+        f"SELECT t.content_object_id AS id, COUNT(*) AS shared, MAX(a.published_at) AS newest"  # noqa: S608
+        f" FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"
         f" WHERE t.tag_id IN ({', '.join(['%s'] * len(tag_ids))}) AND t.content_object_id IN ({candidates})"
         " AND a.status = %s AND a.published_at <= %s AND a.trashed_at IS NULL"
         " GROUP BY t.content_object_id ORDER BY COUNT(*) DESC, MAX(a.published_at) DESC, t.content_object_id DESC"
@@ -129,6 +198,4 @@ def _most_shared_tags(*, article: Article, tag_ids: list[int], limit: int) -> li
     for tag_id in tag_ids:
         params += [tag_id, article.pk, per_tag]
     params += [Article.Status.PUBLISHED, timezone.now(), limit]
-    with connections[router.db_for_read(TaggedArticle)].cursor() as cursor:  # a replica's, for a reader
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return sql, params

@@ -100,9 +100,9 @@ def _images(request, article: Article, card_url: str) -> list[str]:
     return [*images, card_url] if card_url else images
 
 
-def article_json_ld(request, site, article: Article) -> dict:
-    """schema.org NewsArticle for an article page."""
-    meta = article_meta(request, article)
+def article_json_ld(request, site, article: Article, meta: ArticleMeta | None = None) -> dict:
+    """schema.org NewsArticle for an article page (`meta`: the page's `article_meta`, when worked out already)."""
+    meta = meta or article_meta(request, article)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

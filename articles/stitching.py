@@ -24,6 +24,7 @@ from django.utils import translation
 from articles import related, sections, widgets
 from articles.models import Article
 from articles.related import RELATED_LIMIT
+from articles.templatetags.reader import widget_row
 from articles.widgets import RANKING_LIMIT, RECOMMENDATION_LIMIT, WIDGETS_CACHE_SECONDS, Listed
 from newsroom.cache import ranking_block_key, recommendation_block_key, section_nav_key
 from newsroom.fragments import Block, placeholder
@@ -34,7 +35,7 @@ PLACEHOLDERS = {name: placeholder(name) for name in ("nav", "related", "ranking"
 def related_listed(article: Article, tag_ids: list[int]) -> Listed:
     """The story's Related candidates, rendered: enough that leaving out what Ranking shows still leaves ten."""
     candidates = related.related_articles(article=article, tag_ids=tag_ids, limit=RELATED_LIMIT + RANKING_LIMIT)
-    return Listed.render("articles/includes/related.html", candidates)
+    return Listed.render_rows("articles/includes/related.html", candidates, widget_row)
 
 
 @dataclass(frozen=True)

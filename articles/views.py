@@ -17,6 +17,8 @@ from taggit.models import Tag
 
 from articles import listings, related, search_hints, sections
 from articles import search as site_search
+from articles.article_query import ARTICLE_PAGE_RELATED, published_article
+from articles.article_tags import tags_of, with_tags
 from articles.authors.models import Author
 from articles.corrections import notes
 from articles.editor.embeds import frame_origins_in
@@ -35,8 +37,6 @@ from newsroom.fragments import respond
 from newsroom.http_cache import public_cache, signed_in_user
 
 PAGE_SIZE = 20
-# What an article page shows besides the article, in the same query: the byline's author page too.
-ARTICLE_PAGE_RELATED = ("section", "hero", "social_image", "author__author_profile")
 HOME_LATEST = 11  # the lead story and ten more
 MOST_READ_LIMIT = 10
 
@@ -95,9 +95,7 @@ def _personal_article_detail(request, slug: str):
 
 
 def _article_by_slug(request, slug: str, *, mine: bool):
-    # Slugs are unique: no ORDER BY to add (and for the ORM to compile) on every first view.
-    found = Article.objects.published().select_related(*ARTICLE_PAGE_RELATED).filter(slug=slug)
-    article = next(iter(found.order_by()[:1]), None)
+    article = published_article(slug)  # one query (its tags with it), compiled once per process
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).first()
         if moved is None:
@@ -110,7 +108,7 @@ def _article_by_slug(request, slug: str, *, mine: bool):
 @staff_member_required
 def article_preview(request, pk: int):
     """Staff see drafts and scheduled articles as readers will; never cached, never indexed."""
-    article = get_object_or_404(Article.objects.select_related(*ARTICLE_PAGE_RELATED), pk=pk)
+    article = get_object_or_404(with_tags(Article.objects.select_related(*ARTICLE_PAGE_RELATED)), pk=pk)
     if not may_preview(request.user, article):  # a colleague's draft or embargoed story: as if it did not exist
         raise Http404("No article to preview.")
     response = _render_article(request, article, preview=True)
@@ -119,7 +117,7 @@ def article_preview(request, pk: int):
 
 
 def _render_article(request, article: Article, *, preview: bool, mine: bool = False):
-    tags = list(article.tags.all())
+    tags = tags_of(article)  # read with the article (`with_tags`): no query of their own
     # Signed-in readers, and anyone at `?my-vote`, get pages of their own (never cached): their vote, and a token
     # for the form. Anonymous readers' pages are shared: nothing of theirs in them, not even a look at the session.
     personal = mine or signed_in_user(request) is not None

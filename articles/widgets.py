@@ -10,16 +10,17 @@ shows, so a page whose own story is recommended shows the next one instead, and 
 Ranking shows it there as the current page, not as a link (`SiteBlocks.html_for`: string joins, no render).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from articles.engagement.ranking import rank_popular_articles
-from articles.models import Article
+from articles.models import Article, Section
 from articles.related import RELATED_LIMIT
 from articles.sections import section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
@@ -84,12 +85,13 @@ class Listed:
     @classmethod
     def render(cls, template: str, articles: list[Article], **context) -> "Listed":
         html = render_to_string(template, {**context, "articles": articles})
-        empty = render_to_string(template, {**context, "articles": []})
+        empty = _empty(template, context)
         ids = tuple(a.pk for a in articles)
-        links = {a.pk: format_html('<a href="{}">', a.get_absolute_url()) for a in articles}
+        hrefs = {a.pk: f'href="{escape(a.get_absolute_url())}"' for a in articles}  # as `format_html` writes them
+        links = {pk: f"<a {href}>" for pk, href in hrefs.items()}
         spans = {}
         for article in articles:
-            at = html.find(format_html('href="{}"', article.get_absolute_url()))
+            at = html.find(hrefs[article.pk])
             start = html.rfind("<li", 0, at)
             end = html.find("</li>", at)
             if min(at, start, end) < 0:  # a widget template without one `<li>` per story: shown whole
@@ -101,6 +103,26 @@ class Listed:
         items = {pk: html[start:end] for pk, (start, end) in spans.items()}
         return cls(ids=ids, head=html[:first], items=items, links=links, tail=html[last:], empty=empty)
 
+    @classmethod
+    def render_rows(cls, template: str, articles: list[Article], row: Callable[..., str]) -> "Listed":
+        """`render`, for a widget that takes no other context and writes each story as its `row` inside its `<li>`
+        (Related, on every true miss; `row(story, url=…, zone=…)`): the template is rendered once per process and
+        language around a stand-in story, then each item is that item's text around the story's own row — string
+        joins, byte for byte what `render` gives (tests/test_true_miss.py), without the template's tags per story."""
+        shape = _row_shape(template, row)
+        if shape is None or not articles:
+            return cls.render(template, articles)
+        head, before, after, tail = shape
+        zone, urls = timezone.get_current_timezone(), {a.pk: a.get_absolute_url() for a in articles}
+        return cls(
+            ids=tuple(a.pk for a in articles),
+            head=head,
+            items={a.pk: f"{before}{row(a, url=urls[a.pk], zone=zone)}{after}" for a in articles},
+            links={pk: f'<a href="{escape(url)}">' for pk, url in urls.items()},
+            tail=tail,
+            empty=_empty(template, {}),
+        )
+
     def showing(self, ids: Iterable[int], *, current: int | None = None) -> str:
         """The widget with the stories `ids` (in that order); `current`, the page's own story, marked, not linked."""
         if not self.items:
@@ -111,6 +133,35 @@ class Listed:
         return self.head + "\n".join(chosen) + self.tail if chosen else self.empty
 
 
+_EMPTY_WIDGETS: dict[tuple[str, str], str] = {}
+_ROW_SHAPES: dict[tuple[str, str], tuple[str, str, str, str] | None] = {}
+
+
+def _row_shape(template: str, row: Callable[..., str]) -> tuple[str, str, str, str] | None:
+    """A widget's text before its first item, in each item around the story's row, and after its last item, from a
+    render around a stand-in story; None when the stand-in's row is not found once in its item."""
+    key = (template, get_language())
+    if key not in _ROW_SHAPES:
+        section = Section(id=0, name="Zq0section0qz", slug="zq0section0qz")
+        now = timezone.now()
+        stand_in = Article(id=0, slug="zq0stand0in0qz", title="Zq0title0qz", published_at=now, section=section)
+        listed = Listed.render(template, [stand_in])
+        row_html = row(stand_in, url=stand_in.get_absolute_url(), zone=timezone.get_current_timezone())
+        item, text = listed.items.get(stand_in.pk, ""), str(row_html)
+        _ROW_SHAPES[key] = (listed.head, *item.split(text), listed.tail) if item.count(text) == 1 else None
+    return _ROW_SHAPES[key]
+
+
+def _empty(template: str, context: dict) -> str:
+    """A widget with no story: rendered once per process and language when it takes no other context."""
+    if context:
+        return render_to_string(template, {**context, "articles": []})
+    key = (template, get_language())
+    if key not in _EMPTY_WIDGETS:
+        _EMPTY_WIDGETS[key] = render_to_string(template, {"articles": []})
+    return _EMPTY_WIDGETS[key]
+
+
 def ranking_listed() -> Listed:
     """Ranking for every article page: the same copy on each within `WIDGETS_CACHE_SECONDS`
     (`articles.stitching`), its stories' edits dropping it at once."""
@@ -119,7 +170,9 @@ def ranking_listed() -> Listed:
 
 @shows_only(lambda listed: listed.ids)
 def _ranking_listed() -> Listed:
-    ranking = list(rank_popular_articles(limit=RANKING_LIMIT))
+    # The head of Recommendation's popular list (`recommendation_listed`): the same ranking, cached once, so a page
+    # whose blocks are both rebuilt sums the window's buckets once (the one cost that grows with the window).
+    ranking = list(rank_popular_articles(limit=RANKING_LIMIT + RECOMMENDATION_CANDIDATES))[:RANKING_LIMIT]
     return Listed.render("articles/includes/ranking.html", ranking, **_ranking_context())
 
 

@@ -22,12 +22,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 
 from newsroom import edge
 from newsroom.cache_backend import CacheUnavailable, local_fallback, shared_cache_down
 from newsroom.db_router import LAST_PURGE_KEY, reads_include
+from newsroom.round_trips import Call, in_one_round_trip, set_soon, start_and_read
 
 COUNTER_RETRIES = 5
 
@@ -42,6 +42,13 @@ def rebuild_lock(key: str) -> bool:
     With the shared cache down there is no lock to take and no copy to wait for: every request builds its own
     (waiting for another's would cost each page `BUILD_WAIT_SECONDS` per block and find nothing)."""
     return cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS) or shared_cache_down(cache)
+
+
+def rebuild_lock_then_get(key: str) -> tuple[bool, Any]:
+    """`rebuild_lock`, and the entry of `key` as it stands once the lock is taken (the lock's last holder may have
+    stored it just now): one round trip."""
+    added, entry = in_one_round_trip([Call("add", f"{key}:rebuilding", 1, REBUILD_LOCK_SECONDS), Call("get", key)])
+    return added or shared_cache_down(cache), entry
 
 
 def rebuild_done(key: str) -> None:
@@ -93,7 +100,7 @@ def _is_shown_entry(entry: Any) -> bool:
     return isinstance(entry, dict) and "versions" in entry
 
 
-def get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
+def get_or_build(key: str, build: Callable[[], Any], timeout: int, *, with_page: bool = False) -> Any:
     """The cached value of `key`, or `build()`'s result, fresh for `timeout` seconds.
 
     No stampede: when the value goes stale, one request rebuilds it while every other request keeps serving
@@ -108,25 +115,12 @@ def get_or_build(key: str, build: Callable[[], Any], timeout: int) -> Any:
             return value
     try:
         value = build()
-        cache.set(key, (value, now + timeout), timeout * STALE_KEPT_FACTOR)
+        write = set_soon if with_page else cache.set  # `with_page`: read once a render, written with the page's copy
+        write(key, (value, now + timeout), timeout * STALE_KEPT_FACTOR)
     finally:
         if entry is not None:
             rebuild_done(key)
     return value
-
-
-def add_many(values: dict[str, Any], *, timeout: int) -> set[str]:
-    """`cache.add` for several keys (set only where absent); the keys it set. One round trip on Redis, where
-    Django has no `add_many` (a pipeline of SET NX, as Django's own `set_many` pipelines SETs); one `add`
-    each elsewhere."""
-    backend = getattr(cache, "_cache", None)
-    if isinstance(backend, RedisCacheClient):
-        pipeline = backend.get_client(None, write=True).pipeline()
-        for key, value in values.items():
-            full_key = cache.make_and_validate_key(key)
-            pipeline.set(full_key, backend._serializer.dumps(value), ex=timeout, nx=True)
-        return {key for key, added in zip(values, pipeline.execute(), strict=True) if added}
-    return {key for key, value in values.items() if cache.add(key, value, timeout=timeout)}
 
 
 @dataclass(frozen=True)
@@ -233,28 +227,30 @@ def purge_on_commit(*dependencies: str) -> None:
     transaction.on_commit(lambda: purge(*dependencies))
 
 
-def shown_versions(dependencies: set[str], *, started_ns: int) -> dict[str, int] | None:
-    """The purge marks to keep with a copy built since `started_ns`; None when one was purged meanwhile.
+def shown_versions(
+    dependencies: set[str], *, started_ns: int, also: tuple[str, ...] = ()
+) -> tuple[dict[str, int] | None, dict[str, Any]]:
+    """The purge marks to keep with a copy built since `started_ns` (None when one was purged meanwhile), and the
+    entries `also` names (the blocks' marks, say), read in the same round trip.
 
     A copy rendered while a change committed may hold the old rows: it is not kept (the next request renders
     again). `NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS` allows for web servers whose clocks differ a little.
     """
     keys = {_mark_key(d): d for d in dependencies}
-    found = cache.get_many(list(keys))
-    newest_allowed = started_ns - settings.NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS * 1_000_000
-    if any(mark > newest_allowed for mark in found.values()):
-        return None
-    if found and not reads_include(max(found.values())):  # rendered from a replica behind a purge: not kept
-        return None
     # Never purged (or the mark was lost): start one. Negative, so never mistaken for a recent purge, and
-    # random, so a lost mark started again never matches copies kept under the old one.
-    missing = {key: -secrets.randbits(62) - 1 for key in keys if key not in found}
-    if missing:
-        added = add_many(missing, timeout=PURGE_MARK_SECONDS)
-        found |= {key: mark for key, mark in missing.items() if key in added}
-        if len(added) < len(missing):  # another request started some of them first: theirs count
-            found |= cache.get_many([key for key in missing if key not in added])
-    return {keys[key]: mark for key, mark in found.items()} if len(found) == len(keys) else None
+    # random, so a lost mark started again never matches copies kept under the old one. Started where absent
+    # and read back in one round trip (`start_and_read`).
+    found = start_and_read({key: -secrets.randbits(62) - 1 for key in keys}, list(also), timeout=PURGE_MARK_SECONDS)
+    if found is None:  # the shared cache is unreachable: nothing to keep the copy under
+        return None, {}
+    read = {key: found.get(key) for key in also}
+    found = {key: found[key] for key in keys if key in found}
+    newest_allowed = started_ns - settings.NEWSROOM_PAGE_CACHE_CLOCK_SKEW_MS * 1_000_000
+    if len(found) < len(keys) or any(mark > newest_allowed for mark in found.values()):
+        return None, read
+    if found and not reads_include(max(found.values())):  # rendered from a replica behind a purge: not kept
+        return None, read
+    return {keys[key]: mark for key, mark in found.items()}, read
 
 
 def still_current(versions: dict[str, int]) -> bool:
@@ -266,6 +262,16 @@ def marks_current(versions: dict[str, int], *also: str) -> tuple[bool, dict[str,
     """`still_current`, and the entries `also` names (absent: None), in the same `get_many`."""
     found = _get_many([*(_mark_key(d) for d in versions), *also])
     return all(found.get(_mark_key(d)) == mark for d, mark in versions.items()), {key: found.get(key) for key in also}
+
+
+def mark_keys(versions: dict[str, int]) -> list[str]:
+    """The cache keys of a copy's purge marks (to read them with other keys: `versions_current`)."""
+    return [_mark_key(d) for d in versions]
+
+
+def versions_current(versions: dict[str, int], found: dict[str, Any]) -> bool:
+    """True when the marks read into `found` (by `mark_keys`) are those a copy was kept under."""
+    return all(found.get(_mark_key(d)) == mark for d, mark in versions.items())
 
 
 def marks_current_each(versions: list[dict[str, int]], *also: str) -> tuple[list[bool], dict[str, Any]]:
@@ -312,7 +318,7 @@ def shown_entry(key: str, build: Callable[[], Any], timeout: int) -> dict[str, A
     try:
         with collecting_shown() as shown:
             value = build()
-        versions = shown_versions(shown, started_ns=started_ns)
+        versions, _ = shown_versions(shown, started_ns=started_ns)
         entry = {
             "value": value,
             "versions": versions,

@@ -19,6 +19,7 @@ from articles import page_cache, publishing, views
 from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
+from newsroom.cache_entries import rebuild_lock
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -141,7 +142,7 @@ def test_a_purged_copy_is_not_served_when_the_rebuild_never_finishes(
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         article_trash(article=story)
-    assert page_cache.rebuild_lock(page_key(host="testserver", path=url, query={}))  # held, never released
+    assert rebuild_lock(page_key(host="testserver", path=url, query={}))  # held, never released
 
     started = time.monotonic()
     served = client.get(url)

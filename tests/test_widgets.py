@@ -110,7 +110,7 @@ def test_related_cost_is_bounded_however_many_articles_share_a_tag(make_article,
     rare = make_article(title="Rare partner", tags=["busy", "rare"], published_at=timezone.now() - timedelta(days=30))
     ids = tag_ids(current)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the candidates with their rows
         related = related_articles(article=current, tag_ids=ids)
 
     # The oldest article is past the per-tag window for "busy" but still found through "rare", and ranks first.
@@ -243,8 +243,8 @@ def test_the_site_wide_blocks_are_built_once_and_shared_by_every_article_of_a_se
     assert first.section_id == second.section_id
     first_page = client.get(first.get_absolute_url()).content.decode()
 
-    # The article, its tags, Related candidates and Related rows; nothing for Ranking and Recommendation.
-    with django_assert_num_queries(4):
+    # The article with its tags, Related's candidates with their rows; nothing for Ranking and Recommendation.
+    with django_assert_num_queries(2):
         second_page = client.get(second.get_absolute_url()).content.decode()
 
     assert widget_section(second_page, "ranking") == widget_section(first_page, "ranking")
@@ -297,7 +297,7 @@ def test_cached_widgets_are_dropped_when_an_editor_changes_content(
     neighbour = make_article(title="Harbour neighbour", tags=["harbour"])
     url = current.get_absolute_url()
     assert "Harbour neighbour" in client.get(url).content.decode()
-    with django_assert_max_num_queries(2):  # widgets come from the cache: the article and its tags only
+    with django_assert_max_num_queries(1):  # widgets come from the cache: the article (with its tags) only
         client.get(url)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -340,7 +340,7 @@ def test_an_editors_pick_is_never_recommended_on_its_own_page_and_the_next_story
     pick_url = f'href="{pick.get_absolute_url()}"'
 
     elsewhere = client.get(neighbour.get_absolute_url()).content.decode()
-    with django_assert_num_queries(4):  # the blocks are shared: the same four queries as any other first view
+    with django_assert_num_queries(2):  # the blocks are shared: the same two queries as any other first view
         own_page = client.get(pick.get_absolute_url())
 
     recommended_elsewhere = widget_section(elsewhere, "recommendation")

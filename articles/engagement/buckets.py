@@ -1,4 +1,5 @@
-"""Writes: popularity buckets: adding views and votes to them, and folding old ones into coarser periods.
+"""Writes: popularity buckets: adding views and votes to them, and folding old ones into coarser periods; the
+Ranking's snapshot of the window's best, summed from them (`ranking_snapshot_refresh`, after each view flush).
 
 Hourly buckets are written by votes and view flushes; after `NEWSROOM_POPULARITY_HOURLY_DAYS` they roll up
 into daily ones; past `NEWSROOM_POPULARITY_RETENTION_DAYS` they fold into each article's `total` bucket, so
@@ -14,7 +15,8 @@ from django.db.models import F, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 
-from articles.engagement.models import PopularityBucket
+from articles.engagement.models import PopularityBucket, RankingSnapshot
+from articles.engagement.ranking import SNAPSHOT_SIZE, SNAPSHOT_WINDOWS, best_in_window
 from articles.models import Article
 
 FOLD_BATCH_SIZE = 5000
@@ -109,3 +111,19 @@ def popularity_prune(*, now: datetime.datetime | None = None, retention_days: in
         before=PopularityBucket.day_of(now - datetime.timedelta(days=days)),
         into=PopularityBucket.Granularity.TOTAL,
     )
+
+
+def ranking_snapshot_refresh(*, now: datetime.datetime | None = None) -> int:
+    """Sum each snapshot window's buckets once (`ranking.SNAPSHOT_WINDOWS`) and keep its best `SNAPSHOT_SIZE`, in
+    place of the previous snapshot, in one transaction: the Ranking rebuilt with every cache empty reads them
+    instead of summing the window itself. The rows kept."""
+    now = now or timezone.now()
+    rows = [
+        RankingSnapshot(window_seconds=int(window.total_seconds()), article_id=pk, score=score, computed_at=now)
+        for window in SNAPSHOT_WINDOWS
+        for pk, score in best_in_window(window, now=now, limit=SNAPSHOT_SIZE).items()
+    ]
+    with transaction.atomic():
+        RankingSnapshot.objects.all().delete()
+        RankingSnapshot.objects.bulk_create(rows, batch_size=UPSERT_BATCH_SIZE)
+    return len(rows)

@@ -1,5 +1,5 @@
-"""Defines: the engagement feature's own tables: readers' votes and popularity buckets (the `engagement` app; the
-tables keep the names they had in `articles`)."""
+"""Defines: the engagement feature's own tables: readers' votes, popularity buckets and the Ranking's snapshot (the
+`engagement` app; the older tables keep the names they had in `articles`)."""
 
 import datetime
 
@@ -76,3 +76,21 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter_key} → {self.article_id}"
+
+
+class RankingSnapshot(models.Model):
+    """The window's best stories by points, summed from the buckets by the minute's view flush
+    (`buckets.ranking_snapshot_refresh`): the site-wide Ranking, rebuilt with every cache empty, reads them through
+    an index instead of summing the window's buckets, whose number grows with the window's activity. Derived data:
+    rebuilt whole every minute, never exported."""
+
+    window_seconds = models.PositiveIntegerField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+", db_index=False)
+    score = models.FloatField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["window_seconds", "-score", "-article"], name="ranking_snapshot_best_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.window_seconds}s: {self.article_id} {self.score}"

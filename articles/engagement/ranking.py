@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from articles.engagement.models import PopularityBucket
+from articles.engagement.models import PopularityBucket, RankingSnapshot
 from articles.models import Article, Section
 from articles.sections import section_descendant_ids
 from articles.slices import newest_first
@@ -27,6 +28,13 @@ CANDIDATE_MARGIN = 24
 TRENDING_BANDS = 24  # the decay is applied in this many steps across the window
 # Site-wide, the window's best are summed without checking which are rankable, this many more than needed.
 ACTIVITY_MARGIN = 50
+# The site-wide rankings over these windows are also kept summed, every minute, by the view flush
+# (`buckets.ranking_snapshot_refresh`): their best SNAPSHOT_SIZE, read through an index while the snapshot is
+# younger than SNAPSHOT_FRESH_SECONDS (the flush runs every minute), summed from the buckets otherwise — in the
+# same query, so a site without the job pays no query more (`_from_snapshot_or`).
+SNAPSHOT_WINDOWS = (timedelta(days=7),)
+SNAPSHOT_SIZE = 500
+SNAPSHOT_FRESH_SECONDS = 150
 
 
 def _ranked_list(*, section: Section | None = None, **options) -> list[str]:
@@ -134,7 +142,10 @@ def _ranking_from(window, half_life, section_ids, *, exclude, limit: int, filter
     else:
         since = now - window
         in_sums = None if unfiltered else rankable
-        scores = _window_scores(in_sums, since=since, now=now, half_life=half_life, window=window, limit=wanted)
+        snapshot = unfiltered and half_life is None and window in SNAPSHOT_WINDOWS and wanted <= SNAPSHOT_SIZE
+        scores = _window_scores(
+            in_sums, since=since, now=now, half_life=half_life, window=window, limit=wanted, snapshot=snapshot
+        )
         # Newcomers fill in when the window's activity may not fill the list (then all of it is in `scores`).
         newcomers = Q(published_at__gte=since) if len(scores) < wanted else Q(pk__in=[])
         candidates = rankable.filter(Q(pk__in=list(scores)) | pinned | newcomers)
@@ -168,10 +179,16 @@ def _score(views, votes) -> ExpressionWrapper:
     return ExpressionWrapper(points, output_field=FloatField())
 
 
-def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> dict[int, float]:
+def best_in_window(window: timedelta, *, now: datetime, limit: int) -> dict[int, float]:
+    """The whole site's best `limit` stories by points in the trailing `window`, summed from its buckets."""
+    return _window_scores(None, since=now - window, now=now, half_life=None, window=window, limit=limit)
+
+
+def _window_scores(rankable, *, since, now, half_life, window, limit: int, snapshot=False) -> dict[int, float]:
     """The best `limit` articles by points in the window, summed from its buckets: {article id: score}.
 
-    Only `rankable` articles when given; every article with activity in the window when None."""
+    Only `rankable` articles when given; every article with activity in the window when None. With `snapshot`,
+    the same query reads them from the snapshot while it is fresh (`_from_snapshot_or`): no query more either way."""
     in_window = _in_window(since)
     points = _score(F("views"), F("votes"))
     if half_life is not None:
@@ -186,7 +203,26 @@ def _window_scores(rankable, *, since, now, half_life, window, limit: int) -> di
         .order_by("-score", "-article_id")  # ties: newest first, sorted again by publish time afterwards
         .values_list("article_id", "score")[:limit]
     )
-    return dict(rows)
+    return _from_snapshot_or(rows, window=window, now=now, limit=limit) if snapshot else dict(rows)
+
+
+def _from_snapshot_or(summed, *, window: timedelta, now: datetime, limit: int) -> dict[int, float]:
+    """The snapshot's best `limit` of `window` while it is younger than `SNAPSHOT_FRESH_SECONDS` (an index range),
+    else the window's sums (`summed`), in one query: the sums run only when the snapshot gives no row (PostgreSQL
+    gates them on the `NOT EXISTS`, evaluated once)."""
+    fresh = RankingSnapshot.objects.filter(
+        window_seconds=int(window.total_seconds()), computed_at__gte=now - timedelta(seconds=SNAPSHOT_FRESH_SECONDS)
+    )
+    kept = fresh.order_by("-score", "-article_id").values_list("article_id", "score")[:limit]
+    kept_sql, kept_params = kept.query.sql_with_params()
+    summed_sql, summed_params = summed.query.sql_with_params()
+    sql = (
+        f"SELECT * FROM ({kept_sql}) AS kept UNION ALL SELECT * FROM ({summed_sql}) AS summed"  # noqa: S608 — ORM SQL
+        f" WHERE NOT EXISTS ({kept_sql})"
+    )
+    with connections[summed.db].cursor() as cursor:
+        cursor.execute(sql, [*kept_params, *summed_params, *kept_params])
+        return {article_id: score for article_id, score in cursor.fetchall()}
 
 
 def _in_window(since: datetime) -> Q:

@@ -1,0 +1,47 @@
+"""Serves: how a page kept by the page cache goes out (`articles.page_cache`): the shared blocks stitched into a
+page kept as fragments, its validators and 304s, and how long the edge and browsers may keep it.
+"""
+
+import time
+
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from newsroom import edge
+from newsroom.fragments import complete, stitch
+from newsroom.http_cache import cap_lifetime
+
+
+def cap_downstream(response, entry: dict, now: float) -> None:
+    """The edge and browsers keep a copy no longer than this cache does, and a list no longer than until the next
+    scheduled story goes live (`downstream_expires`), then not even stale: nobody at the app notices a go-live
+    while the edge answers, so the edge must come back for it."""
+    until = entry.get("downstream_expires", entry["expires"])
+    cap_lifetime(response, until - now, hard=until < entry["expires"])
+
+
+def conditional(request, response, entry, stitched=None):
+    etag, modified = (
+        (entry["etag"], entry["stored_at"]) if stitched is None else (stitched.etag, stitched.last_modified)
+    )
+    return get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
+
+
+def stitch_into(request, response, entry: dict, held: dict[str, dict], shown):
+    """Join the blocks into a page kept as fragments; its validators and downstream lifetime cover them."""
+    fragment = entry["fragment"]
+    blocks = complete(fragment, held)
+    stitched = stitch(
+        entry["content"], etag=entry["etag"], built_at=entry["stored_at"], fragment=fragment, blocks=blocks
+    )
+    response.content = b"" if request.method == "HEAD" else stitched.content
+    response["Content-Length"] = str(len(stitched.content))
+    response["ETag"] = stitched.etag
+    response["Last-Modified"] = http_date(stitched.last_modified)
+    edge.tag_response(response, {*shown, *stitched.shown})
+    if stitched.kept:
+        # The whole page changes when a block does: downstream no longer than its blocks stay fresh.
+        cap_lifetime(response, stitched.fresh_until - time.time(), hard=False)
+    else:
+        edge.keep_off_the_edge(response)
+    return stitched

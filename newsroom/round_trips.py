@@ -1,0 +1,158 @@
+"""Defines: several calls to the shared cache in one round trip to Redis, for the page cache's render.
+
+A page rendered afresh used to make ten round trips besides its SQL: the page looked up, its render lock, the
+page looked up again, the entries prefetched, Related's candidates written, the purge marks read, the missing
+ones started, the copy written, the lock released, the stitched blocks' marks read. Here:
+
+- `in_one_round_trip`: a list of `get`/`set`/`add`/`delete` sent as one Redis pipeline (one call each on
+  another backend, as in the SQLite tests), each answered as the cache call would answer it;
+- `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
+  command (a short Lua script: `SET NX` then `GET` for each), where a `get_many` then an `add_many` took two;
+- `deferring_writes`: inside a render, a value cached on the way (`set_soon`: Related's candidates) is written
+  with the page's copy, in the same pipeline (`take_deferred`), or at the end of the render (`flush_deferred`).
+
+With Redis unreachable every call answers as the fail-safe backend does (`newsroom.cache_backend`): a miss.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
+
+from newsroom.cache_backend import REDIS_ERRORS
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # "get", "set", "add" or "delete"
+    key: str
+    value: Any = None
+    timeout: int | None = None
+
+
+def _redis() -> RedisCacheClient | None:
+    backend = getattr(cache, "_cache", None)
+    return backend if isinstance(backend, RedisCacheClient) else None
+
+
+def in_one_round_trip(calls: list[Call]) -> list[Any]:
+    """Each call's answer, as `cache.<method>` gives it (`get`: None when absent; `add`, `delete`: a bool)."""
+    backend = _redis()
+    if backend is None:
+        return [_one(call) for call in calls]
+    pipeline = backend.get_client(None, write=True).pipeline()
+    for call in calls:
+        key = cache.make_and_validate_key(call.key)
+        if call.method == "get":
+            pipeline.get(key)
+        elif call.method == "delete":
+            pipeline.delete(key)
+        else:
+            value = backend._serializer.dumps(call.value)
+            pipeline.set(key, value, ex=max(1, int(call.timeout)), nx=call.method == "add")
+    answers = []
+    for call, answer in zip(calls, pipeline.execute(), strict=True):
+        if call.method == "get":
+            answers.append(None if answer is None else backend._serializer.loads(answer))
+        else:
+            answers.append(bool(answer) if call.method != "set" else None)
+    return answers
+
+
+def _one(call: Call) -> Any:
+    if call.method == "get":
+        return cache.get(call.key)
+    if call.method == "delete":
+        return cache.delete(call.key)
+    if call.method == "add":
+        return cache.add(call.key, call.value, timeout=call.timeout)
+    cache.set(call.key, call.value, timeout=call.timeout)
+    return None
+
+
+# KEYS: the marks to start then the keys only read; ARGV: the lifetime, how many marks to start, then each new value.
+_START_AND_READ = """
+local found = {}
+for i, key in ipairs(KEYS) do
+  if i <= tonumber(ARGV[2]) then
+    redis.call('SET', key, ARGV[i + 2], 'NX', 'EX', ARGV[1])
+  end
+  found[i] = redis.call('GET', key)
+end
+return found
+"""
+
+
+def start_and_read(start: dict[str, int], read: list[str], *, timeout: int) -> dict[str, Any] | None:
+    """Each key of `start` set to its value where absent, then every key of `start` and `read` read back (absent
+    ones left out). None when the shared cache could not be reached. One round trip."""
+    backend = _redis()
+    if backend is None:
+        found = cache.get_many([*start, *read])
+        missing = {key: value for key, value in start.items() if key not in found}
+        added = {key for key, value in missing.items() if cache.add(key, value, timeout=timeout)}
+        found |= {key: missing[key] for key in added}
+        if len(added) < len(missing):  # another request started some of them first: theirs count
+            found |= cache.get_many([key for key in missing if key not in added])
+        return found
+    outage = getattr(backend, "outage", None)
+    if outage is not None and outage.skip():
+        return None
+    keys = [*start, *read]
+    full = [cache.make_and_validate_key(key) for key in keys]
+    values = [backend._serializer.dumps(value) for value in start.values()]
+    try:
+        answers = backend.get_client(None, write=True).eval(
+            _START_AND_READ, len(full), *full, max(1, int(timeout)), len(start), *values
+        )
+    except REDIS_ERRORS as error:
+        if outage is not None:
+            outage.failed(error)
+        return None
+    if outage is not None:
+        outage.answered()
+    return {
+        key: backend._serializer.loads(value) for key, value in zip(keys, answers, strict=True) if value is not None
+    }
+
+
+_deferred: ContextVar[list[Call] | None] = ContextVar("newsroom_deferred_writes", default=None)
+
+
+@contextmanager
+def deferring_writes() -> Iterator[None]:
+    """A render's scope: `set_soon` writes wait for the page's own write (`take_deferred`), or the scope's end."""
+    token = _deferred.set([])
+    try:
+        yield
+    finally:
+        flush_deferred()
+        _deferred.reset(token)
+
+
+def set_soon(key: str, value: Any, timeout: int) -> None:
+    """`cache.set`, sent with the page's copy when inside `deferring_writes`, else at once."""
+    waiting = _deferred.get()
+    if waiting is None:
+        cache.set(key, value, timeout)
+    else:
+        waiting.append(Call("set", key, value, timeout))
+
+
+def take_deferred() -> list[Call]:
+    """The writes waiting for the page's own (the caller sends them); none are left waiting."""
+    waiting = _deferred.get()
+    if not waiting:
+        return []
+    taken = list(waiting)
+    waiting.clear()
+    return taken
+
+
+def flush_deferred() -> None:
+    if taken := take_deferred():
+        in_one_round_trip(taken)

@@ -1,0 +1,105 @@
+"""A true miss (the story rendered afresh): the article's tags read with it, its query compiled once, Related read
+with its rows and written by string joins — each the same as the ORM and the template gave, in fewer steps."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import override
+
+from articles.article_query import article_page_query, published_article
+from articles.article_tags import tags_of
+from articles.models import Article
+from articles.related import RELATED_MARGIN, _most_shared_rows, _most_shared_tags, related_articles
+from articles.templatetags.reader import widget_row
+from articles.widgets import Listed
+from newsroom.cache import shows_article, shows_tag
+from newsroom.cache_entries import collecting_shown
+from tests.builders import query_plan, reads_index_alone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_compiled_article_query_loads_what_the_orm_loads_in_one_query(make_article):
+    story = make_article(title="Harbour", tags=["port", "Ships & boats", "tide"])
+
+    with CaptureQueriesContext(connection) as queries, collecting_shown() as shown:
+        found = published_article(story.slug)
+        tags = tags_of(found)
+        section_name, hero = found.section.name, found.hero  # loaded with it: no query
+    orm = article_page_query(story.slug).get()
+
+    assert len(queries) == 1
+    assert [(t.pk, t.name, t.slug) for t in tags] == [(t.pk, t.name, t.slug) for t in story.tags.order_by("pk")]
+    assert {
+        f.attname: getattr(found, f.attname) for f in Article._meta.concrete_fields if f.attname != "search_document"
+    } == {f.attname: getattr(orm, f.attname) for f in Article._meta.concrete_fields if f.attname != "search_document"}
+    assert section_name == orm.section.name and hero == orm.hero
+    # What the page shows is recorded as the ORM's loads record it: the story and each tag (a rename purges it).
+    assert {shows_article(story.pk), *(shows_tag(t.pk) for t in tags)} <= shown
+
+
+def test_the_compiled_article_query_finds_only_published_stories_at_the_moment_of_the_request(make_article):
+    scheduled = make_article(
+        title="Later", status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    draft = make_article(title="Draft", status=Article.Status.DRAFT)
+    published = make_article(title="Now")
+
+    assert published_article(scheduled.slug) is None
+    assert published_article(draft.slug) is None
+    assert published_article("no-such-story") is None
+    assert published_article(published.slug).pk == published.pk
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert published_article(scheduled.slug).pk == scheduled.pk  # the clock of each request, not the compiling one
+
+
+def test_a_story_without_tags_has_none(make_article):
+    assert tags_of(published_article(make_article().slug)) == []
+
+
+def test_related_read_with_its_rows_is_what_two_queries_read(make_article):
+    story = make_article(tags=["harbour", "port"])
+    for n in range(14):
+        make_article(title=f"Sharing {n}", tags=["harbour", "port"][: n % 2 + 1])
+    tag_ids = sorted(story.tags.values_list("pk", flat=True))
+
+    rows = _most_shared_rows(article=story, tag_ids=tag_ids, limit=10 + RELATED_MARGIN)
+    fresh = related_articles(article=story, tag_ids=tag_ids)  # candidates not cached: read with their rows
+    cached = related_articles(article=story, tag_ids=tag_ids)  # cached ids: the rows fetched by the ORM
+
+    assert list(rows) == _most_shared_tags(article=story, tag_ids=tag_ids, limit=10 + RELATED_MARGIN)
+    shown = [(a.pk, a.title, a.slug, a.published_at, a.section.name, a.section.slug) for a in fresh]
+    assert shown == [(a.pk, a.title, a.slug, a.published_at, a.section.name, a.section.slug) for a in cached]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_related_written_by_string_joins_is_byte_for_byte_the_template(make_article, language):
+    stories = [make_article(title=f"Story <{n}> & more", tags=["harbour"]) for n in range(12)]
+    with override(language):
+        rows = Listed.render_rows("articles/includes/related.html", stories, widget_row)
+        rendered = Listed.render("articles/includes/related.html", stories)
+        empty = Listed.render_rows("articles/includes/related.html", [], widget_row)
+
+    assert rows == rendered
+    assert rows.showing([s.pk for s in stories[:5]], current=stories[2].pk) == rendered.showing(
+        [s.pk for s in stories[:5]], current=stories[2].pk
+    )
+    assert empty.showing([]) == rendered.empty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_related_with_its_rows_still_keeps_published_candidates_from_an_index_alone(make_article):
+    """As `_most_shared_tags` (test_widgets.py): joining the rows leaves the candidates' check on the index."""
+    story = make_article(title="Story", tags=["harbour", "port"])
+    for n in range(4):
+        make_article(title=f"Sharing {n}", tags=["harbour", "port"][: n % 2 + 1])
+    tag_ids = sorted(story.tags.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        _most_shared_rows(article=story, tag_ids=tag_ids, limit=10)
+    if connection.vendor != "postgresql":
+        return
+    plan = query_plan(captured.captured_queries[-1]["sql"], vacuum="articles_article")
+    assert reads_index_alone(plan, "article_published_id_idx"), plan
