@@ -34,7 +34,8 @@ def cache_calls(monkeypatch):
     """`cache_calls("get", "get_many")`: from now on, the names of those cache methods called, in order — the
     calls a request makes, not those local memory makes inside them (its `get_many` calls `get` per key)."""
 
-    def watch(*names: str) -> list[str]:
+    def watch(*names: str, also: tuple[tuple[object, str, str], ...] = ()) -> list[str]:
+        """`also`: (module, function, as what) recorded with them, e.g. a pipeline's one round trip."""
         calls, depth = [], [0]
 
         def recorded(name, method):
@@ -51,6 +52,8 @@ def cache_calls(monkeypatch):
 
         for name in names:
             monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
+        for module, function, label in also:
+            monkeypatch.setattr(module, function, recorded(label, getattr(module, function)))
         return calls
 
     return watch
@@ -321,31 +324,17 @@ def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
     assert len(builds) == 2
 
 
-def test_a_first_view_reads_its_cached_entries_together(client, room, monkeypatch):
+def test_a_first_view_reads_its_cached_entries_together(client, room, cache_calls):
     """The section tree and Related's candidates: one `get_many`, not one round trip each; the purge marks of what
     the story shows are started and read with those of the blocks this process holds for it (one round trip); the
     copy, Related's candidates and the lock's release are written together (one more)."""
     first, second = room.articles[2], room.articles[6]  # both in Business: the blocks are warm for the second
     client.get(first.get_absolute_url())
-    calls, depth = [], [0]
-
-    def recorded(name, method):
-        def call(*args, **kwargs):
-            if not depth[0]:  # the calls the page cache makes, not those made inside them
-                calls.append(name)
-            depth[0] += 1
-            try:
-                return method(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return call
-
-    for name in ("get", "get_many", "set", "add", "delete", "set_many"):
-        monkeypatch.setattr(cache, name, recorded(name, getattr(cache, name)))
-    for module, name in ((page_cache, "in_one_round_trip"), (cache_entries, "in_one_round_trip")):
-        monkeypatch.setattr(module, name, recorded("one round trip", getattr(module, name)))
-    monkeypatch.setattr(cache_entries, "start_and_read", recorded("marks", cache_entries.start_and_read))
+    pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
+    calls = cache_calls(
+        "get", "get_many", "set", "add", "delete", "set_many",
+        also=(*pipelines, (cache_entries, "start_and_read", "marks")),
+    )  # fmt: skip
 
     assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"
 
