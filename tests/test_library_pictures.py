@@ -217,6 +217,8 @@ def test_a_picture_taken_out_of_the_body_is_no_longer_a_use_and_uses_are_looked_
     assert [(a.title, how) for a, how in articles_using(other, viewer=editor)] == [("Fleet returns", "in the body")]
     assert "library_bodyuse" in queries[0]["sql"] and "LIKE" not in queries[0]["sql"].upper()  # no scan of bodies
     assert list(BodyUse.objects.values_list("image_id", flat=True)) == [other.pk]
+    usage = dict(LibraryImage.objects.with_usage().values_list("pk", "usage"))
+    assert (usage[image.pk], usage[other.pk]) == (0, 1)  # the library's list counts body uses too
 
 
 def test_a_new_caption_reaches_the_cached_page_of_a_story_showing_the_picture_in_its_body(

@@ -21,9 +21,11 @@ SPELLING_MIN_LENGTH = 4  # shorter words have too few trigrams to tell a variant
 
 class ImageQuerySet(models.QuerySet):
     def with_usage(self) -> "ImageQuerySet":
-        """Each image with `usage`: how many articles show it (as their hero or their social image)."""
+        """Each image with `usage`: its uses by articles (as a hero, a social image, a picture in a body)."""
         return self.annotate(
-            usage=models.Count("hero_of", distinct=True) + models.Count("social_image_of", distinct=True)
+            usage=models.Count("hero_of", distinct=True)
+            + models.Count("social_image_of", distinct=True)
+            + models.Count("body_uses", distinct=True)
         )
 
     def search(self, term: str) -> "ImageQuerySet":
