@@ -64,5 +64,7 @@ def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, section, 
     with default_storage.open(card) as stored, PillowImage.open(stored) as opened:
         assert opened.size == (1200, 630)
     assert page.locator("meta[property='og:image:width']").get_attribute("content") == "1200"
-    assert page.locator("img[alt='Boats in the harbour at dawn']").evaluate("img => img.naturalWidth > 0")
+    assert page.locator("img[alt='Boats in the harbour at dawn']").evaluate(
+        "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
+    )
     assert csp_violations == []

@@ -64,7 +64,8 @@ def test_a_writer_puts_a_library_picture_in_the_body_and_readers_get_it_from_ren
     grid = page.locator(".library-chooser[open] .chooser-item")
     expect(grid).to_have_count(2)
     expect(grid.first).to_contain_text("A skyline at night")  # most recent first
-    assert grid.first.locator("img").evaluate("img => img.naturalWidth > 0")
+    # The thumbnail really loads (decode() waits for it, and fails on a broken picture): a grid, not alt texts.
+    assert grid.first.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth > 0, () => false)")
     page.fill("#library-chooser-q", "HARBOR")
     expect(grid).to_have_count(1)
     screenshot(page, "desk-body-image-chooser", full_page=False)
