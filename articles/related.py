@@ -41,7 +41,6 @@ def related_articles(
     rows, plus the fill (one query) when fewer than `limit` share a tag. `exclude_ids` (what the page's
     other blocks show) are left out.
     """
-    published = Article.objects.published()
     tag_ids = sorted(tag_ids)[:RELATED_TAGS_CONSIDERED]
     # Cached briefly: a story published meanwhile joins within minutes; one unpublished meanwhile is
     # dropped at once by the `published` fetch below.
@@ -64,7 +63,8 @@ def related_articles(
         related = [_listed_from_row(rows[pk], using=using, sections=sections) for pk in ranked_ids]
     else:
         rank = {pk: i for i, pk in enumerate(ranked_ids)}
-        related = sorted(_as_listed(published.filter(pk__in=ranked_ids).order_by()), key=lambda a: rank[a.pk])
+        listed = _as_listed(Article.objects.published().filter(pk__in=ranked_ids).order_by())
+        related = sorted(listed, key=lambda a: rank[a.pk])
     if len(related) < limit:
         related += _fill(article=article, exclude_ids={*excluded, *ranked_ids}, count=limit - len(related))
     return related

@@ -38,7 +38,8 @@ def square_name(image, size: int) -> str:
 
 def structured_data_names(image) -> list[str]:
     """The 16:9, 4:3 and 1:1 crops of `image` for structured data, in that order."""
-    return [_named(image.file.name, f"r{ratio}", image) for ratio in STRUCTURED_DATA_CROPS]
+    original = image.file.name
+    return [_named(original, f"r{ratio}", image) for ratio in STRUCTURED_DATA_CROPS]
 
 
 def url(name: str) -> str:
