@@ -2,12 +2,14 @@
 depends on (the site's name, the language, the year), and never able to keep anything personal."""
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.contrib.sites.models import Site
 from django.template import Context, Engine, RequestContext, TemplateSyntaxError
 from django.test import RequestFactory
+from django.utils import timezone
 from django.utils.translation import override
 
 from articles.templatetags.chrome import CHROME_KEPT
@@ -86,6 +88,15 @@ def test_a_clock_inside_the_chrome_is_read_on_every_render():
     renders = {template.render(Context()) for _ in range(5)}
 
     assert len(renders) > 1  # microseconds: a new value, a new render
+
+
+def test_a_date_inside_the_chrome_is_the_day_where_the_page_is_rendered():
+    template = engine().from_string("{% load chrome %}{% chrome %}&copy; {% now 'Y-m-d' %}{% endchrome %}")
+
+    for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Pacific/Kiritimati"]:  # 25 hours apart: two days
+        with timezone.override(zone):
+            today = datetime.now(tz=timezone.get_current_timezone())
+            assert template.render(Context()) == f"&copy; {today:%Y-%m-%d}"
 
 
 def test_the_chrome_keeps_a_bounded_number_of_copies():

@@ -3,8 +3,8 @@
 Every page rendered afresh paid for the same ~40 template nodes around its own content: translations, static and
 feed URLs, the site's name. Inside `{% chrome site.name %}…{% endchrome %}` they are rendered once and kept, keyed
 by what they can depend on: the language, the values the tag names (`site.name`: an edit in the admin gives a new
-key), the URL configuration and script prefix (for `{% cached_url %}`), autoescaping, and what each `{% now %}`
-inside renders to (the footer's year).
+key), the URL configuration and script prefix (for `{% cached_url %}`), autoescaping, and the day each `{% now %}`
+inside reads (the footer's year; a format naming a time of day is rendered each time, its output the key).
 
 Nothing else can get in, so nothing personal or per-request can be kept: the region is checked when the template
 is compiled, and a variable it does not name (a user, a CSRF token, a nonce, a message), a filter, a tag other than
@@ -12,13 +12,18 @@ is compiled, and a variable it does not name (a user, a CSRF token, a nonce, a m
 `TemplateSyntaxError` (tests/test_chrome.py).
 """
 
+import re
+from datetime import datetime
+
 from django import template
+from django.conf import settings
 from django.template.base import TextNode, VariableNode
 from django.template.defaulttags import NowNode
 from django.template.library import SimpleNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -43,7 +48,7 @@ class ChromeNode(template.Node):
             context.autoescape,
             *(name.resolve(context, ignore_failures=True) for name in self.names),
             *((get_urlconf(), get_script_prefix()) if self.urls else ()),
-            *(clock.render(context) for clock in self.clocks),
+            *(_clock(clock, context) for clock in self.clocks),
         )
         found = self.kept.get(key)
         if found is None:
@@ -52,6 +57,18 @@ class ChromeNode(template.Node):
                 self.kept.clear()
             self.kept[key] = found
         return mark_safe(found)  # noqa: S308 — the region's own render, kept as it was
+
+
+# Django's date format characters that name no time of day: a `{% now %}` using only these (and no escapes) renders the
+# same all day, so the day (in the current time zone, as `{% now %}` reads it) finds its kept copy.
+_DAY_FORMAT = re.compile(r"[dDjlNwzWEFmMnbtyYLoS\s,./-]*")
+
+
+def _clock(node: NowNode, context):
+    """What a `{% now %}` adds to the key: the day, where its format names no time of day; else its own render."""
+    if _DAY_FORMAT.fullmatch(node.format_string):
+        return datetime.now(tz=timezone.get_current_timezone() if settings.USE_TZ else None).date()
+    return node.render(context)
 
 
 @register.tag
