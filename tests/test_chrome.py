@@ -144,3 +144,10 @@ def test_the_chrome_keeps_constant_translations_static_files_and_urls():
     )
 
     assert html.startswith("Search N! ") and "css/site" in html and html.endswith("/feed/")
+
+
+@pytest.mark.parametrize("path", sorted(str(p.relative_to(BASE.parent)) for p in BASE.parent.rglob("*.html")))
+def test_every_template_with_chrome_compiles(path):
+    """A region that reads what it does not name fails here, when the template is compiled, not on a page."""
+    if "{% chrome" in (BASE.parent / path).read_text():
+        Engine.get_default().get_template(path)
