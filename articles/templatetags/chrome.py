@@ -1,10 +1,11 @@
 """Reads: `{% chrome %}`: a page's static chrome (head links, header, footer) rendered once per process and language.
 
 Every page rendered afresh paid for the same ~40 template nodes around its own content: translations, static and
-feed URLs, the site's name (and, on an article, the vote button's messages and the breadcrumb's labels). Inside `{% chrome site.name %}…{% endchrome %}` they are rendered once and kept, keyed
-by what they can depend on: the language, the values the tag names (`site.name`: an edit in the admin gives a new
-key), the URL configuration and script prefix (for `{% cached_url %}`), autoescaping, and the day each `{% now %}`
-inside reads (the footer's year; a format naming a time of day is rendered each time, its output the key).
+feed URLs, the site's name (and, on an article, the vote button's messages and the breadcrumb's labels). Inside
+`{% chrome site.name %}…{% endchrome %}` they are rendered once and kept, keyed by what they can depend on: the
+language, the values the tag names (`site.name`: an edit in the admin gives a new key), the URL configuration and
+script prefix (for `{% cached_url %}`), autoescaping, and the day each `{% now %}` inside reads (the footer's year;
+a format naming a time of day is rendered each time, its output the key).
 
 Nothing else can get in, so nothing personal or per-request can be kept: the region is checked when the template
 is compiled, and a variable it does not name (a user, a CSRF token, a nonce, a message), a filter, a tag other than
