@@ -36,6 +36,10 @@ CHROME_KEPT = 64  # versions of one region kept per process (languages, site nam
 
 
 class ChromeNode(template.Node):
+    # No block can be inside (`_unkept` refuses every other tag): `{% extends %}`, which walks the parent's nodes for
+    # its blocks on every render, need not walk a region's.
+    child_nodelists = ()
+
     def __init__(self, nodelist, names: list):
         self.nodelist = nodelist
         self.names = names  # compiled: a name missing from the context is None, as `{{ }}` would show it empty
