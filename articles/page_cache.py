@@ -47,6 +47,7 @@ from articles.going_live import LISTS_KEYS, Lists, lists_catch_up, lists_state
 from articles.page_replies import cap_downstream, conditional, stitch_into
 from newsroom import edge
 from newsroom.cache import NEXT_PUBLICATION_KEY, SITE, is_list, page_key
+from newsroom.cache_backend import shared_cache_down
 from newsroom.cache_entries import (
     REBUILD_LOCK_SECONDS,
     Shown,
@@ -62,7 +63,7 @@ from newsroom.cache_entries import (
 )
 from newsroom.fragments import block_copies, drop_purged, held_blocks, kept_apart, stitched_copies
 from newsroom.local_copies import LocalCopies
-from newsroom.round_trips import Call, deferring_writes, in_one_round_trip, take_deferred
+from newsroom.round_trips import Call, deferring_writes, get_else_add, in_one_round_trip, take_deferred
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
@@ -195,14 +196,17 @@ class PageCacheMiddleware:
         )
         waiting_until, caught_up = time.monotonic() + REBUILD_WAIT_SECONDS, False
         while True:
-            entry, state, held = self._lookup(key)
+            entry, state, held, locked = self._lookup(key)
             if state is Copy.CURRENT:
                 return self._replay(request, entry, "hit", held)
+            if locked:  # none anywhere (a cold start, a story nobody asked for), and its lock taken with the lookup
+                return self._render(request, key, locked=True)
             if state is Copy.CATCH_UP and not caught_up and lists_catch_up():
                 caught_up = True  # the lists that gained a story are purged now: look again
                 continue
-            # None yet (a cold start: one request renders it, the others wait for it), expired or purged.
-            locked, newer = rebuild_lock_then_get(key) if state in (None, Copy.EXPIRED, Copy.PURGED) else (False, None)
+            # Expired or purged (one request renders it, the others serve it stale or wait), or none yet and another
+            # request rendering it (wait for that).
+            locked, newer = rebuild_lock_then_get(key) if state in (Copy.EXPIRED, Copy.PURGED) else (False, None)
             if locked:  # the lock's last holder may have stored it just now: `newer`, read in the same round trip
                 newer, newer_state, held = self._checked(key, newer, time.time())
                 if newer_state is Copy.CURRENT:
@@ -218,16 +222,20 @@ class PageCacheMiddleware:
                 return self._render(request, key, locked=False)
             time.sleep(REBUILD_POLL_SECONDS)
 
-    def _lookup(self, key: str) -> tuple[dict | None, Copy | None, dict[str, dict]]:
+    def _lookup(self, key: str) -> tuple[dict | None, Copy | None, dict[str, dict], bool]:
         """The copy of `key`, whether it may be served, and the current blocks held for it (`_state`): this
-        process's copy, else the shared one (a newer copy another process rendered). None: there is none."""
+        process's copy, else the shared one (a newer copy another process rendered). None: there is none — and
+        then whether this request took its render lock, in the same round trip (True: it renders the page)."""
         now = time.time()
         entry = local_copies.get(key)
         if entry is not None:
             state, held = _state(entry, now)
             if state is Copy.CURRENT:
-                return entry, state, held
-        return self._checked(key, cache.get(key), now)
+                return entry, state, held, False
+        shared, locked = get_else_add(key, f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS)
+        if shared is None and not locked:
+            locked = shared_cache_down(cache)  # nothing to wait for: every request renders its own
+        return *self._checked(key, shared, now), locked
 
     def _checked(self, key: str, entry: dict | None, now: float) -> tuple[dict | None, Copy | None, dict[str, dict]]:
         """`_lookup` for the shared copy `entry` (None: there is none)."""

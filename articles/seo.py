@@ -77,32 +77,29 @@ def static_url(request, path: str) -> str:
     return absolute_url(request, static(path))
 
 
-def _author(request, article: Article, site) -> dict:
+def _author(origin: str, article: Article, site) -> dict:
     name = author_name(article.byline)
     profile = article.author_page
     if profile is not None:
-        return {
-            "@type": "Person",
-            "name": name or profile.name,
-            "url": absolute_url(request, profile.get_absolute_url()),
-        }
+        return {"@type": "Person", "name": name or profile.name, "url": f"{origin}{profile.get_absolute_url()}"}
     return {"@type": "Person", "name": name} if name else {"@type": "Organization", "name": site.name}
 
 
-def _images(request, article: Article, card_url: str) -> list[str]:
+def _images(origin: str, article: Article, card_url: str) -> list[str]:
     """The story's picture in 16:9, 4:3 and 1:1 (once its crops are made), then its link-preview card."""
     picture = article.card_image
     images = []
     if picture is not None and picture.crops_ready:
-        images = [absolute_url(request, renditions.url(name)) for name in renditions.structured_data_names(picture)]
+        images = [f"{origin}{renditions.url(name)}" for name in renditions.structured_data_names(picture)]
     elif article.hero_id:
-        images = [absolute_url(request, article.hero.file.url)]
+        images = [f"{origin}{article.hero.file.url}"]
     return [*images, card_url] if card_url else images
 
 
 def article_json_ld(request, site, article: Article, meta: ArticleMeta | None = None) -> dict:
     """schema.org NewsArticle for an article page (`meta`: the page's `article_meta`, when worked out already)."""
     meta = meta or article_meta(request, article)
+    origin = absolute_url(request, "")  # the site's public origin, worked out once for every link below
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -111,21 +108,21 @@ def article_json_ld(request, site, article: Article, meta: ArticleMeta | None = 
         "mainEntityOfPage": meta.canonical_url,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": notes.modified_at(article).isoformat(),  # a correction note is a change readers see
-        "author": [_author(request, article, site)],
+        "author": [_author(origin, article, site)],
         "publisher": {
             "@type": "Organization",
             "name": site.name,
-            "url": absolute_url(request, "/"),
+            "url": f"{origin}/",
             "logo": {
                 "@type": "ImageObject",
-                "url": static_url(request, LOGO),
+                "url": f"{origin}{static(LOGO)}",
                 "width": LOGO_SIZE[0],
                 "height": LOGO_SIZE[1],
             },
         },
         "articleSection": article.section.name,
     }
-    if images := _images(request, article, meta.card_url):
+    if images := _images(origin, article, meta.card_url):
         data["image"] = images
     if corrections := notes.notes_of(article):
         data["correction"] = [

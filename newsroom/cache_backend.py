@@ -23,6 +23,7 @@ import threading
 import time
 
 import redis
+from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -177,6 +178,16 @@ class FailSafeRedisCache(RedisCache):
     def validate_key(self, key):
         """Nothing to check: memcached's limits (250 characters, no spaces or control characters) are not
         Redis's, and Django's check of them costs a Python loop over every character of every key."""
+
+    def get_many(self, keys, version=None):
+        """Django's, each key made by one string join where the key function is Django's own: a hit reads some 50
+        purge marks in one `get_many`, and three calls per key (`make_and_validate_key`) were a fifth of its time."""
+        if self.key_func is not default_key_func:
+            return super().get_many(keys, version=version)
+        prefix = f"{self.key_prefix}:{self.version if version is None else version}:"  # as `default_key_func`
+        key_map = {f"{prefix}{key}": key for key in keys}
+        found = self._cache.get_many(key_map.keys())
+        return {key_map[k]: v for k, v in found.items()}
 
     @property
     def outage(self) -> Outage:

@@ -276,8 +276,9 @@ def versions_current(versions: dict[str, int], found: dict[str, Any]) -> bool:
 
 def marks_current_each(versions: list[dict[str, int]], *also: str) -> tuple[list[bool], dict[str, Any]]:
     """`marks_current` for several copies at once (a page and the blocks stitched into it): one `get_many`."""
-    found = _get_many([*{_mark_key(d) for each in versions for d in each}, *also])
-    current = [all(found.get(_mark_key(d)) == mark for d, mark in each.items()) for each in versions]
+    keyed = [[(_mark_key(d), mark) for d, mark in each.items()] for each in versions]  # each key made once
+    found = _get_many([*{key for each in keyed for key, _ in each}, *also])
+    current = [all(found.get(key) == mark for key, mark in each) for each in keyed]
     return current, {key: found.get(key) for key in also}
 
 

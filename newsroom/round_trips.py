@@ -8,6 +8,8 @@ ones started, the copy written, the lock released, the stitched blocks' marks re
   another backend, as in the SQLite tests), each answered as the cache call would answer it;
 - `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
   command (a short Lua script: `SET NX` then `GET` for each), where a `get_many` then an `add_many` took two;
+- `get_else_add`: a page looked up and, where it is absent, its render lock taken, in one command (the first
+  view of a page nobody holds: one round trip where the lookup and then the lock took two);
 - `deferring_writes`: inside a render, a value cached on the way (`set_soon`: Related's candidates) is written
   with the page's copy, in the same pipeline (`take_deferred`), or at the end of the render (`flush_deferred`).
 
@@ -103,7 +105,8 @@ def start_and_read(start: dict[str, int], read: list[str], *, timeout: int) -> d
     if outage is not None and outage.skip():
         return None
     keys = [*start, *read]
-    full = [cache.make_and_validate_key(key) for key in keys]
+    make_key = cache.make_and_validate_key  # `cache` is a proxy: each attribute read costs a lookup of the backend
+    full = [make_key(key) for key in keys]
     values = [backend._serializer.dumps(value) for value in start.values()]
     try:
         answers = backend.get_client(None, write=True).eval(
@@ -118,6 +121,40 @@ def start_and_read(start: dict[str, int], read: list[str], *, timeout: int) -> d
     return {
         key: backend._serializer.loads(value) for key, value in zip(keys, answers, strict=True) if value is not None
     }
+
+
+# KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime.
+_GET_ELSE_ADD = """
+local found = redis.call('GET', KEYS[1])
+if found then return {found, 0} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2]) then return {false, 1} end
+return {false, 0}
+"""
+
+
+def get_else_add(key: str, add_key: str, value: Any, *, timeout: int) -> tuple[Any, bool]:
+    """The value of `key` (None: absent) and, where it is absent, whether this call added `add_key` (False where
+    another had): one round trip (a short Lua script), where a `get` then an `add` took two. None, False when the
+    shared cache could not be reached."""
+    backend = _redis()
+    if backend is None:
+        found = cache.get(key)
+        return found, found is None and cache.add(add_key, value, timeout=timeout)
+    outage = getattr(backend, "outage", None)
+    if outage is not None and outage.skip():
+        return None, False
+    keys = [cache.make_and_validate_key(key), cache.make_and_validate_key(add_key)]
+    try:
+        found, added = backend.get_client(None, write=True).eval(
+            _GET_ELSE_ADD, 2, *keys, backend._serializer.dumps(value), max(1, int(timeout))
+        )
+    except REDIS_ERRORS as error:
+        if outage is not None:
+            outage.failed(error)
+        return None, False
+    if outage is not None:
+        outage.answered()
+    return (None if found is None else backend._serializer.loads(found)), bool(added)
 
 
 _deferred: ContextVar[list[Call] | None] = ContextVar("newsroom_deferred_writes", default=None)

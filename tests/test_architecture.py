@@ -36,6 +36,7 @@ READ_MODULES = [
     "articles.sitemaps",
     "articles.context_processors",
     "articles.templatetags.reader",
+    "articles.templatetags.chrome",
     "articles.engagement.ranking",
     "articles.engagement.voters",
     "articles.templatetags.editor_embeds",

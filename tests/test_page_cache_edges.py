@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.urls import resolve
@@ -20,6 +21,7 @@ from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_entries import rebuild_lock
+from newsroom.round_trips import get_else_add
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -236,3 +238,13 @@ def test_a_scheduled_story_going_live_re_renders_only_the_lists_it_joins(room):
         assert states["miss"] == 1 and set(states) <= {"miss", "hit"}, (url, states)
     for url in kept:
         assert {state for state, _ in served[url]} == {"hit"}, url
+
+
+def test_a_page_nobody_holds_is_looked_up_and_locked_in_one_call():
+    """`get_else_add` (a page's lookup and, where it is absent, its render lock: one round trip to Redis)."""
+    key = "test:get-else-add"
+    assert get_else_add(key, f"{key}:lock", 1, timeout=30) == (None, True)  # absent: this request renders it
+    assert get_else_add(key, f"{key}:lock", 1, timeout=30) == (None, False)  # another request's lock: wait for it
+    cache.set(key, {"content": b"page"}, 60)
+    assert get_else_add(key, f"{key}:other", 1, timeout=30) == ({"content": b"page"}, False)
+    assert cache.get(f"{key}:other") is None  # found: no lock taken

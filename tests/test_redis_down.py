@@ -226,6 +226,26 @@ def test_the_backend_skips_memcacheds_key_check_and_parses_replies_with_hiredis(
     assert redis.utils.HIREDIS_AVAILABLE
 
 
+@pytest.mark.parametrize("options", [{}, {"KEY_PREFIX": "site-a", "VERSION": 3}])
+def test_the_backends_get_many_reads_the_keys_djangos_would(options, monkeypatch):
+    """`get_many` makes its keys by one string join, where Django's key function would make the same ones."""
+    backend = FailSafeRedisCache(CLOSED_PORT, options)
+    asked = []
+
+    def get_many(keys):
+        asked.extend(keys)
+        return {key: key for key in keys}  # each key's value: the key Redis was asked for
+
+    monkeypatch.setattr(backend._cache, "get_many", get_many)
+    keys = ["purged:article:1", "purged:tag:2", "a key with spaces"]
+
+    found = backend.get_many(keys)
+    found_v2 = backend.get_many(keys[:1], version=2)
+
+    assert asked == [*(backend.make_key(k) for k in keys), backend.make_key(keys[0], version=2)]
+    assert found == {k: backend.make_key(k) for k in keys} and list(found_v2) == keys[:1]
+
+
 def test_a_cache_restart_loses_at_most_the_views_since_the_last_flush(story):
     """Redis here keeps nothing on disk: what a restart can lose is bounded by the flush interval
     (docs/operations.md). Flushed views are in the database; only those buffered since are gone."""

@@ -22,9 +22,16 @@ STRUCTURED_DATA_CROPS = {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 
 
 
 def _named(original: str, label: str, image) -> str:
+    return _names(original, [label], image)[0]
+
+
+def _names(original: str, labels: list[str], image) -> list[str]:
+    """`_named` for several labels of one picture: its path parsed once (the JSON-LD names three crops per render).
+    Each name is `str(folder / file)`: the file part is one plain name, so joining it is putting a "/" between."""
     path = PurePosixPath(original)
+    folder = PurePosixPath("renditions") / path.parent
     focal = f"f{round(image.focal_x * 100):03d}-{round(image.focal_y * 100):03d}"
-    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{label}-{focal}.jpg")
+    return [f"{folder}/{path.stem}-{label}-{focal}.jpg" for label in labels]
 
 
 def social_card_name(image) -> str:
@@ -38,7 +45,7 @@ def square_name(image, size: int) -> str:
 
 def structured_data_names(image) -> list[str]:
     """The 16:9, 4:3 and 1:1 crops of `image` for structured data, in that order."""
-    return [_named(image.file.name, f"r{ratio}", image) for ratio in STRUCTURED_DATA_CROPS]
+    return _names(image.file.name, [f"r{ratio}" for ratio in STRUCTURED_DATA_CROPS], image)
 
 
 def url(name: str) -> str:

@@ -135,7 +135,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "newsroom.static_files.KeptUrlsStaticFilesStorage"  # WhiteNoise's, each URL kept per process
         )
     },
 }
