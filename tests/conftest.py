@@ -14,6 +14,7 @@ from tests.builders import record_views, record_votes, use_public_domain
 from tests.desk_helpers import staff
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the tests' ids
 def pytest_collection_modifyitems(config, items):
     """`make test` leaves out the slow cases that only document a dependency's limits; CI (CI=true) runs them,
     and so does any run that chooses markers itself (`-m documents`)."""
