@@ -2,7 +2,11 @@ import os
 
 import pytest
 from asgiref.local import Local
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sites.models import Site
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
@@ -36,6 +40,33 @@ def keep_module_fixtures_on_one_worker(items) -> None:
         chosen = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []
         if any(fixture.scope == "module" and fixture.baseid for fixture in chosen):  # ours, not a plugin's
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows_survive_flushes(django_db_setup, django_db_blocker):
+    """What the migrations store — the Writers' and Editors' groups with their grants, the site's row — is put back
+    after every flush of the test database (a transactional test's end, a `built_once` module's), as the flush
+    itself puts back content types and permissions (its `post_migrate`). Tests that share a module fixture run first
+    on their worker (`--dist loadgroup`), so a test after them must not find the roles gone."""
+    with django_db_blocker.unblock():
+        natural_keys = ("codename", "content_type__app_label", "content_type__model")
+        roles = {group.name: list(group.permissions.values_list(*natural_keys)) for group in Group.objects.all()}
+        sites = list(Site.objects.values())
+    last_app = list(apps.get_app_configs())[-1]
+
+    def put_back(sender, using, **kwargs):
+        if sender is not last_app:  # every app's permissions exist once the last app's signal comes
+            return
+        for name, grants in roles.items():
+            group, _ = Group.objects.using(using).get_or_create(name=name)
+            group.permissions.set([Permission.objects.db_manager(using).get_by_natural_key(*key) for key in grants])
+        for site in sites:
+            Site.objects.using(using).update_or_create(pk=site["id"], defaults=site)
+        Site.objects.clear_cache()
+
+    post_migrate.connect(put_back, weak=False, dispatch_uid="tests_migrated_rows_survive_flushes")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests_migrated_rows_survive_flushes")
 
 
 @pytest.fixture(autouse=True)
