@@ -92,7 +92,7 @@ def _images(origin: str, article: Article, card_url: str) -> list[str]:
     if picture is not None and picture.crops_ready:
         images = [f"{origin}{renditions.url(name)}" for name in renditions.structured_data_names(picture)]
     elif article.hero_id:
-        images = [f"{origin}{article.hero.file.url}"]
+        images = [f"{origin}{article.hero.file_url}"]
     return [*images, card_url] if card_url else images
 
 
