@@ -103,3 +103,25 @@ def test_related_with_its_rows_still_keeps_published_candidates_from_an_index_al
         return
     plan = query_plan(captured.captured_queries[-1]["sql"], vacuum="articles_article")
     assert reads_index_alone(plan, "article_published_id_idx"), plan
+
+
+# The loop `{% tag_items %}` replaced in articles/article_detail.html.
+TAG_ITEMS_LOOP = """{% for tag in tags %}
+      <li>{% with url=tag.get_absolute_url %}{% if url %}<a href="{{ url }}">{{ tag.name }}</a>{% else %}{{ tag.name }}{% endif %}{% endwith %}</li>
+      {% endfor %}"""
+
+
+def test_tag_items_written_by_string_joins_are_byte_for_byte_the_loop():
+    from django.template import engines
+    from taggit.models import Tag
+
+    tags = [
+        Tag(id=1, name='Harbour <& "docks">', slug="harbour"),
+        Tag(id=2, name="No page", slug=""),
+        Tag(id=3, name="Ü's", slug="u-s"),
+    ]
+    engine = engines["django"]
+    for shown in (tags, tags[:1], []):
+        loop = engine.from_string(TAG_ITEMS_LOOP).render({"tags": shown})
+        joined = engine.from_string("{% load reader %}{% tag_items tags %}").render({"tags": shown})
+        assert joined == loop

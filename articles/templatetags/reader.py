@@ -6,7 +6,7 @@ import json
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,19 @@ def widget_row(item: Article, *, url: str, zone) -> SafeString:
         f'<a href="{html.escape(url)}">{html.escape(item.title)}</a>\n<span class="meta">'
         f'{html.escape(item.section.name)} · <time datetime="{when}">{day}</time></span>\n'
     )
+
+
+@register.simple_tag
+def tag_items(tags: list) -> SafeString:
+    """The article's tags as the `<li>`s of its tag list, each a link to the tag's page (a tag without one: its name),
+    spaced as the `{% for %}` loop they replace was (`TAG_ITEMS_LOOP` in tests/test_true_miss.py): a `{% with %}`, an
+    `{% if %}` and three lookups per tag were a tenth of an article's template time."""
+    items = []
+    for tag in tags:
+        url, name = tag.get_absolute_url(), conditional_escape(tag.name)
+        inner = f'<a href="{conditional_escape(url)}">{name}</a>' if url else name
+        items.append(f"\n      <li>{inner}</li>\n      ")
+    return mark_safe("".join(items))  # noqa: S308 — every value escaped
 
 
 # A list's thumbnail is 7rem square from 40em, 4.5rem on phones and in narrow lists (static/css/site.css, `.thumb`).
