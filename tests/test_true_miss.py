@@ -106,9 +106,10 @@ def test_related_with_its_rows_still_keeps_published_candidates_from_an_index_al
 
 
 # The loop `{% tag_items %}` replaced in articles/article_detail.html.
-TAG_ITEMS_LOOP = """{% for tag in tags %}
-      <li>{% with url=tag.get_absolute_url %}{% if url %}<a href="{{ url }}">{{ tag.name }}</a>{% else %}{{ tag.name }}{% endif %}{% endwith %}</li>
-      {% endfor %}"""
+TAG_ITEMS_LOOP = (
+    "{% for tag in tags %}\n      <li>{% with url=tag.get_absolute_url %}{% if url %}"
+    '<a href="{{ url }}">{{ tag.name }}</a>{% else %}{{ tag.name }}{% endif %}{% endwith %}</li>\n      {% endfor %}'
+)
 
 
 def test_tag_items_written_by_string_joins_are_byte_for_byte_the_loop():
