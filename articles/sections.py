@@ -5,7 +5,6 @@ import pickle
 from typing import NamedTuple
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from articles.models import Section
 from newsroom.cache import SECTION_TREE_KEY, SITE, section_nav_key
 from newsroom.cache_entries import get_or_build, get_or_build_shown, shows
+from newsroom.cached_reverse import cached_url
 
 SECTION_TREE_SECONDS = 300  # a safety net: every change to a section drops the tree after commit
 
@@ -99,7 +99,7 @@ def build_section_nav(section_id: int | None) -> SafeString:
 
 
 def home_crumb() -> Crumb:
-    return Crumb(_("Home"), reverse("articles:home"))
+    return Crumb(_("Home"), cached_url("articles:home"))  # `reverse()` without the resolver: on every page
 
 
 def breadcrumb_for_section(section_id: int) -> list[Crumb]:
