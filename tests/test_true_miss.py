@@ -126,3 +126,34 @@ def test_tag_items_written_by_string_joins_are_byte_for_byte_the_loop():
         loop = engine.from_string(TAG_ITEMS_LOOP).render({"tags": shown})
         joined = engine.from_string("{% load reader %}{% tag_items tags %}").render({"tags": shown})
         assert joined == loop
+
+
+# The included template `{% lead_picture %}` replaced (templates/articles/includes/lead_picture.html, less its comment).
+LEAD_PICTURE = (
+    "\n"
+    '{% with avif=image.srcset_avif webp=image.srcset_webp jpeg=image.srcset_jpeg sizes="(min-width:'
+    ' 72em) 47rem, (min-width: 64em) calc(100vw - 25rem), calc(100vw - 2rem)" %}<picture>\n'
+    '  {% if avif %}<source type="image/avif" srcset="{{ avif }}" sizes="{{ sizes }}">{% endif %}\n'
+    '  {% if webp %}<source type="image/webp" srcset="{{ webp }}" sizes="{{ sizes }}">{% endif %}\n'
+    '  <img src="{{ image.file_url }}"{% if jpeg %} srcset="{{ jpeg }}" sizes="{{ sizes }}"{% endif %}'
+    ' alt="{{ alt }}"{% if image.width %} width="{{ image.width }}" height="{{ image.height }}"{% endif'
+    ' %} fetchpriority="high">\n'
+    "</picture>{% endwith %}\n"
+)
+
+
+@pytest.mark.parametrize("made", [True, False])
+def test_the_lead_picture_written_by_string_joins_is_byte_for_byte_the_template(made):
+    from django.template import engines
+
+    from articles.media.models import Image
+
+    image = Image(file="heroes/2026/harbour & docks.jpg", width=1600, height=900, alt="x", sizes_ready=made)
+    engine = engines["django"]
+    for alt in ["", 'Ships "at" <dawn> & dusk']:
+        for shown in (image, Image(file="heroes/2026/small.jpg", width=None, height=None, sizes_ready=made)):
+            expected = engine.from_string(LEAD_PICTURE).render({"image": shown, "alt": alt})
+            joined = engine.from_string("{% load reader %}{% lead_picture image alt %}").render(
+                {"image": shown, "alt": alt}
+            )
+            assert joined == expected
