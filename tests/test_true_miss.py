@@ -157,3 +157,29 @@ def test_the_lead_picture_written_by_string_joins_is_byte_for_byte_the_template(
                 {"image": shown, "alt": alt}
             )
             assert joined == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_shown_time_is_the_date_filters_text(zone):
+    """`|shown_time` (the article's publish and update times) is `|date:"Y-m-d H:i:s T"`, clock changes included."""
+    from datetime import UTC, datetime
+
+    from django.template import engines
+
+    engine = engines["django"]
+    values = [
+        datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC),  # Berlin: the hour before summer time
+        datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # Berlin: 02:30 in summer time, a time that happens twice
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # … and its second time, in winter time
+        datetime(2026, 11, 1, 5, 30, tzinfo=UTC),  # New York: 01:30, twice
+        datetime(2026, 12, 5, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 12, 5, 12, 0),  # naive
+        datetime(999, 1, 1, 12, 0, tzinfo=UTC),
+        None,
+        "",
+    ]
+    with timezone.override(zone):
+        for value in values:
+            shown = engine.from_string("{% load reader %}{{ value|shown_time }}").render({"value": value})
+            assert shown == engine.from_string('{{ value|date:"Y-m-d H:i:s T" }}').render({"value": value}), value

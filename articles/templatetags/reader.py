@@ -5,10 +5,12 @@ import html
 import json
 
 from django import template
+from django.template.defaultfilters import date
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import _datetime_ambiguous_or_imaginary
 from django.utils.translation import gettext as _
 
 from articles import sections, seo
@@ -188,6 +190,20 @@ def machine_time(value: datetime.datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter(expects_localtime=True)
+def shown_time(value) -> str:
+    """`date:"Y-m-d H:i:s T"` (an article's publish and update times as its readers read them), the same text
+    written directly: Django's date formatting splits its format with a regular expression on every call (~25 µs)."""
+    if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
+        return date(value, SHOWN_TIME)
+    zone = value.tzinfo  # as Django names it: none at an ambiguous or imaginary local time (a clock change)
+    name = "" if _datetime_ambiguous_or_imaginary(value, zone) else str(zone.tzname(value))
+    return f"{value:%Y-%m-%d %H:%M:%S} {name}" if value.year >= 1000 else date(value, SHOWN_TIME)
+
+
+SHOWN_TIME = "Y-m-d H:i:s T"
 
 
 @register.filter
