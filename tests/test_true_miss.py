@@ -160,8 +160,9 @@ def test_the_lead_picture_written_by_string_joins_is_byte_for_byte_the_template(
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
-def test_shown_time_is_the_date_filters_text(zone):
-    """`|shown_time` (the article's publish and update times) is `|date:"Y-m-d H:i:s T"`, clock changes included."""
+def test_shown_time_and_iso_time_are_the_date_filters_text(zone):
+    """`|shown_time` and `|iso_time` (an article's times) are `|date:"Y-m-d H:i:s T"` and `|date:'c'`, clock changes
+    included."""
     from datetime import UTC, datetime
 
     from django.template import engines
@@ -183,3 +184,5 @@ def test_shown_time_is_the_date_filters_text(zone):
         for value in values:
             shown = engine.from_string("{% load reader %}{{ value|shown_time }}").render({"value": value})
             assert shown == engine.from_string('{{ value|date:"Y-m-d H:i:s T" }}').render({"value": value}), value
+            iso = engine.from_string("{% load reader %}{{ value|iso_time }}").render({"value": value})
+            assert iso == engine.from_string("{{ value|date:'c' }}").render({"value": value}), value

@@ -206,6 +206,12 @@ def shown_time(value) -> str:
 SHOWN_TIME = "Y-m-d H:i:s T"
 
 
+@register.filter(expects_localtime=True)
+def iso_time(value) -> str:
+    """`date:'c'` (an article's times in its page's head), the same text: a local time's `isoformat()`."""
+    return value.isoformat() if isinstance(value, datetime.datetime) else date(value, "c")
+
+
 @register.filter
 def xml_safe(value) -> str:
     """Text for an XML document (the news sitemap): the control characters XML 1.0 cannot carry dropped."""
