@@ -186,3 +186,26 @@ def test_shown_time_and_iso_time_are_the_date_filters_text(zone):
             assert shown == engine.from_string('{{ value|date:"Y-m-d H:i:s T" }}').render({"value": value}), value
             iso = engine.from_string("{% load reader %}{{ value|iso_time }}").render({"value": value})
             assert iso == engine.from_string("{{ value|date:'c' }}").render({"value": value}), value
+
+
+# The loop `{% crumb_items %}` replaced in articles/includes/breadcrumb.html.
+CRUMB_ITEMS_LOOP = (
+    "{% for crumb in breadcrumb %}\n    <li>\n      {% if not forloop.first %}\n"
+    '      <span class="sep" aria-hidden="true">&gt;</span>\n      {% endif %}\n'
+    '      <a href="{{ crumb.url }}"{% if forloop.last and not article %} aria-current="page"{% endif %}>'
+    "{{ crumb.name }}</a>\n    </li>\n    {% endfor %}"
+)
+
+
+def test_crumb_items_written_by_string_joins_are_byte_for_byte_the_loop():
+    from django.template import engines
+
+    from articles.sections import Crumb
+
+    engine = engines["django"]
+    crumbs = [Crumb("Home", "/"), Crumb("World & <Asia>", "/section/world/"), Crumb('"Korea"', "/section/korea/?a=1&b")]
+    for shown in (crumbs, crumbs[:1], []):
+        for context in ({"breadcrumb": shown}, {"breadcrumb": shown, "article": object()}):
+            loop = engine.from_string(CRUMB_ITEMS_LOOP).render(context)
+            joined = engine.from_string("{% load reader %}{% crumb_items breadcrumb article %}").render(context)
+            assert joined == loop

@@ -100,6 +100,19 @@ def tag_items(tags: list) -> SafeString:
     return mark_safe("".join(items))  # noqa: S308 — every value escaped
 
 
+@register.simple_tag
+def crumb_items(breadcrumb: list, article=None) -> SafeString:
+    """The breadcrumb's `<li>`s, the last marked as the current page unless the page is an article's, spaced as the
+    `{% for %}` loop they replace was (`CRUMB_ITEMS_LOOP` in tests/test_true_miss.py): on every page."""
+    items, last = [], len(breadcrumb) - 1
+    for at, crumb in enumerate(breadcrumb):
+        separator = '\n      <span class="sep" aria-hidden="true">&gt;</span>\n      ' if at else ""
+        current = ' aria-current="page"' if at == last and not article else ""
+        link = f'<a href="{conditional_escape(crumb.url)}"{current}>{conditional_escape(crumb.name)}</a>'
+        items.append(f"\n    <li>\n      {separator}\n      {link}\n    </li>\n    ")
+    return mark_safe("".join(items))  # noqa: S308 — every value escaped
+
+
 # The main column's width (static/css/site.css: .wrap 72rem less 1rem padding each side; beside the 20rem sidebar and
 # its 3rem gap from 64em, 47rem = 752 px from 72em), measured in Chromium by tests/browser/test_pictures_browser.py.
 LEAD_SIZES = "(min-width: 72em) 47rem, (min-width: 64em) calc(100vw - 25rem), calc(100vw - 2rem)"
