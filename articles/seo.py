@@ -38,7 +38,10 @@ class ArticleMeta:
 
 def absolute_url(request, path: str) -> str:
     """`path` on the site's public domain (django.contrib.sites), as sitemaps and feeds build their links."""
-    return f"{request.scheme}://{get_current_site(request).domain}{path}"
+    origin = getattr(request, "_site_origin", None)
+    if origin is None:  # once per request (an article page asks three times; the sites framework ~5 µs each)
+        origin = request._site_origin = f"{request.scheme}://{get_current_site(request).domain}"
+    return f"{origin}{path}"
 
 
 def listing_seo(request, page: Page) -> dict:
@@ -92,7 +95,7 @@ def _images(origin: str, article: Article, card_url: str) -> list[str]:
     if picture is not None and picture.crops_ready:
         images = [f"{origin}{renditions.url(name)}" for name in renditions.structured_data_names(picture)]
     elif article.hero_id:
-        images = [f"{origin}{article.hero.file.url}"]
+        images = [f"{origin}{article.hero.file_url}"]
     return [*images, card_url] if card_url else images
 
 

@@ -1,5 +1,7 @@
 """Reads: sitemap.xml (sections and articles, with lastmod) and a Google News sitemap of the last 48 hours."""
 
+import copy
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
@@ -36,7 +38,8 @@ class SectionSitemap(Sitemap):
             .values_list("section_id", "last")
         )
         listed = []
-        for section in sorted(tree.values(), key=lambda s: s.pk):
+        for kept in sorted(tree.values(), key=lambda s: s.pk):
+            section = copy.copy(kept)  # the tree is the process's, shared by requests: not changed
             times = [changed[pk] for pk in sections.section_descendant_ids(section.pk) if pk in changed]
             section.sitemap_lastmod = max(times, default=None)
             listed.append(section)

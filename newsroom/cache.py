@@ -129,7 +129,7 @@ def is_list(dependency: str) -> bool:
 
 # --- shared blocks, Related, section tree, next publication -----------------------------------------
 
-SECTION_TREE_KEY = "articles:section-tree:v1"
+SECTION_TREE_KEY = "articles:section-tree:v2"  # v2: kept as its pickle (`articles.sections.section_tree`)
 PUBLISHED_TOTAL_KEY = "articles:published-total:v1"
 # Scheduled stories going live (`articles.going_live`): when the next one goes live, whether a schedule changed
 # since it was noted, and until when every story gone live has been purged from the lists.

@@ -48,3 +48,28 @@ def test_section_tree_is_dropped_after_commit_not_before(django_capture_on_commi
 
     assert cache.get(SECTION_TREE_KEY) is None
     assert [s.name for s in main_sections()] == ["Globe"]
+
+
+def test_the_tree_is_unpickled_once_per_process_and_follows_a_change(django_capture_on_commit_callbacks):
+    from articles.sections import section_tree
+
+    world = Section.objects.create(name="World", slug="world")
+    first = section_tree()
+    assert section_tree() is first  # the same cached bytes: the tree this process made of them
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.name = "Globe"
+        world.save()
+
+    assert section_tree() is not first
+    assert [s.name for s in section_tree().values()] == ["Globe"]
+    assert [s.name for s in first.values()] == ["World"]  # what an earlier request read is left as it was
+
+
+def test_the_sitemap_leaves_the_kept_tree_unchanged(client):
+    from articles.sections import section_tree
+
+    Section.objects.create(name="World", slug="world")
+    section_tree()
+    assert client.get("/sitemap.xml").status_code == 200
+    assert not any(hasattr(s, "sitemap_lastmod") for s in section_tree().values())

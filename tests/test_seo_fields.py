@@ -95,3 +95,24 @@ def test_admin_shows_search_and_link_previews_with_a_length_hint(client, make_ar
     social = page.split('data-seo-preview="social"')[1].split("</div>")[0]
     assert "Open again" in social and renditions.social_card_name(article.hero) in social
     assert "editor/seo-preview.js" in page
+
+
+def test_absolute_links_follow_the_sites_domain_from_one_request_to_the_next(client, make_article):
+    """The site's origin is worked out once per request (`seo.absolute_url`), never kept beyond it."""
+    from django.contrib.sites.models import Site
+
+    from articles.page_cache import forget_local_copies
+    from newsroom.cache import shows_article
+    from newsroom.cache_entries import purge
+
+    article = make_article(title="Harbour reopens")
+    assert '<link rel="canonical" href="http://news.example.com/' in head(client, article)
+
+    Site.objects.filter(pk=1).update(domain="elsewhere.example.org")
+    Site.objects.clear_cache()
+    purge(shows_article(article.pk))
+    forget_local_copies()
+
+    html = head(client, article)
+    assert '<link rel="canonical" href="http://elsewhere.example.org/' in html
+    assert json_ld(html)["mainEntityOfPage"].startswith("http://elsewhere.example.org/")

@@ -103,3 +103,109 @@ def test_related_with_its_rows_still_keeps_published_candidates_from_an_index_al
         return
     plan = query_plan(captured.captured_queries[-1]["sql"], vacuum="articles_article")
     assert reads_index_alone(plan, "article_published_id_idx"), plan
+
+
+# The loop `{% tag_items %}` replaced in articles/article_detail.html.
+TAG_ITEMS_LOOP = (
+    "{% for tag in tags %}\n      <li>{% with url=tag.get_absolute_url %}{% if url %}"
+    '<a href="{{ url }}">{{ tag.name }}</a>{% else %}{{ tag.name }}{% endif %}{% endwith %}</li>\n      {% endfor %}'
+)
+
+
+def test_tag_items_written_by_string_joins_are_byte_for_byte_the_loop():
+    from django.template import engines
+    from taggit.models import Tag
+
+    tags = [
+        Tag(id=1, name='Harbour <& "docks">', slug="harbour"),
+        Tag(id=2, name="No page", slug=""),
+        Tag(id=3, name="Ü's", slug="u-s"),
+    ]
+    engine = engines["django"]
+    for shown in (tags, tags[:1], []):
+        loop = engine.from_string(TAG_ITEMS_LOOP).render({"tags": shown})
+        joined = engine.from_string("{% load reader %}{% tag_items tags %}").render({"tags": shown})
+        assert joined == loop
+
+
+# The included template `{% lead_picture %}` replaced (templates/articles/includes/lead_picture.html, less its comment).
+LEAD_PICTURE = (
+    "\n"
+    '{% with avif=image.srcset_avif webp=image.srcset_webp jpeg=image.srcset_jpeg sizes="(min-width:'
+    ' 72em) 47rem, (min-width: 64em) calc(100vw - 25rem), calc(100vw - 2rem)" %}<picture>\n'
+    '  {% if avif %}<source type="image/avif" srcset="{{ avif }}" sizes="{{ sizes }}">{% endif %}\n'
+    '  {% if webp %}<source type="image/webp" srcset="{{ webp }}" sizes="{{ sizes }}">{% endif %}\n'
+    '  <img src="{{ image.file_url }}"{% if jpeg %} srcset="{{ jpeg }}" sizes="{{ sizes }}"{% endif %}'
+    ' alt="{{ alt }}"{% if image.width %} width="{{ image.width }}" height="{{ image.height }}"{% endif'
+    ' %} fetchpriority="high">\n'
+    "</picture>{% endwith %}\n"
+)
+
+
+@pytest.mark.parametrize("made", [True, False])
+def test_the_lead_picture_written_by_string_joins_is_byte_for_byte_the_template(made):
+    from django.template import engines
+
+    from articles.media.models import Image
+
+    image = Image(file="heroes/2026/harbour & docks.jpg", width=1600, height=900, alt="x", sizes_ready=made)
+    engine = engines["django"]
+    for alt in ["", 'Ships "at" <dawn> & dusk']:
+        for shown in (image, Image(file="heroes/2026/small.jpg", width=None, height=None, sizes_ready=made)):
+            expected = engine.from_string(LEAD_PICTURE).render({"image": shown, "alt": alt})
+            joined = engine.from_string("{% load reader %}{% lead_picture image alt %}").render(
+                {"image": shown, "alt": alt}
+            )
+            assert joined == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_shown_time_and_iso_time_are_the_date_filters_text(zone):
+    """`|shown_time` and `|iso_time` (an article's times) are `|date:"Y-m-d H:i:s T"` and `|date:'c'`, clock changes
+    included."""
+    from datetime import UTC, datetime
+
+    from django.template import engines
+
+    engine = engines["django"]
+    values = [
+        datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC),  # Berlin: the hour before summer time
+        datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # Berlin: 02:30 in summer time, a time that happens twice
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # … and its second time, in winter time
+        datetime(2026, 11, 1, 5, 30, tzinfo=UTC),  # New York: 01:30, twice
+        datetime(2026, 12, 5, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 12, 5, 12, 0),  # naive
+        datetime(999, 1, 1, 12, 0, tzinfo=UTC),
+        None,
+        "",
+    ]
+    with timezone.override(zone):
+        for value in values:
+            shown = engine.from_string("{% load reader %}{{ value|shown_time }}").render({"value": value})
+            assert shown == engine.from_string('{{ value|date:"Y-m-d H:i:s T" }}').render({"value": value}), value
+            iso = engine.from_string("{% load reader %}{{ value|iso_time }}").render({"value": value})
+            assert iso == engine.from_string("{{ value|date:'c' }}").render({"value": value}), value
+
+
+# The loop `{% crumb_items %}` replaced in articles/includes/breadcrumb.html.
+CRUMB_ITEMS_LOOP = (
+    "{% for crumb in breadcrumb %}\n    <li>\n      {% if not forloop.first %}\n"
+    '      <span class="sep" aria-hidden="true">&gt;</span>\n      {% endif %}\n'
+    '      <a href="{{ crumb.url }}"{% if forloop.last and not article %} aria-current="page"{% endif %}>'
+    "{{ crumb.name }}</a>\n    </li>\n    {% endfor %}"
+)
+
+
+def test_crumb_items_written_by_string_joins_are_byte_for_byte_the_loop():
+    from django.template import engines
+
+    from articles.sections import Crumb
+
+    engine = engines["django"]
+    crumbs = [Crumb("Home", "/"), Crumb("World & <Asia>", "/section/world/"), Crumb('"Korea"', "/section/korea/?a=1&b")]
+    for shown in (crumbs, crumbs[:1], []):
+        for context in ({"breadcrumb": shown}, {"breadcrumb": shown, "article": object()}):
+            loop = engine.from_string(CRUMB_ITEMS_LOOP).render(context)
+            joined = engine.from_string("{% load reader %}{% crumb_items breadcrumb article %}").render(context)
+            assert joined == loop

@@ -117,9 +117,14 @@ class Image(models.Model):
         return renditions.srcset(self, "jpg") if self.sizes_ready else ""
 
     @property
+    def file_url(self) -> str:
+        """The original's URL: `file.url`, the same string, without a storage call where the store is the local disk."""
+        return images.media_url(self.file.name) if self.file else self.file.url
+
+    @property
     def social_card_url(self) -> str:
         """The 1200x630 card, or the original until the card at the current focal point is made."""
-        return renditions.url(renditions.social_card_name(self)) if self.crops_ready else self.file.url
+        return renditions.url(renditions.social_card_name(self)) if self.crops_ready else self.file_url
 
     @property
     def social_card_size(self) -> tuple[int | None, int | None]:
@@ -127,7 +132,7 @@ class Image(models.Model):
 
     def square_url(self, size: int = 320) -> str:
         """A square thumbnail for widgets, or the original until the squares are made."""
-        return renditions.url(renditions.square_name(self, size)) if self.crops_ready else self.file.url
+        return renditions.url(renditions.square_name(self, size)) if self.crops_ready else self.file_url
 
 
 class BodyUse(models.Model):
