@@ -17,7 +17,7 @@ def built_once_here() -> object:
 
 
 def test_a_test_sharing_a_module_fixture_carries_its_module_s_group(request, built_once_here):
-    if not request.config.getvalue("loadgroup"):
+    if not getattr(request.config.option, "loadgroup", False):  # set on xdist's workers only
         pytest.skip("groups exist only under --dist loadgroup (make test)")
     assert request.node.nodeid.endswith("@tests/test_suite_grouping.py"), request.node.nodeid
 
