@@ -7,7 +7,8 @@ ones started, the copy written, the lock released, the stitched blocks' marks re
 - `in_one_round_trip`: a list of `get`/`set`/`add`/`delete` sent as one Redis pipeline (one call each on
   another backend, as in the SQLite tests), each answered as the cache call would answer it;
 - `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
-  command (a short Lua script: `SET NX` then `GET` for each), where a `get_many` then an `add_many` took two;
+  command (a short Lua script: `SET NX` then `GET` for each; the keys sent as one string), where a `get_many` then
+  an `add_many` took two;
 - `get_else_add`: a page looked up and, where it is absent, its render lock taken, in one command (the first
   view of a page nobody holds: one round trip where the lookup and then the lock took two);
 - `deferring_writes`: inside a render, a value cached on the way (`set_soon`: Related's candidates) is written
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.redis import RedisCacheClient
 
 from newsroom.cache_backend import REDIS_ERRORS
@@ -76,12 +78,22 @@ def _one(call: Call) -> Any:
     return None
 
 
-# KEYS: the marks to start then the keys only read; ARGV: the lifetime, how many marks to start, then each new value.
+# ARGV: the lifetime, how many marks to start, their value, the keys' common prefix, then the keys less the prefix
+# joined by newlines (the marks to start first, then the keys only read). One packed string where ~50 arguments
+# each cost redis-py a step of packing; the keys are named in ARGV, so a single Redis (never a cluster).
 _START_AND_READ = """
+local names, at = {}, 1
+while true do
+  local stop = string.find(ARGV[5], '\\n', at, true)
+  if not stop then names[#names + 1] = string.sub(ARGV[5], at) break end
+  names[#names + 1] = string.sub(ARGV[5], at, stop - 1)
+  at = stop + 1
+end
 local found = {}
-for i, key in ipairs(KEYS) do
+for i, name in ipairs(names) do
+  local key = ARGV[4] .. name
   if i <= tonumber(ARGV[2]) then
-    redis.call('SET', key, ARGV[i + 2], 'NX', 'EX', ARGV[1])
+    redis.call('SET', key, ARGV[3], 'NX', 'EX', ARGV[1])
   end
   found[i] = redis.call('GET', key)
 end
@@ -89,38 +101,70 @@ return found
 """
 
 
-def start_and_read(start: dict[str, int], read: list[str], *, timeout: int) -> dict[str, Any] | None:
-    """Each key of `start` set to its value where absent, then every key of `start` and `read` read back (absent
+def _joined_keys(keys: list[str]) -> tuple[str, str] | None:
+    """The keys' common prefix and their cache keys less it, joined by newlines; None where a key holds one."""
+    if cache.key_func is default_key_func:
+        prefix, names = f"{cache.key_prefix}:{cache.version}:", keys  # as `default_key_func` makes them
+    else:
+        make_key = cache.make_and_validate_key
+        prefix, names = "", [make_key(key) for key in keys]
+    joined = "\n".join(names)
+    return (prefix, joined) if joined.count("\n") == len(names) - 1 else None
+
+
+def start_and_read(start: list[str], value: int, read: list[str], *, timeout: int) -> dict[str, Any] | None:
+    """Each key of `start` set to `value` where absent, then every key of `start` and `read` read back (absent
     ones left out). None when the shared cache could not be reached. One round trip."""
     backend = _redis()
     if backend is None:
         found = cache.get_many([*start, *read])
-        missing = {key: value for key, value in start.items() if key not in found}
-        added = {key for key, value in missing.items() if cache.add(key, value, timeout=timeout)}
-        found |= {key: missing[key] for key in added}
+        missing = [key for key in start if key not in found]
+        added = [key for key in missing if cache.add(key, value, timeout=timeout)]
+        found |= dict.fromkeys(added, value)
         if len(added) < len(missing):  # another request started some of them first: theirs count
             found |= cache.get_many([key for key in missing if key not in added])
         return found
+    keys = [*start, *read]
+    if not keys:
+        return {}
     outage = getattr(backend, "outage", None)
     if outage is not None and outage.skip():
         return None
-    keys = [*start, *read]
-    make_key = cache.make_and_validate_key  # `cache` is a proxy: each attribute read costs a lookup of the backend
-    full = [make_key(key) for key in keys]
-    values = [backend._serializer.dumps(value) for value in start.values()]
+    packed = _joined_keys(keys)
     try:
-        answers = backend.get_client(None, write=True).eval(
-            _START_AND_READ, len(full), *full, max(1, int(timeout)), len(start), *values
-        )
+        client = backend.get_client(None, write=True)
+        if packed is not None:
+            answers = client.eval(_START_AND_READ, 0, max(1, int(timeout)), len(start), int(value), *packed)
+        else:  # a key with a newline in it: each key an argument of its own
+            answers = client.eval(
+                _START_AND_EACH,
+                len(keys),
+                *map(cache.make_and_validate_key, keys),
+                max(1, int(timeout)),
+                len(start),
+                int(value),
+            )
     except REDIS_ERRORS as error:
         if outage is not None:
             outage.failed(error)
         return None
     if outage is not None:
         outage.answered()
-    return {
-        key: backend._serializer.loads(value) for key, value in zip(keys, answers, strict=True) if value is not None
-    }
+    loads = backend._serializer.loads
+    return {key: loads(found) for key, found in zip(keys, answers, strict=True) if found is not None}
+
+
+# KEYS: the marks to start then the keys only read; ARGV: the lifetime, how many marks to start, their value.
+_START_AND_EACH = """
+local found = {}
+for i, key in ipairs(KEYS) do
+  if i <= tonumber(ARGV[2]) then
+    redis.call('SET', key, ARGV[3], 'NX', 'EX', ARGV[1])
+  end
+  found[i] = redis.call('GET', key)
+end
+return found
+"""
 
 
 # KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime.

@@ -21,7 +21,7 @@ from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_entries import rebuild_lock
-from newsroom.round_trips import get_else_add
+from newsroom.round_trips import get_else_add, start_and_read
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -248,3 +248,22 @@ def test_a_page_nobody_holds_is_looked_up_and_locked_in_one_call():
     cache.set(key, {"content": b"page"}, 60)
     assert get_else_add(key, f"{key}:other", 1, timeout=30) == ({"content": b"page"}, False)
     assert cache.get(f"{key}:other") is None  # found: no lock taken
+
+
+@pytest.mark.parametrize("odd", ["", "a\nkey", "\n"])
+def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
+    """`start_and_read` (the keys sent to Redis as one string): marks started only where absent, every key read back,
+    a key with a newline in it (or empty) as well kept apart as any other."""
+    cache.set("purged:test:held", 5, 60)
+    cache.set("test:block", {"versions": {"x": 1}}, 60)
+    marks = ["purged:test:held", "purged:test:new", f"purged:test:{odd}"]
+    found = start_and_read(marks, -7, ["test:block", "test:absent"], timeout=60)
+    assert found == {
+        "purged:test:held": 5,
+        "purged:test:new": -7,
+        f"purged:test:{odd}": -7,
+        "test:block": {"versions": {"x": 1}},
+    }
+    assert start_and_read(marks, -9, ["test:block"], timeout=60) == {**found}  # started already: not again
+    assert cache.get("purged:test:new") == -7
+    assert start_and_read([], -9, [], timeout=60) == {}
