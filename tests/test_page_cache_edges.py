@@ -21,7 +21,7 @@ from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_entries import rebuild_lock
-from newsroom.round_trips import get_else_add, start_and_read
+from newsroom.round_trips import Call, get_else_add, in_one_round_trip, start_and_read
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -267,3 +267,21 @@ def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
     assert start_and_read(marks, -9, ["test:block"], timeout=60) == {**found}  # started already: not again
     assert cache.get("purged:test:new") == -7
     assert start_and_read([], -9, [], timeout=60) == {}
+
+
+def test_gets_sets_adds_and_deletes_are_answered_in_one_call_as_the_cache_answers_them():
+    """`in_one_round_trip` (one command to Redis: a page's copy, the render's waiting writes, its lock released)."""
+    cache.set("test:held", {"content": b"old"}, 60)
+    calls = [
+        Call("get", "test:absent"),
+        Call("add", "test:held", "refused", 60),
+        Call("add", "test:new", [1, "two"], 60),
+        Call("set", "test:held", {"content": b"new"}, 60),
+        Call("get", "test:held"),
+        Call("delete", "test:new"),
+        Call("delete", "test:never"),
+        Call("set", "test:count", 7, 60),
+    ]
+    assert in_one_round_trip(calls) == [None, False, True, None, {"content": b"new"}, True, False, None]
+    assert cache.get("test:new") is None and cache.get("test:count") == 7
+    assert in_one_round_trip([]) == []
