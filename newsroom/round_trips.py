@@ -113,20 +113,24 @@ def _one(call: Call) -> Any:
     return None
 
 
-# ARGV: the lifetime, how many marks to start, their value, the keys' common prefix, then the keys less the prefix
-# joined by newlines (the marks to start first, then the keys only read). One packed string where ~50 arguments
-# each cost redis-py a step of packing; the keys are named in ARGV, so a single Redis (never a cluster).
+# ARGV: the lifetime, how many marks to start, their value, then the keys' common prefix and the keys less the prefix
+# joined by newlines (the marks to start first, then the keys only read): one packed string where ~50 arguments each
+# cost redis-py a step of packing; the keys named in ARGV, so a single Redis (never a cluster). A key with a newline in
+# it: the keys in KEYS instead, each an argument of its own.
 _START_AND_READ = """
-local names, at = {}, 1
-while true do
-  local stop = string.find(ARGV[5], '\\n', at, true)
-  if not stop then names[#names + 1] = string.sub(ARGV[5], at) break end
-  names[#names + 1] = string.sub(ARGV[5], at, stop - 1)
-  at = stop + 1
+local keys = KEYS
+if #KEYS == 0 then
+  keys = {}
+  local at = 1
+  while true do
+    local stop = string.find(ARGV[5], '\\n', at, true)
+    if not stop then keys[#keys + 1] = ARGV[4] .. string.sub(ARGV[5], at) break end
+    keys[#keys + 1] = ARGV[4] .. string.sub(ARGV[5], at, stop - 1)
+    at = stop + 1
+  end
 end
 local found = {}
-for i, name in ipairs(names) do
-  local key = ARGV[4] .. name
+for i, key in ipairs(keys) do
   if i <= tonumber(ARGV[2]) then
     redis.call('SET', key, ARGV[3], 'NX', 'EX', ARGV[1])
   end
@@ -168,17 +172,12 @@ def start_and_read(start: list[str], value: int, read: list[str], *, timeout: in
     packed = _joined_keys(keys)
     try:
         client = backend.get_client(None, write=True)
+        lifetime = max(1, int(timeout))
         if packed is not None:
-            answers = client.eval(_START_AND_READ, 0, max(1, int(timeout)), len(start), int(value), *packed)
+            answers = client.eval(_START_AND_READ, 0, lifetime, len(start), int(value), *packed)
         else:  # a key with a newline in it: each key an argument of its own
-            answers = client.eval(
-                _START_AND_EACH,
-                len(keys),
-                *map(cache.make_and_validate_key, keys),
-                max(1, int(timeout)),
-                len(start),
-                int(value),
-            )
+            full = [cache.make_and_validate_key(key) for key in keys]
+            answers = client.eval(_START_AND_READ, len(full), *full, lifetime, len(start), int(value))
     except REDIS_ERRORS as error:
         if outage is not None:
             outage.failed(error)
@@ -187,19 +186,6 @@ def start_and_read(start: list[str], value: int, read: list[str], *, timeout: in
         outage.answered()
     loads = backend._serializer.loads
     return {key: loads(found) for key, found in zip(keys, answers, strict=True) if found is not None}
-
-
-# KEYS: the marks to start then the keys only read; ARGV: the lifetime, how many marks to start, their value.
-_START_AND_EACH = """
-local found = {}
-for i, key in ipairs(KEYS) do
-  if i <= tonumber(ARGV[2]) then
-    redis.call('SET', key, ARGV[3], 'NX', 'EX', ARGV[1])
-  end
-  found[i] = redis.call('GET', key)
-end
-return found
-"""
 
 
 # KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime.

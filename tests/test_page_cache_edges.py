@@ -250,6 +250,7 @@ def test_a_page_nobody_holds_is_looked_up_and_locked_in_one_call():
     assert cache.get(f"{key}:other") is None  # found: no lock taken
 
 
+@pytest.mark.filterwarnings("ignore::django.core.cache.backends.base.CacheKeyWarning")  # memcached's limits, not Redis'
 @pytest.mark.parametrize("odd", ["", "a\nkey", "\n"])
 def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
     """`start_and_read` (the keys sent to Redis as one string): marks started only where absent, every key read back,
