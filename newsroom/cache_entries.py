@@ -240,7 +240,7 @@ def shown_versions(
     # Never purged (or the mark was lost): start one. Negative, so never mistaken for a recent purge, and
     # random, so a lost mark started again never matches copies kept under the old one (one draw for all: a mark is
     # compared only with its own key's). Started where absent and read back in one round trip (`start_and_read`).
-    found = start_and_read(dict.fromkeys(keys, -secrets.randbits(62) - 1), list(also), timeout=PURGE_MARK_SECONDS)
+    found = start_and_read(list(keys), -secrets.randbits(62) - 1, list(also), timeout=PURGE_MARK_SECONDS)
     if found is None:  # the shared cache is unreachable: nothing to keep the copy under
         return None, {}
     read = {key: found.get(key) for key in also}

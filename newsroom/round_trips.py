@@ -4,14 +4,16 @@ A page rendered afresh used to make ten round trips besides its SQL: the page lo
 page looked up again, the entries prefetched, Related's candidates written, the purge marks read, the missing
 ones started, the copy written, the lock released, the stitched blocks' marks read. Here:
 
-- `in_one_round_trip`: a list of `get`/`set`/`add`/`delete` sent as one Redis pipeline (one call each on
-  another backend, as in the SQLite tests), each answered as the cache call would answer it;
+- `in_one_round_trip`: a list of `get`/`set`/`add`/`delete` sent as one Redis command (a short Lua script, atomic
+  as a MULTI/EXEC pipeline; one call each on another backend, as in the SQLite tests), each answered as the cache
+  call would answer it;
 - `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
-  command (a short Lua script: `SET NX` then `GET` for each), where a `get_many` then an `add_many` took two;
+  command (a short Lua script: `SET NX` then `GET` for each; the keys sent as one string), where a `get_many` then
+  an `add_many` took two;
 - `get_else_add`: a page looked up and, where it is absent, its render lock taken, in one command (the first
   view of a page nobody holds: one round trip where the lookup and then the lock took two);
 - `deferring_writes`: inside a render, a value cached on the way (`set_soon`: Related's candidates) is written
-  with the page's copy, in the same pipeline (`take_deferred`), or at the end of the render (`flush_deferred`).
+  with the page's copy, in the same round trip (`take_deferred`), or at the end of the render (`flush_deferred`).
 
 With Redis unreachable every call answers as the fail-safe backend does (`newsroom.cache_backend`): a miss.
 """
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.redis import RedisCacheClient
 
 from newsroom.cache_backend import REDIS_ERRORS
@@ -41,23 +44,57 @@ def _redis() -> RedisCacheClient | None:
     return backend if isinstance(backend, RedisCacheClient) else None
 
 
+# ARGV: for each call its kind (g, s, a or d), its key, then for `s` and `a` the value and its lifetime. Each answered
+# as a pipeline would answer it (GET: the value or nil; SET: 1; SET NX: 1 or 0; DEL: how many), atomically as
+# MULTI/EXEC ran them. One command where redis-py's pipeline costs this process ~4 times a command's CPU.
+_CALLS = """
+local answers, i = {}, 1
+while i <= #ARGV do
+  local kind, key = ARGV[i], ARGV[i + 1]
+  if kind == 'g' then
+    answers[#answers + 1] = redis.call('GET', key)
+    i = i + 2
+  elseif kind == 'd' then
+    answers[#answers + 1] = redis.call('DEL', key)
+    i = i + 2
+  elseif kind == 's' then
+    redis.call('SET', key, ARGV[i + 2], 'EX', ARGV[i + 3])
+    answers[#answers + 1] = 1
+    i = i + 4
+  else
+    answers[#answers + 1] = redis.call('SET', key, ARGV[i + 2], 'NX', 'EX', ARGV[i + 3]) and 1 or 0
+    i = i + 4
+  end
+end
+return answers
+"""
+_KINDS = {"get": "g", "set": "s", "add": "a", "delete": "d"}
+
+
 def in_one_round_trip(calls: list[Call]) -> list[Any]:
     """Each call's answer, as `cache.<method>` gives it (`get`: None when absent; `add`, `delete`: a bool)."""
     backend = _redis()
     if backend is None:
         return [_one(call) for call in calls]
-    pipeline = backend.get_client(None, write=True).pipeline()
+    outage = getattr(backend, "outage", None)
+    if outage is not None and outage.skip():
+        return [None if call.method in ("get", "set") else False for call in calls]
+    make_key, dumps = cache.make_and_validate_key, backend._serializer.dumps
+    arguments = []
     for call in calls:
-        key = cache.make_and_validate_key(call.key)
-        if call.method == "get":
-            pipeline.get(key)
-        elif call.method == "delete":
-            pipeline.delete(key)
-        else:
-            value = backend._serializer.dumps(call.value)
-            pipeline.set(key, value, ex=max(1, int(call.timeout)), nx=call.method == "add")
+        arguments += (_KINDS[call.method], make_key(call.key))
+        if call.method in ("set", "add"):
+            arguments += (dumps(call.value), max(1, int(call.timeout)))
+    try:
+        found = backend.get_client(None, write=True).eval(_CALLS, 0, *arguments) if calls else []
+    except REDIS_ERRORS as error:
+        if outage is not None:
+            outage.failed(error)
+        return [None if call.method in ("get", "set") else False for call in calls]
+    if outage is not None:
+        outage.answered()
     answers = []
-    for call, answer in zip(calls, pipeline.execute(), strict=True):
+    for call, answer in zip(calls, found, strict=True):
         if call.method == "get":
             answers.append(None if answer is None else backend._serializer.loads(answer))
         else:
@@ -76,12 +113,26 @@ def _one(call: Call) -> Any:
     return None
 
 
-# KEYS: the marks to start then the keys only read; ARGV: the lifetime, how many marks to start, then each new value.
+# ARGV: the lifetime, how many marks to start, their value, then the keys' common prefix and the keys less the prefix
+# joined by newlines (the marks to start first, then the keys only read): one packed string where ~50 arguments each
+# cost redis-py a step of packing; the keys named in ARGV, so a single Redis (never a cluster). A key with a newline in
+# it: the keys in KEYS instead, each an argument of its own.
 _START_AND_READ = """
+local keys = KEYS
+if #KEYS == 0 then
+  keys = {}
+  local at = 1
+  while true do
+    local stop = string.find(ARGV[5], '\\n', at, true)
+    if not stop then keys[#keys + 1] = ARGV[4] .. string.sub(ARGV[5], at) break end
+    keys[#keys + 1] = ARGV[4] .. string.sub(ARGV[5], at, stop - 1)
+    at = stop + 1
+  end
+end
 local found = {}
-for i, key in ipairs(KEYS) do
+for i, key in ipairs(keys) do
   if i <= tonumber(ARGV[2]) then
-    redis.call('SET', key, ARGV[i + 2], 'NX', 'EX', ARGV[1])
+    redis.call('SET', key, ARGV[3], 'NX', 'EX', ARGV[1])
   end
   found[i] = redis.call('GET', key)
 end
@@ -89,38 +140,52 @@ return found
 """
 
 
-def start_and_read(start: dict[str, int], read: list[str], *, timeout: int) -> dict[str, Any] | None:
-    """Each key of `start` set to its value where absent, then every key of `start` and `read` read back (absent
+def _joined_keys(keys: list[str]) -> tuple[str, str] | None:
+    """The keys' common prefix and their cache keys less it, joined by newlines; None where a key holds one."""
+    if cache.key_func is default_key_func:
+        prefix, names = f"{cache.key_prefix}:{cache.version}:", keys  # as `default_key_func` makes them
+    else:
+        make_key = cache.make_and_validate_key
+        prefix, names = "", [make_key(key) for key in keys]
+    joined = "\n".join(names)
+    return (prefix, joined) if joined.count("\n") == len(names) - 1 else None
+
+
+def start_and_read(start: list[str], value: int, read: list[str], *, timeout: int) -> dict[str, Any] | None:
+    """Each key of `start` set to `value` where absent, then every key of `start` and `read` read back (absent
     ones left out). None when the shared cache could not be reached. One round trip."""
     backend = _redis()
     if backend is None:
         found = cache.get_many([*start, *read])
-        missing = {key: value for key, value in start.items() if key not in found}
-        added = {key for key, value in missing.items() if cache.add(key, value, timeout=timeout)}
-        found |= {key: missing[key] for key in added}
+        missing = [key for key in start if key not in found]
+        added = [key for key in missing if cache.add(key, value, timeout=timeout)]
+        found |= dict.fromkeys(added, value)
         if len(added) < len(missing):  # another request started some of them first: theirs count
             found |= cache.get_many([key for key in missing if key not in added])
         return found
+    keys = [*start, *read]
+    if not keys:
+        return {}
     outage = getattr(backend, "outage", None)
     if outage is not None and outage.skip():
         return None
-    keys = [*start, *read]
-    make_key = cache.make_and_validate_key  # `cache` is a proxy: each attribute read costs a lookup of the backend
-    full = [make_key(key) for key in keys]
-    values = [backend._serializer.dumps(value) for value in start.values()]
+    packed = _joined_keys(keys)
     try:
-        answers = backend.get_client(None, write=True).eval(
-            _START_AND_READ, len(full), *full, max(1, int(timeout)), len(start), *values
-        )
+        client = backend.get_client(None, write=True)
+        lifetime = max(1, int(timeout))
+        if packed is not None:
+            answers = client.eval(_START_AND_READ, 0, lifetime, len(start), int(value), *packed)
+        else:  # a key with a newline in it: each key an argument of its own
+            full = [cache.make_and_validate_key(key) for key in keys]
+            answers = client.eval(_START_AND_READ, len(full), *full, lifetime, len(start), int(value))
     except REDIS_ERRORS as error:
         if outage is not None:
             outage.failed(error)
         return None
     if outage is not None:
         outage.answered()
-    return {
-        key: backend._serializer.loads(value) for key, value in zip(keys, answers, strict=True) if value is not None
-    }
+    loads = backend._serializer.loads
+    return {key: loads(found) for key, found in zip(keys, answers, strict=True) if found is not None}
 
 
 # KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime.

@@ -21,7 +21,7 @@ from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_entries import rebuild_lock
-from newsroom.round_trips import get_else_add
+from newsroom.round_trips import Call, get_else_add, in_one_round_trip, start_and_read
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -248,3 +248,41 @@ def test_a_page_nobody_holds_is_looked_up_and_locked_in_one_call():
     cache.set(key, {"content": b"page"}, 60)
     assert get_else_add(key, f"{key}:other", 1, timeout=30) == ({"content": b"page"}, False)
     assert cache.get(f"{key}:other") is None  # found: no lock taken
+
+
+@pytest.mark.filterwarnings("ignore::django.core.cache.backends.base.CacheKeyWarning")  # memcached's limits, not Redis'
+@pytest.mark.parametrize("odd", ["", "a\nkey", "\n"])
+def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
+    """`start_and_read` (the keys sent to Redis as one string): marks started only where absent, every key read back,
+    a key with a newline in it (or empty) as well kept apart as any other."""
+    cache.set("purged:test:held", 5, 60)
+    cache.set("test:block", {"versions": {"x": 1}}, 60)
+    marks = ["purged:test:held", "purged:test:new", f"purged:test:{odd}"]
+    found = start_and_read(marks, -7, ["test:block", "test:absent"], timeout=60)
+    assert found == {
+        "purged:test:held": 5,
+        "purged:test:new": -7,
+        f"purged:test:{odd}": -7,
+        "test:block": {"versions": {"x": 1}},
+    }
+    assert start_and_read(marks, -9, ["test:block"], timeout=60) == {**found}  # started already: not again
+    assert cache.get("purged:test:new") == -7
+    assert start_and_read([], -9, [], timeout=60) == {}
+
+
+def test_gets_sets_adds_and_deletes_are_answered_in_one_call_as_the_cache_answers_them():
+    """`in_one_round_trip` (one command to Redis: a page's copy, the render's waiting writes, its lock released)."""
+    cache.set("test:held", {"content": b"old"}, 60)
+    calls = [
+        Call("get", "test:absent"),
+        Call("add", "test:held", "refused", 60),
+        Call("add", "test:new", [1, "two"], 60),
+        Call("set", "test:held", {"content": b"new"}, 60),
+        Call("get", "test:held"),
+        Call("delete", "test:new"),
+        Call("delete", "test:never"),
+        Call("set", "test:count", 7, 60),
+    ]
+    assert in_one_round_trip(calls) == [None, False, True, None, {"content": b"new"}, True, False, None]
+    assert cache.get("test:new") is None and cache.get("test:count") == 7
+    assert in_one_round_trip([]) == []

@@ -209,3 +209,22 @@ def test_crumb_items_written_by_string_joins_are_byte_for_byte_the_loop():
             loop = engine.from_string(CRUMB_ITEMS_LOOP).render(context)
             joined = engine.from_string("{% load reader %}{% crumb_items breadcrumb article %}").render(context)
             assert joined == loop
+
+
+VIEW_COUNT_TAG = (
+    "{% load i18n %}{% blocktranslate count counter=count %}{{ counter }} view{% plural %}{{ counter }} views"
+    "{% endblocktranslate %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_view_count_filter_is_the_blocktranslate_it_replaced(language, settings):
+    from django.template import engines
+
+    engine = engines["django"]
+    for thousands in (False, True):
+        settings.USE_THOUSAND_SEPARATOR = thousands
+        with override(language):
+            for count in (0, 1, 2, 21, 1234, 1_234_567):
+                tag = engine.from_string(VIEW_COUNT_TAG).render({"count": count})
+                assert engine.from_string("{% load reader %}{{ count|view_count }}").render({"count": count}) == tag

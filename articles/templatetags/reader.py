@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import _datetime_ambiguous_or_imaginary
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles import sections, seo
 from articles.feeds import xml_text
@@ -182,10 +183,7 @@ def article_json_ld(context, article: Article) -> str:
     data = seo.article_json_ld(context["request"], context["site"], article, context.get("meta"))
     payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     # A data block, never executed: it needs no nonce, so the page stays the same for every reader.
-    return format_html(
-        '<script type="application/ld+json">{}</script>',
-        mark_safe(payload),  # noqa: S308 — escaped above, as json_script does
-    )
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 — escaped above, as json_script does
 
 
 @register.inclusion_tag("articles/includes/site_card.html", takes_context=True)
@@ -223,6 +221,15 @@ SHOWN_TIME = "Y-m-d H:i:s T"
 def iso_time(value) -> str:
     """`date:'c'` (an article's times in its page's head), the same text: a local time's `isoformat()`."""
     return value.isoformat() if isinstance(value, datetime.datetime) else date(value, "c")
+
+
+@register.filter
+def view_count(count) -> str:
+    """An article's views as `{% blocktranslate count counter=… %}{{ counter }} view{% plural %}{{ counter }} views…`
+    says them (the same message, so the same translation), by one `ngettext`: the tag flattens the context and
+    renders its variable through the engine."""
+    number = conditional_escape(localize(count))
+    return mark_safe(ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": number})  # noqa: S308 — as the tag
 
 
 @register.filter

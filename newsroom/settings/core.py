@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
+            # `{% extends %}` finding its parent's blocks once per compiled template (newsroom/template_extends.py)
+            "builtins": ["newsroom.template_extends"],
         },
     },
 ]
