@@ -32,13 +32,17 @@ BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
 def _a_connection_for_every_thread():
     """Open one pooled connection per racing thread before the race. A web worker has one blocking thread; these
     tests run 32 in one process, and a pool growing from 2 under that burst cannot open 30 connections within its
-    1 s timeout (the production value, kept so an unreachable database is a fast 503) on a busy machine."""
+    1 s timeout (the production value, kept so an unreachable database is a fast 503) on a busy machine.
+
+    Afterwards the pool is closed, not shrunk: a pool made smaller keeps its connections until they have idled ten
+    minutes, and 34 of them held by one test process left the other processes of the run (and the servers they
+    start) too few of PostgreSQL's 100; the next query opens a pool of the settings' size."""
     pool = connection.pool
-    min_size, max_size = pool.min_size, pool.max_size
-    pool.resize(min_size=THREADS + 2, max_size=max(max_size, THREADS + 2))
+    pool.resize(min_size=THREADS + 2, max_size=max(pool.max_size, THREADS + 2))
     pool.wait(timeout=60)
     yield
-    pool.resize(min_size=min_size, max_size=max_size)
+    connection.close()
+    connection.close_pool()
 
 
 def run_threads(workers) -> None:
