@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 from asgiref.local import Local
@@ -80,6 +81,16 @@ def _clear_cache():
     yield
     cache.clear()
     forget_local_copies()
+
+
+@pytest.fixture
+def clear_of_the_hour() -> None:
+    """For a test whose page counts hours or names today while a live server renders it: a test begun in an
+    hour's last minute waits for the next, so the hour cannot turn between its setting up and the page."""
+    now = timezone.localtime()
+    left = 3600 - (now.minute * 60 + now.second + now.microsecond / 1e6)
+    if left < 60:
+        time.sleep(left + 0.5)
 
 
 @pytest.fixture

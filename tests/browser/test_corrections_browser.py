@@ -30,7 +30,7 @@ def story(section) -> Article:
 
 
 def test_a_writer_corrects_in_the_real_editor_and_readers_see_the_editors_correction_note(
-    signed_in, page, story, screenshot
+    clear_of_the_hour, signed_in, page, story, screenshot
 ):
     editor("eddie", "Eddie")
     wanda = signed_in("wanda")
@@ -70,7 +70,7 @@ def test_a_writer_corrects_in_the_real_editor_and_readers_see_the_editors_correc
     screenshot(page, "article-correction-note")
 
 
-def test_an_editor_sees_a_storys_views_by_hour_and_its_rank_today(signed_in, story, screenshot):
+def test_an_editor_sees_a_storys_views_by_hour_and_its_rank_today(clear_of_the_hour, signed_in, story, screenshot):
     editor("eddie", "Eddie")
     now = timezone.now()
     Article.objects.filter(pk=story.pk).update(published_at=now - timedelta(hours=20))
