@@ -11,18 +11,20 @@ from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
 
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw
+from taggit.models import Tag
 
-from articles.engagement import view_counts, votes
-from articles.engagement.buckets import view_counts_record
+from articles.engagement import view_counts
+from articles.engagement.buckets import buckets_add, hour_row, view_counts_record
 from articles.engagement.reconcile import counts_reconcile
 from articles.media.models import Image
 from articles.models import Article, Section
+from articles.portability.engagement import votes_merge
 from articles.publishing import article_create, article_publish
 
 
@@ -101,13 +103,16 @@ def record_views(article: Article, count: int, *, at=None) -> None:
 
 
 def record_votes(article: Article, count: int, *, prefix: str = "reader", at=None) -> None:
-    """`count` readers vote for `article` through the service, at `at` (default: when it was published, or now
-    for an article not out yet), so the popularity buckets see them when they happened."""
+    """`count` readers' votes for `article` at `at` (default: when it was published, or now for an article not out
+    yet), as that many `votes.vote_add` calls leave them — the rows, the counter, the hour's bucket — written at
+    once: the rows through the import's `votes_merge` (tests/test_votes.py checks that the two agree)."""
     now = timezone.now()
     at = at or min(article.published_at or now, now)
-    with time_machine.travel(at, tick=False):
-        for n in range(count):
-            votes.vote_add(article=article, voter_key=f"a:{prefix}-{n}")
+    with transaction.atomic():
+        added = votes_merge(article_id=article.pk, votes=[(f"a:{prefix}-{n}", at) for n in range(count)])
+        if added:
+            Article.objects.filter(pk=article.pk).update(vote_count=F("vote_count") + added)
+            buckets_add([hour_row(article.pk, at, votes=added)])
 
 
 def landscape_jpeg(width: int, height: int) -> bytes:
@@ -169,6 +174,8 @@ TAG_NAMES = [f"topic-{i}" for i in range(12)]
 def add_stories(room: Newsroom, *, count: int, tags_per_article: int = 4, hero: bool = False) -> None:
     """`count` more published stories, each an hour older than the last, spread over the room's sections."""
     sections = [room.world, room.asia, room.business, room.sports]
+    # Tags given as rows, made once: taggit would look each name up again for every story.
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in TAG_NAMES]
     now = timezone.now()
     for n in range(len(room.articles), len(room.articles) + count):
         fields = {
@@ -191,7 +198,7 @@ def add_stories(room: Newsroom, *, count: int, tags_per_article: int = 4, hero: 
                 credit="Photo: Test",
             )
         article = article_create(article=Article(**fields))
-        article.tags.add(*{TAG_NAMES[(n + k) % 12] for k in range(tags_per_article)})
+        article.tags.add(*{tags[(n + k) % 12] for k in range(tags_per_article)})
         record_votes(article, (n * 7) % 23)
         room.articles.append(article)
 

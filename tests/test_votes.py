@@ -320,3 +320,30 @@ def test_the_vote_label_comes_from_one_setting(make_article, reader, settings):
     assert 'Great story! (<span class="vote-count">1</span>)' in page
     assert "Thanks — your vote is counted. Great story! now stands at 1." in page
     assert "veryGood!" not in page
+
+
+def test_the_builders_votes_leave_what_as_many_votes_through_the_service_leave(make_article):
+    """`record_votes` writes at once what `vote_add` writes one vote at a time: the same rows, counter and bucket."""
+    import time_machine
+
+    from articles.engagement.votes import vote_add
+    from tests.builders import record_votes
+
+    at = timezone.now() - timezone.timedelta(hours=5)
+    by_service, by_builder = make_article(slug="by-service"), make_article(slug="by-builder")
+    with time_machine.travel(at, tick=False):
+        for n in range(3):
+            vote_add(article=by_service, voter_key=f"a:reader-{n}")
+    record_votes(by_builder, 3, at=at)
+    record_votes(by_builder, 4, at=at)  # the three again and one more: a repeat counts once, as in the service
+
+    def left_by(article):
+        rows = sorted(Vote.objects.filter(article=article).values_list("voter_key", "created_at"))
+        buckets = list(PopularityBucket.objects.filter(article=article).values_list("granularity", "period_start",
+                                                                                      "views", "votes"))  # fmt: skip
+        return rows, count_of(article), buckets
+
+    rows, count, buckets = left_by(by_service)
+    assert (rows, count) == ([(f"a:reader-{n}", at) for n in range(3)], 3)
+    assert left_by(by_builder) == ([*rows, ("a:reader-3", at)], 4, [(*buckets[0][:3], 4)])
+    assert counts_reconcile() == []

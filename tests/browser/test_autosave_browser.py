@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Section
-from tests.browser.conftest import PASSWORD, serve_media
+from tests.browser.conftest import PASSWORD, serve_media, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADD_URL = "/admin/articles/article/add/"
@@ -34,13 +34,6 @@ def open_context(browser, live_server, storage_state=None):
     return context
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-
-
 def choose_section(page, name: str) -> None:
     page.click("#id_section + .select2 .select2-selection")  # the section picker is an autocomplete
     page.fill(".select2-search__field", name[:3])
@@ -57,7 +50,7 @@ def test_a_killed_browser_mid_typing_on_a_never_saved_article_gets_its_text_back
     Section.objects.create(name="World", slug="world")
     first = open_context(browser, live_server)
     page = first.new_page()
-    sign_in(page, "wanda")
+    sign_in(page.context, "wanda", live_server.url)
     page.goto(ADD_URL)
     page.fill("#id_title", "Ferry strike ends")
     type_body(page, "Talks went on through the night at the port authority")
@@ -99,7 +92,7 @@ def test_the_first_autosave_makes_a_new_article_a_draft_and_the_form_goes_on_as_
     world = Section.objects.create(name="World", slug="world")
     context = open_context(browser, live_server)
     page = context.new_page()
-    sign_in(page, "wanda")
+    sign_in(page.context, "wanda", live_server.url)
     page.goto(ADD_URL)
     page.fill("#id_title", "Harbour reopens")
     choose_section(page, "World")

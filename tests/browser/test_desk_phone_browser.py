@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.desk import trash, versions, workflow
 from articles.models import Article
-from tests.browser.conftest import PASSWORD, editor
+from tests.browser.conftest import editor, sign_in
 from tests.builders import library_image, record_views
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -118,13 +118,12 @@ def on_screen(page, selector: str) -> bool:
     )
 
 
-def test_every_desk_page_fits_a_phone_and_the_toolbar_and_save_stay_on_screen(phone_page, newsroom, screenshot):
+def test_every_desk_page_fits_a_phone_and_the_toolbar_and_save_stay_on_screen(
+    phone_page, live_server, newsroom, screenshot
+):
     page = phone_page
     story, draft, picture = newsroom["story"], newsroom["draft"], newsroom["picture"]
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ana")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in(page.context, "ana", live_server.url)
     kept = versions.versions_of(story)
     pages = {
         "dashboard": "/admin/",

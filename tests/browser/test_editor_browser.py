@@ -10,19 +10,17 @@ from playwright.sync_api import expect
 from articles.demo import stories
 from articles.models import Article
 from articles.publishing import article_create
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
-def sign_in_as_editor(page) -> None:
-    # A superuser: transactional tests flush the roles' groups the migrations made (test_admin_browser covers roles).
+def sign_in_as_editor(page, live_server) -> None:
+    """A superuser (test_admin_browser covers the roles) signed in to the page's browser."""
     User.objects.create_superuser("eddie", password="right-password-123")
-    page.goto("/admin/login/")
-    page.fill("#id_username", "eddie")
-    page.fill("#id_password", "right-password-123")
-    page.click("input[type=submit]")
+    sign_in(page.context, "eddie", live_server.url)
 
 
 def watch_csp(page) -> list[str]:
@@ -43,9 +41,11 @@ def paste_html(page, html: str) -> None:
     )
 
 
-def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_removed(page, section, screenshot):
+def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_removed(
+    page, live_server, section, screenshot
+):
     csp_violations = watch_csp(page)
-    sign_in_as_editor(page)
+    sign_in_as_editor(page, live_server)
     page.goto("/admin/articles/article/add/")
     page.fill("#id_title", "Storm reaches the harbour")
     body = page.locator(".field-body .ProseMirror[contenteditable=true]")
@@ -108,7 +108,7 @@ def test_editor_writes_with_the_toolbar_embeds_a_video_and_is_told_what_was_remo
     assert csp_violations == []
 
 
-def test_demo_bodies_come_back_unchanged_from_the_editor(page, section):
+def test_demo_bodies_come_back_unchanged_from_the_editor(page, live_server, section):
     csp_violations = watch_csp(page)
     bodies = [stories.generate_article(seed=7, index=n, topic_key="world", region="asia").body for n in range(6)]
     assert any("<ul>" in b for b in bodies) and any("<blockquote>" in b for b in bodies)
@@ -116,7 +116,7 @@ def test_demo_bodies_come_back_unchanged_from_the_editor(page, section):
         article_create(article=Article(title=f"Demo {n}", slug=f"demo-{n}", body=body, section=section))
         for n, body in enumerate(bodies)
     ]
-    sign_in_as_editor(page)
+    sign_in_as_editor(page, live_server)
     for article in articles:
         page.goto(f"/admin/articles/article/{article.pk}/change/")
         page.locator(".field-body .ProseMirror[contenteditable=true]").wait_for()

@@ -10,8 +10,8 @@ from tests.browser.test_editor_browser import sign_in_as_editor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_article_list_fits_a_laptop_screen(page, section, screenshot):
-    sign_in_as_editor(page)
+def test_article_list_fits_a_laptop_screen(page, live_server, section, screenshot):
+    sign_in_as_editor(page, live_server)
     author = User.objects.get(username="eddie")
     for n in range(30):
         title = f"Harbour barrier closes for repairs after the winter storms, officials say ({n})"

@@ -15,11 +15,11 @@ from tests.builders import landscape_jpeg, use_public_domain
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, section, tmp_path, screenshot):
+def test_editor_uploads_sets_the_focal_point_and_picks_the_image(page, live_server, section, tmp_path, screenshot):
     csp_violations = watch_csp(page)
     picture = tmp_path / "harbour.jpg"
     picture.write_bytes(landscape_jpeg(2400, 1600))
-    sign_in_as_editor(page)
+    sign_in_as_editor(page, live_server)
 
     page.goto("/admin/library/image/add/")
     page.set_input_files("#id_file", str(picture))
