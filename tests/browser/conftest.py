@@ -82,27 +82,9 @@ def built_once(build):
     return site
 
 
-def serve_media(context) -> None:
-    """The live server (DEBUG off) serves static files but not uploads; hand /media/ to the browser from disk."""
-    from django.conf import settings
-
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-
-    def fulfil(route):
-        relative = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
-        path = (media_root / relative).resolve()
-        if path.is_file() and path.is_relative_to(media_root):
-            route.fulfill(path=str(path))
-        else:
-            route.fulfill(status=404, body="not found")
-
-    context.route("**/media/**", fulfil)
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
@@ -122,7 +104,6 @@ def phone_page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, base_url=live_server.url
     )
-    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
@@ -167,7 +148,6 @@ def signed_in(browser, live_server):
 
     def open_signed_in(username: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-        serve_media(context)
         contexts.append(context)
         sign_in(context, username, live_server.url)
         return context.new_page()

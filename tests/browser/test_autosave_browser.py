@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Section
-from tests.browser.conftest import PASSWORD, serve_media, sign_in
+from tests.browser.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADD_URL = "/admin/articles/article/add/"
@@ -30,7 +30,6 @@ def open_context(browser, live_server, storage_state=None):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, base_url=live_server.url, storage_state=storage_state
     )
-    serve_media(context)
     return context
 
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from articles.authors.models import Author
 from articles.demo.pictures import generate_image
 from articles.models import Article
-from tests.browser.conftest import built_once, serve_media
+from tests.browser.conftest import built_once
 from tests.builders import build_newsroom, library_image, record_views
 
 pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
@@ -43,7 +43,6 @@ def open_page(browser, live_server, *, width: int, height: int, scale: int = 1, 
         viewport={"width": width, "height": height}, device_scale_factor=scale, is_mobile=mobile,
         base_url=live_server.url,
     )  # fmt: skip
-    serve_media(context)
     return context, context.new_page()
 
 

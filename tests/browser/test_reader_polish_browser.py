@@ -8,7 +8,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from articles.models import Article, Section
-from tests.browser.conftest import built_once, serve_media
+from tests.browser.conftest import built_once
 from tests.builders import build_newsroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.site_built_once]
@@ -47,7 +47,6 @@ def dark_page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, color_scheme="dark", base_url=live_server.url
     )
-    serve_media(context)
     page = context.new_page()
     yield page
     context.close()
