@@ -188,12 +188,16 @@ def make_renditions(original: str) -> list[str]:
                 resized_from[id(image)] = (
                     image if width >= full_width else image.resize((width, height), Image.Resampling.LANCZOS)
                 )
-            resized = resized_from[id(image)]
-            buffer = io.BytesIO()
-            resized.save(buffer, fmt, **SAVE_OPTIONS[fmt])
-            store(name, ContentFile(buffer.getvalue()))
+            store(name, ContentFile(encoded(resized_from[id(image)], fmt)))
             written.append(name)
     return written
+
+
+def encoded(image: Image.Image, fmt: str) -> bytes:
+    """One rendition's bytes: the picture in `fmt` with its `SAVE_OPTIONS`."""
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **SAVE_OPTIONS[fmt])
+    return buffer.getvalue()
 
 
 def rendition_names(original: str, original_width: int | None) -> list[str]:

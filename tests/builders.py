@@ -1,6 +1,7 @@
 """Helpers shared by the tests: images, admin form data, votes and views through the services, and a small
 newsroom for reader pages (nested sections, many tags, picks, drafts and scheduled stories)."""
 
+import functools
 import io
 import json
 import os
@@ -115,6 +116,7 @@ def record_votes(article: Article, count: int, *, prefix: str = "reader", at=Non
             buckets_add([hour_row(article.pk, at, votes=added)])
 
 
+@functools.cache  # bytes, never changed: made once per size
 def landscape_jpeg(width: int, height: int) -> bytes:
     """A made-up stormy landscape (sky gradient, hills, sea), so screenshots look like a news page."""
     image = PillowImage.new("RGB", (width, height))

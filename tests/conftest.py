@@ -1,3 +1,4 @@
+import hashlib
 import os
 import time
 
@@ -13,6 +14,7 @@ from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
 
+from articles import images
 from articles.models import Article, Section
 from articles.page_cache import forget_local_copies
 from articles.publishing import article_create
@@ -72,6 +74,25 @@ def _migrated_rows_survive_flushes(django_db_setup, django_db_blocker):
     post_migrate.connect(put_back, weak=False, dispatch_uid="tests_migrated_rows_survive_flushes")
     yield
     post_migrate.disconnect(dispatch_uid="tests_migrated_rows_survive_flushes")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _renditions_encoded_once_per_picture():
+    """The same picture at the same size, in the same format and options, is encoded once per test process: the
+    tests upload the same few made-up pictures hundreds of times, and AVIF encoding was a tenth of the suite's
+    Python time. The first encoding of each is real, and so is every later answer: the bytes it gave."""
+    real, encoded = images.encoded, {}
+
+    def encoded_once(image, fmt: str) -> bytes:
+        digest = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+        key = (digest, image.mode, image.size, fmt, repr(images.SAVE_OPTIONS[fmt]))
+        if key not in encoded:
+            encoded[key] = real(image, fmt)
+        return encoded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "encoded", encoded_once)
+        yield
 
 
 @pytest.fixture(autouse=True)
