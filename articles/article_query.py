@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.article_tags import with_tags
 from articles.models import Article
+from newsroom.prepared_sql import prepared_cursor
 
 # What an article page shows besides the article, in the same query: the byline's author page too.
 ARTICLE_PAGE_RELATED = ("section", "hero", "social_image", "author__author_profile")
@@ -60,7 +61,7 @@ class _Compiled:
         params = list(self.params)
         params[self.slug_at] = slug
         params[self.now_at] = connections[self.using].ops.adapt_datetimefield_value(timezone.now())
-        with connections[self.using].cursor() as cursor:
+        with prepared_cursor(self.using) as cursor:  # planned once per connection
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
         if row is None:

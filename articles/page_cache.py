@@ -53,7 +53,6 @@ from newsroom.cache_entries import (
     Shown,
     collecting_shown,
     mark_keys,
-    marks_current_each,
     prefetching,
     rebuild_done,
     rebuild_lock_then_get,
@@ -62,6 +61,7 @@ from newsroom.cache_entries import (
     versions_current,
 )
 from newsroom.fragments import block_copies, drop_purged, held_blocks, kept_apart, stitched_copies
+from newsroom.held_copies import held_copies_current
 from newsroom.local_copies import LocalCopies
 from newsroom.round_trips import Call, deferring_writes, get_else_add, in_one_round_trip, take_deferred
 
@@ -134,12 +134,13 @@ def _parameters_of(path: str, urlconf: str):
 
 def _state(entry: dict, now: float) -> tuple[Copy, dict[str, dict]]:
     """Whether a copy may be served, and — for a page stitched from fragments — the blocks this process holds for
-    it that are still current. One `get_many`: the purge marks of the copy and of those blocks (and, for a list,
+    it that are still current. One `get_many` (`held_copies_current`): where nothing was purged since this process
+    last checked them, the last purge's key; else the purge marks of the copy and of those blocks (and, for a list,
     `LISTS_KEYS`)."""
     fragment = entry.get("fragment")
     held = held_blocks(fragment, now) if fragment is not None else {}
     also = LISTS_KEYS if entry["lists"] else ()
-    current, found = marks_current_each([entry["versions"], *(block["versions"] for block in held.values())], *also)
+    current, found = held_copies_current([entry, *held.values()], *also)
     if held:
         held = drop_purged(fragment, held, current[1:])
     lists = lists_state(found, started=entry["started"], now=now) if entry["lists"] else Lists.CURRENT

@@ -12,7 +12,8 @@ test client, so no server or network enters) — docs/benchmark.md, "A true miss
 Each figure is sampled right after a `/healthz` of its own (never cached: no page-cache round trip), and given as
 the median time, the median of each sample ÷ its `/healthz` (`paired`), and the same in this process's CPU time
 (`time.thread_time`: on a shared machine, wall-clock time also counts waiting for a CPU, and the database's and
-Redis's own time, which CPU time leaves out). `bench/first_view.py` (what `make bench` runs) divides by
+Redis's own time, which CPU time leaves out; the database's CPU is given apart, `database_cpu_ms`, and with the
+page's as `cpu_with_database_per_healthz`). `bench/first_view.py` (what `make bench` runs) divides by
 `/robots.txt` instead, which goes through the page cache, and seeds the 100,000-article database with
 `--archive`; the two methods are compared in docs/benchmark.md. With every cache empty, the Ranking's snapshot is
 summed again once a minute, as `manage.py flush_view_counts` does on a served site. BENCH_TRUE_MISS_SAMPLES (40)
@@ -81,7 +82,7 @@ def main(mode: str) -> dict:
             refreshed[0] = time.monotonic()
 
     def measured(next_path, *, empty: bool = False, samples: int = SAMPLES) -> dict:
-        pages, healthz = [], []
+        pages, healthz, database = [], [], []
         for _ in range(samples):
             if empty:
                 as_the_minute_flush()
@@ -89,7 +90,10 @@ def main(mode: str) -> dict:
             if empty:
                 cache.clear()
                 forget_local_copies()
+            backends = _database_backends()
+            before = _cpu_seconds(backends)
             pages.append(fetch(next_path()))
+            database.append((_cpu_seconds(backends) - before) * 1000)
 
         def median(values, at):
             return statistics.median(value[at] for value in values)
@@ -101,6 +105,12 @@ def main(mode: str) -> dict:
             "healthz_cpu_ms": round(median(healthz, 1), 3),
             "paired": round(statistics.median(p[0] / h[0] for p, h in zip(pages, healthz, strict=True)), 1),
             "paired_cpu": round(statistics.median(p[1] / h[1] for p, h in zip(pages, healthz, strict=True)), 1),
+            # The database's own CPU (its backends on this host, read from /proc: clock ticks, so summed over the
+            # samples), which the figures above leave out; and the page's CPU with it ÷ `/healthz`'s, by the sums.
+            "database_cpu_ms": round(sum(database) / samples, 2),
+            "cpu_with_database_per_healthz": round(
+                (sum(p[1] for p in pages) + sum(database)) / sum(h[1] for h in healthz), 1
+            ),
         }
 
     if mode == "miss":
@@ -115,6 +125,31 @@ def main(mode: str) -> dict:
     if mode == "counts":
         return _counts(fetch, fresh)
     raise SystemExit(f"unknown mode {mode!r}: miss, empty, parts or counts")
+
+
+def _database_backends() -> list[int]:
+    """The process ids of the PostgreSQL backends connected to this database (none elsewhere, or on another host)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in ("127.0.0.1", "localhost", ""):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes, from /proc (a process gone counts nothing)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 # Where a true miss's CPU goes: (module, attribute, label); a part's time includes the parts inside it.

@@ -101,6 +101,8 @@ def held_blocks(fragment: Fragment, now: float) -> dict[str, dict]:
 
 def drop_purged(fragment: Fragment, held: dict[str, dict], current: list[bool]) -> dict[str, dict]:
     """`held` without the blocks whose marks moved (`current`: for each, in order); this process forgets those."""
+    if all(current):
+        return held
     keys = {name: block.key for name, block in fragment.blocks().items()}
     for (name, _), still in zip(list(held.items()), current, strict=True):
         if not still:
@@ -114,6 +116,8 @@ def complete(fragment: Fragment, held: dict[str, dict]) -> dict[str, dict]:
     `get_many`; the others from the shared cache (built there on a miss, by one request: `shown_entry`)."""
     found, now = dict(held), time.time()
     wanted = {name: block for name, block in fragment.blocks().items() if name not in found}
+    if not wanted:  # a hit: every block held and checked with the page
+        return found
     local = {name: entry for name, entry in held_blocks(fragment, now).items() if name in wanted}
     if local:
         current, _ = marks_current_each([entry["versions"] for entry in local.values()])

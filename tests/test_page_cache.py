@@ -19,6 +19,7 @@ from articles.page_cache import LocalCopies, drop_copy, local_copies
 from newsroom import cache_entries
 from newsroom.cache import page_key, shows_article
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
+from newsroom.db_router import LAST_PURGE_KEY
 from tests.builders import add_stories, build_newsroom, library_image, record_votes
 
 pytestmark = pytest.mark.django_db
@@ -73,16 +74,42 @@ def test_a_second_visit_is_served_from_the_cache_without_a_query(client, room, d
     assert "Set-Cookie" not in second.headers
 
 
-def test_a_hit_asks_the_shared_cache_only_for_the_purge_marks(client, room, cache_calls):
-    """One round trip: the process keeps the copy it served, and checks only that nothing on it was purged."""
+def test_a_hit_asks_the_shared_cache_only_whether_anything_was_purged(client, room, cache_calls, monkeypatch):
+    """One round trip: the process keeps the copy it served, and checks only that nothing on it was purged — the
+    copy's purge marks and its blocks' the first time, then the last purge's key alone (`newsroom.held_copies`)."""
     url = room.articles[2].get_absolute_url()
     client.get(url)
+    client.get(url)  # its marks found current
     calls = cache_calls("get", "get_many", "set", "add", "set_many", "delete")
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: get_many(asked.extend(keys) or keys))
 
-    second = client.get(url)
+    third = client.get(url)
 
-    assert second["X-Page-Cache"] == "hit"
-    assert calls == ["get_many"]
+    assert third["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"] and asked == [LAST_PURGE_KEY]
+
+
+def test_a_copy_found_current_is_checked_against_its_marks_again_after_any_purge(
+    client, room, django_capture_on_commit_callbacks
+):
+    """A purge anywhere moves the last purge's key: every copy held is checked against its own marks once more, so a
+    purge of something it shows is seen at once, and one of something else leaves it served."""
+    story = room.articles[2]
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(url)  # its marks found current: from now on the last purge's key alone is read
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    cache_entries.purge("test:nothing-on-the-page")
+    unrelated = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(story)
+    edited = client.get(url)
+
+    assert unrelated["X-Page-Cache"] == "hit"
+    assert edited["X-Page-Cache"] == "miss" and "Corrected headline" in edited.content.decode()
 
 
 def test_a_process_holding_an_outdated_copy_serves_the_one_rendered_elsewhere(

@@ -26,6 +26,15 @@ if DATABASE_URL:
             "timeout": env_float("DB_POOL_TIMEOUT", 1),  # database unreachable: the 503 page this fast
         }
         _db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 2))  # libpq's minimum is 2 s
+        # The few queries run with server-side binding are prepared (newsroom/prepared_sql.py), each planned once per
+        # connection (a generic plan: their plans do not depend on the values); Django's own cursors bind in the
+        # client and prepare nothing either way. Off (None) for a pooler that cannot keep them.
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            _db["OPTIONS"]["prepare_threshold"] = 5
+            _given = _db["OPTIONS"].get("options", "")
+            _db["OPTIONS"]["options"] = f"{_given} -c plan_cache_mode=force_generic_plan".strip()
+        else:
+            _db["OPTIONS"]["prepare_threshold"] = None
 else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
