@@ -24,15 +24,29 @@ from tests.desk_helpers import staff
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the tests' ids
 def pytest_collection_modifyitems(config, items):
-    """`make test` leaves out the slow cases that only document a dependency's limits; CI (CI=true) runs them,
-    and so does any run that chooses markers itself (`-m documents`)."""
+    """What a run of the whole suite (`make test`: no paths, no markers chosen) leaves out; a run that names paths or
+    markers (`pytest tests/topology`, `-m documents`) runs what it names."""
     keep_module_fixtures_on_one_worker(items)
-    if os.environ.get("CI") or config.getoption("markexpr"):
+    if config.getoption("markexpr") or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
         return
-    documents = [item for item in items if item.get_closest_marker("documents")]
-    if documents:
-        config.hook.pytest_deselected(items=documents)
-        items[:] = [item for item in items if not item.get_closest_marker("documents")]
+    left_out = [item for item in items if not in_the_whole_suite(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if in_the_whole_suite(item)]
+
+
+def in_the_whole_suite(item) -> bool:
+    """The slow cases for people (`documents`) run in CI (CI=true) alone. A test that brings its own database runs in
+    the run of that database, once of CI's two (`.ci/run`: SQLite, then PostgreSQL), not twice: the topology tests
+    (their own PostgreSQL primary and standby, whatever DATABASE_URL says) with PostgreSQL, the `deploy` tests (the
+    recipe's commands on SQLite files of their own) with SQLite."""
+    if item.get_closest_marker("documents"):
+        return bool(os.environ.get("CI"))
+    if "/tests/topology/" in item.path.as_posix():
+        return connection.vendor == "postgresql"
+    if item.get_closest_marker("deploy"):
+        return connection.vendor == "sqlite"
+    return True
 
 
 def keep_module_fixtures_on_one_worker(items) -> None:

@@ -19,6 +19,8 @@ import pytest
 
 from tests.deploy_helpers import ROOT, deployment_env, load_deploy_module
 
+pytestmark = pytest.mark.deploy
+
 scheduler = load_deploy_module("scheduler")
 healthcheck = load_deploy_module("healthcheck")
 SYSTEMD = ROOT / "deploy" / "systemd"

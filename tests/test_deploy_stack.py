@@ -15,6 +15,8 @@ import pytest
 
 from tests.deploy_helpers import ROOT, deployment_env
 
+pytestmark = pytest.mark.deploy
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -190,14 +190,23 @@ def axe_violations(axe_script):
     return run
 
 
+# Screenshots are for people (`make screenshots` copies some to docs/screenshots/) and assert nothing; a whole page
+# costs Chromium 0.1–0.4 s of CPU. CI and `make screenshots` take them; `make test` leaves them out.
+SCREENSHOTS = bool(os.environ.get("CI") or os.environ.get("TEST_SCREENSHOTS"))
+
+
 @pytest.fixture
 def screenshot():
-    """Save a PNG under tests/artifacts/ (git-ignored) so a person can look at what the browser saw."""
+    """Save a PNG under tests/artifacts/ (git-ignored) so a person can look at what the browser saw (in CI, or
+    with TEST_SCREENSHOTS=1): the page (whole, or its viewport), or the first `element` a selector finds."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def save(page, name: str, *, full_page: bool = True) -> Path:
+    def save(page, name: str, *, full_page: bool = True, element: str = "") -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        if SCREENSHOTS and element:
+            page.locator(element).first.screenshot(path=str(path))
+        elif SCREENSHOTS:
+            page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return save

@@ -86,7 +86,7 @@ def test_an_editor_sees_a_storys_views_by_hour_and_its_rank_today(clear_of_the_h
     box = numbers.locator("svg").bounding_box()
     assert box["width"] > 300 and box["height"] > 60
     numbers.scroll_into_view_if_needed()
-    numbers.screenshot(path=str(screenshot(eddie, "desk-story-chart", full_page=False)))
+    screenshot(eddie, "desk-story-chart", element="#story-numbers")
 
     eddie.goto("/admin/")
     assert eddie.locator("#most-read li .desk-spark svg").first.is_visible()

@@ -113,6 +113,7 @@ def test_list_pictures_keep_their_box_load_when_scrolled_to_and_leave_lines_read
     context.close()
 
 
+@pytest.mark.documents
 def test_screenshots_of_the_lists_and_the_author_page(browser, live_server, pictured, screenshot):
     """For people: `make screenshots` copies these to docs/screenshots/."""
     shots = [
