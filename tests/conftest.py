@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_migrate
 from django.tasks import task_backends
 from django.test import override_settings
@@ -58,6 +58,25 @@ def keep_module_fixtures_on_one_worker(items) -> None:
         chosen = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []
         if any(fixture.scope == "module" and fixture.baseid for fixture in chosen):  # ours, not a plugin's
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+def shared_by_module(build):
+    """A module-scoped fixture: what `build()` makes, made once for the module, as Django's `setUpTestData` makes a
+    class's rows. They are written in a transaction kept open until the module's last test, then rolled back; each
+    test runs in a savepoint inside it (pytest-django's `db`), so what a test changes is undone before the next; a
+    test's own fixture hands it `copy.deepcopy` of the objects, as `setUpTestData` does. For a module whose every
+    database test reads these rows: another test of the module would find them too."""
+
+    @pytest.fixture(scope="module", name=build.__name__)
+    def rows(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer._from_testcase = True  # a durable block in a test nests in it, as in Django's TestCase
+            with outer:
+                yield build()
+                transaction.set_rollback(True)
+
+    return rows
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -133,30 +152,35 @@ def section(db) -> Section:
     return Section.objects.create(name="World", slug="world")
 
 
+def article_made(section: Section, n: int, **fields) -> Article:
+    """Article `n` (its title, slug and body numbered) in `section`, published `n` hours ago unless `fields` say
+    otherwise, made through the services; `tags`, `vote_count` and `view_count` recorded as readers would."""
+    fields.setdefault("title", f"Article {n}")
+    fields.setdefault("slug", f"article-{n}")
+    fields.setdefault("body", f"<p>Body of article {n}.</p>")
+    fields.setdefault("section", section)
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("published_at", timezone.now() - timezone.timedelta(hours=n))
+    tags = fields.pop("tags", [])
+    votes, views = fields.pop("vote_count", 0), fields.pop("view_count", 0)
+    article = article_create(article=Article(**fields))
+    if tags:
+        article.tags.add(*tags)
+    # Counters only ever move through the services, so reconciliation would find nothing to fix.
+    record_votes(article, votes)
+    if views:
+        record_views(article, views)
+    article.refresh_from_db()
+    return article
+
+
 @pytest.fixture
 def make_article(db, section):
     counter = iter(range(1, 10_000))
 
     def make(**fields) -> Article:
-        n = next(counter)
-        fields.setdefault("title", f"Article {n}")
-        fields.setdefault("slug", f"article-{n}")
-        fields.setdefault("body", f"<p>Body of article {n}.</p>")
-        fields.setdefault("section", section)
-        fields.setdefault("status", Article.Status.PUBLISHED)
-        if fields["status"] == Article.Status.PUBLISHED:
-            fields.setdefault("published_at", timezone.now() - timezone.timedelta(hours=n))
-        tags = fields.pop("tags", [])
-        votes, views = fields.pop("vote_count", 0), fields.pop("view_count", 0)
-        article = article_create(article=Article(**fields))
-        if tags:
-            article.tags.add(*tags)
-        # Counters only ever move through the services, so reconciliation would find nothing to fix.
-        record_votes(article, votes)
-        if views:
-            record_views(article, views)
-        article.refresh_from_db()
-        return article
+        return article_made(section, next(counter), **fields)
 
     return make
 

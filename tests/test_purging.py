@@ -1,6 +1,8 @@
 """Purging by design: every reader page records what it shows where it is read, with no hand call, so a
 change to anything on it purges its cached copy; writes that are not saves purge through one helper."""
 
+import copy
+
 import pytest
 from django.contrib.auth.models import User
 from django.http import HttpResponse
@@ -13,6 +15,7 @@ from articles.models import Article
 from articles.signals import reader_visible_update
 from newsroom.http_cache import public_cache
 from tests.builders import build_newsroom, library_image
+from tests.conftest import shared_by_module
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +74,8 @@ def test_every_url_is_known():
     )
 
 
-@pytest.fixture
-def room():
+@shared_by_module
+def newsroom_rows():
     room = build_newsroom(count=12)
     writer = User.objects.create_user("test-writer", password="x" * 12)
     Author.objects.create(user=writer, name="Test Writer", slug="test-writer")
@@ -80,6 +83,11 @@ def room():
     for article in room.articles:
         article.author = writer
     return room
+
+
+@pytest.fixture
+def room(newsroom_rows):
+    return copy.deepcopy(newsroom_rows)
 
 
 def shown_article(room, content: str) -> Article:

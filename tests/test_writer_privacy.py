@@ -2,19 +2,22 @@
 what readers can see now, and nothing else; an editor gets everything. A story a writer may not see answers as a
 missing one does (404, or the admin's "doesn't exist" redirect) and its title appears nowhere."""
 
+import copy
 import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import publishing
 from articles.desk import versions
 from articles.desk.models import StagedChange
-from articles.models import Article
+from articles.models import Article, Section
 from tests.builders import record_views
+from tests.conftest import article_made, shared_by_module
 from tests.desk_helpers import CHANGE_URL, staff
 
 pytestmark = pytest.mark.django_db
@@ -35,25 +38,23 @@ VISIBLE = {
 WHO = list(VISIBLE)
 
 
-@pytest.fixture
-def people(db):
-    return {
+@shared_by_module
+def newsroom_rows() -> dict:
+    """The three people and the four stories, made once for the module (tests/conftest.py, `shared_by_module`)."""
+    people = {
         "wanda": staff("wanda", "Writers", first_name="Wanda"),
         "walt": staff("walt", "Writers", first_name="Walt"),
         "eddie": staff("eddie", "Editors", first_name="Eddie"),
     }
-
-
-@pytest.fixture
-def stories(make_article, people, client):
     wanda, walt = people["wanda"], people["walt"]
+    section, numbers = Section.objects.create(name="World", slug="world"), iter(range(1, 10))
     now = timezone.now()
     found = {
-        "wanda_draft": make_article(status=Article.Status.DRAFT, author=wanda),
-        "walt_draft": make_article(status=Article.Status.DRAFT, author=walt),
-        "walt_embargoed": make_article(published_at=now + timedelta(hours=3), author=walt),  # in the next 24 h
-        "walt_live": make_article(published_at=now - timedelta(hours=1), author=walt),
-    }
+        "wanda_draft": article_made(section, next(numbers), status=Article.Status.DRAFT, author=wanda),
+        "walt_draft": article_made(section, next(numbers), status=Article.Status.DRAFT, author=walt),
+        "walt_embargoed": article_made(section, next(numbers), published_at=now + timedelta(hours=3), author=walt),
+        "walt_live": article_made(section, next(numbers), published_at=now - timedelta(hours=1), author=walt),
+    }  # the embargoed one goes live in the next 24 h
     for key, article in found.items():
         article.slug = slugify(TITLES[key])  # as the admin fills it in: the slug names the story too
     for key, article in found.items():  # a second version each (to compare), named for all to search
@@ -61,10 +62,20 @@ def stories(make_article, people, client):
         publishing.article_update(article=article, base_version=article.version)  # by a script: a writer's save
         assert article.status == ("draft" if "draft" in key else "published")  # would take the story back to draft
         record_views(article, 50)  # read a lot, if it were out
+    client = Client()
     client.force_login(walt)
     client.get(CHANGE_URL.format(pk=found["walt_draft"].pk))  # Walt has his draft open: "being edited now"
-    client.logout()
-    return found
+    return {"people": people, "stories": found}
+
+
+@pytest.fixture
+def people(newsroom_rows) -> dict:
+    return copy.deepcopy(newsroom_rows["people"])
+
+
+@pytest.fixture
+def stories(newsroom_rows) -> dict:
+    return copy.deepcopy(newsroom_rows["stories"])
 
 
 def shown(content: str) -> set[str]:

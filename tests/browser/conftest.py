@@ -191,7 +191,7 @@ def axe_violations(axe_script):
 
 
 # Screenshots are for people (`make screenshots` copies some to docs/screenshots/) and assert nothing; a whole page
-# costs Chromium 0.1–0.4 s of CPU. CI and `make screenshots` take them; `make test` leaves them out.
+# costs Chromium 0.1 to 0.4 s of CPU. CI and `make screenshots` take them; `make test` leaves them out.
 SCREENSHOTS = bool(os.environ.get("CI") or os.environ.get("TEST_SCREENSHOTS"))
 
 
