@@ -179,9 +179,10 @@ class NewestMatches:
 
     The newest matches only, however many there are: a word a third of a 100,000-story archive holds cost 0.6 s to
     count and rank whole. PostgreSQL finds them through the GIN index on `search_document` or by walking the
-    newest-first index, whichever the word's frequency makes cheaper, and ranks them as it finds them. The count
-    and the page used to find them once each (docs/benchmark.md, "Search at 100,000 articles, uncached"). Never a
-    prepared statement: the best plan depends on the words.
+    newest-first index, whichever it estimates cheaper for the words, and ranks each match as it finds it, its
+    document read from the row (migration 0022). The count and the page used to find them once each
+    (docs/benchmark.md, "Search at 100,000 articles, uncached"). Never a prepared statement: the best plan depends
+    on the words.
     """
 
     def __init__(self, articles, options: SearchOptions):
@@ -198,9 +199,9 @@ class NewestMatches:
         # Ranked as they are found (a narrow row to sort: no document), ordered by rank after the limit.
         rank = SearchRank(F("search_document"), self.search_query)
         newest = newest.annotate(rank=rank).values("id", "published_at", "rank")[:SEARCH_RESULTS_LIMIT]
-        sql, params = newest.query.sql_with_params()
+        sql, params = newest.query.sql_with_params()  # the ORM's SQL, its values passed as parameters
+        ranked = f"SELECT id FROM ({sql}) newest ORDER BY rank DESC, published_at DESC, id DESC"  # noqa: S608
         with connections[newest.db].cursor() as cursor:
-            ranked = f"SELECT id FROM ({sql}) newest ORDER BY rank DESC, published_at DESC, id DESC"  # noqa: S608 — the ORM's
             cursor.execute(ranked, params)
             return [pk for (pk,) in cursor.fetchall()]
 
