@@ -6,13 +6,14 @@ accents and case folded on both sides, in the title, summary, byline, body or a 
 articles whose title holds more of the words first. Snippets and "did you mean" are in `search_hints`.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
@@ -145,7 +146,7 @@ def search_articles(options: SearchOptions):
     if options.until:
         articles = articles.filter(published_at__lt=start_of(options.until + timedelta(days=1)))
     if connection.vendor == "postgresql":
-        return postgres_search(articles, options)
+        return NewestMatches(articles, options)
     return folded_search(articles, options)
 
 
@@ -156,11 +157,10 @@ def headline_source():
     return Func(text, Value(r"<[^>]*>|[\x01-\x08]"), Value(" "), Value("g"), function="regexp_replace")
 
 
-def postgres_search(articles, options: SearchOptions):
-    # `search_document` is the stored, GIN-indexed weighted vector (migration 0018 keeps it current).
-    search_query = SearchQuery(options.query, search_type="websearch", config=CONFIG)
-    # The headline is an expensive function (cost 100): PostgreSQL computes it after the LIMIT, for one page only.
-    snippet = SearchHeadline(
+def headline(search_query: SearchQuery) -> SearchHeadline:
+    """What a result says around the reader's words, the matches between `MARK_START` and `MARK_STOP`. An expensive
+    function (cost 100): annotate it on a page's rows only."""
+    return SearchHeadline(
         headline_source(),
         search_query,
         config=CONFIG,
@@ -171,14 +171,52 @@ def postgres_search(articles, options: SearchOptions):
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    # The newest matches only, however many there are: a common word matches a third of the archive, and counting
-    # and ranking all of it cost 0.6 s at 100,000 articles (bench/searches.py).
-    newest = articles.filter(search_document=search_query).order_by("-published_at", "-id").values("pk")
-    articles = articles.filter(pk__in=newest[:SEARCH_RESULTS_LIMIT]).annotate(snippet_text=snippet)
-    if options.sort == "date":
-        return articles.order_by("-published_at", "-id")
-    rank = SearchRank(F("search_document"), search_query)
-    return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+
+class NewestMatches:
+    """A PostgreSQL search's results, as the paginator reads them: the ids of the newest `SEARCH_RESULTS_LIMIT`
+    matches in the order shown, read in one query (their number is the total), then a page's rows by id.
+
+    The newest matches only, however many there are: a word a third of a 100,000-story archive holds cost 0.6 s to
+    count and rank whole. PostgreSQL finds them through the GIN index on `search_document` or by walking the
+    newest-first index, whichever it estimates cheaper for the words, and ranks each match as it finds it, its
+    document read from the row (migration 0022). The count and the page used to find them once each
+    (docs/benchmark.md, "Search at 100,000 articles, uncached"). Never a prepared statement: the best plan depends
+    on the words.
+    """
+
+    def __init__(self, articles, options: SearchOptions):
+        self.articles = articles  # published, within the reader's filters
+        self.sort = options.sort
+        # `search_document` is the stored, GIN-indexed weighted vector (migration 0018 keeps it current).
+        self.search_query = SearchQuery(options.query, search_type="websearch", config=CONFIG)
+
+    @functools.cached_property
+    def ids(self) -> list[int]:
+        newest = self.articles.filter(search_document=self.search_query).order_by("-published_at", "-id")
+        if self.sort == "date":
+            return list(newest.values_list("pk", flat=True)[:SEARCH_RESULTS_LIMIT])
+        # Ranked as they are found (a narrow row to sort: no document), ordered by rank after the limit.
+        rank = SearchRank(F("search_document"), self.search_query)
+        newest = newest.annotate(rank=rank).values("id", "published_at", "rank")[:SEARCH_RESULTS_LIMIT]
+        sql, params = newest.query.sql_with_params()  # the ORM's SQL, its values passed as parameters
+        ranked = f"SELECT id FROM ({sql}) newest ORDER BY rank DESC, published_at DESC, id DESC"  # noqa: S608
+        with connections[newest.db].cursor() as cursor:
+            cursor.execute(ranked, params)
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        page = self.articles.filter(pk__in=ids).annotate(snippet_text=headline(self.search_query))
+        rows = {article.pk: article for article in page}
+        return [rows[pk] for pk in ids if pk in rows]  # one unpublished since the ids were read is left out
 
 
 def folded_search(articles, options: SearchOptions):

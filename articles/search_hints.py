@@ -1,7 +1,7 @@
 """Reads: what a search page shows besides its results: a snippet of each result with the reader's words marked, and
 "did you mean" when a search finds little.
 
-Snippets: PostgreSQL's `ts_headline` (annotated by `search.postgres_search`, computed for the page's rows only)
+Snippets: PostgreSQL's `ts_headline` (annotated by `search.NewestMatches`, computed for the page's rows only)
 marks matches with two control characters; here the text is unescaped, escaped again, and only those become
 `<mark>`. SQLite marks the reader's words in the summary (accents and case folded).
 
