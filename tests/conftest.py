@@ -152,8 +152,8 @@ def section(db) -> Section:
     return Section.objects.create(name="World", slug="world")
 
 
-def article_made(section: Section, n: int, **fields) -> Article:
-    """Article `n` (its title, slug and body numbered) in `section`, published `n` hours ago unless `fields` say
+def article_made(section: Section, n: int, /, **fields) -> Article:
+    """Article `n` (its title, slug and body numbered), in `section` and published `n` hours ago unless `fields` say
     otherwise, made through the services; `tags`, `vote_count` and `view_count` recorded as readers would."""
     fields.setdefault("title", f"Article {n}")
     fields.setdefault("slug", f"article-{n}")
