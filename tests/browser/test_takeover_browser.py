@@ -10,6 +10,8 @@ from tests.browser.conftest import editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+HEARTBEAT_MS = 10_000
+
 
 @pytest.fixture
 def story(section) -> Article:
@@ -21,6 +23,7 @@ def test_the_first_editor_hears_of_the_take_over_cannot_save_and_keeps_their_tex
     editor("ana", "Ana"), editor("bo", "Bo")
     change_url = f"/admin/articles/article/{story.pk}/change/"
     ana = signed_in("ana")
+    ana.clock.install()  # her form's timers run on a clock the test moves: the 10 s to her next beat, not waited
     ana.goto(change_url)
     ana.fill("#id_title", "Harbour reopens after the storm")
     ana.locator(".ProseMirror[contenteditable=true]").first.click()
@@ -32,7 +35,8 @@ def test_the_first_editor_hears_of_the_take_over_cannot_save_and_keeps_their_tex
     bo.click(".desk-take-over button")
     assert "You are editing this article now" in bo.locator(".messagelist").inner_text()
 
-    # No beat forced: Ana's form checks in every 10 s on its own.
+    # No beat forced: Ana's form checks in every 10 s on its own (static/desk/heartbeat.js).
+    ana.clock.run_for(HEARTBEAT_MS)
     ana.locator("#desk-lock-notice", has_text="they took over from you").wait_for(timeout=15_000)
     assert "Bo is editing since" in ana.locator("#desk-lock-notice").inner_text()
     assert ana.locator("input[name=_continue]").first.is_disabled()
