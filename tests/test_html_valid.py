@@ -21,6 +21,8 @@ from tests.builders import library_image, record_views
 
 pytestmark = pytest.mark.django_db
 
+# A short run: the JIT's first tier alone and one GC thread (the module's CPU 8.4 s -> 6.3 s here, same checks).
+JVM_QUICK_START = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"]
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -32,7 +34,7 @@ def vnu() -> list[str]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    return [java, "-Xss4m", "-jar", str(VNU)]
+    return [java, "-Xss4m", *JVM_QUICK_START, "-jar", str(VNU)]
 
 
 def nu_errors(vnu: list[str], pages: dict[str, bytes], folder: Path) -> list[str]:
