@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from load import send
+from load import HEADERS, send
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,6 +66,19 @@ def start_nginx(workdir: Path, *, listen: int, upstream: int, static_root: str) 
     command = [nginx, "-c", str(conf), "-p", str(workdir), "-g", "daemon off;"]
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     return _wait_until_up(process, listen, "nginx", workdir / "nginx-error.log")
+
+
+def served_etag(port: int, path: str) -> str:
+    """The ETag the server on `port` gives `path` now, asked as the load asks. A page's validator covers the blocks
+    stitched into it, so it is asked of the server that will answer, not of another process."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=HEADERS)
+        response = connection.getresponse()
+        response.read()
+        return response.getheader("ETag", "")
+    finally:
+        connection.close()
 
 
 def _wait_until_up(process: subprocess.Popen, port: int, name: str, logfile: Path) -> subprocess.Popen:
