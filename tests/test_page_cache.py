@@ -1,5 +1,6 @@
 """The full-page cache: hits run no SQL, validators give 304s, edits show at once, schedules on time."""
 
+import copy
 from datetime import timedelta
 
 import pytest
@@ -21,13 +22,19 @@ from newsroom.cache import page_key, shows_article
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
 from newsroom.db_router import LAST_PURGE_KEY
 from tests.builders import add_stories, build_newsroom, library_image, record_votes
+from tests.conftest import shared_by_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def room():
+@shared_by_module
+def newsroom_rows():
     return build_newsroom(count=12)
+
+
+@pytest.fixture
+def room(newsroom_rows):
+    return copy.deepcopy(newsroom_rows)
 
 
 @pytest.fixture
