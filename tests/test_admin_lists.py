@@ -21,11 +21,6 @@ def staff(username: str, group: str, **names) -> User:
     return user
 
 
-@pytest.fixture
-def editor(db) -> User:
-    return staff("eddie", "Editors")
-
-
 def test_a_tag_typed_in_another_case_is_the_same_tag(make_article):
     first, second = make_article(), make_article()
     first.tags.add("harbour barrier")
@@ -62,9 +57,9 @@ def test_merge_command_folds_old_case_duplicates_into_the_most_used_tag(make_art
     assert "No tags differ only in case." in again.getvalue()
 
 
-def test_list_has_one_status_filter_and_typed_tag_and_author_filters(client, editor, make_article):
-    client.force_login(editor)
-    tagged = make_article(title="Barrier closes", author=editor)
+def test_list_has_one_status_filter_and_typed_tag_and_author_filters(client, eddie, make_article):
+    client.force_login(eddie)
+    tagged = make_article(title="Barrier closes", author=eddie)
     tagged.tags.add("harbour barrier")
     for n in range(55):
         make_article(title=f"Other {n}").tags.add(f"tag-{n}")
@@ -79,7 +74,7 @@ def test_list_has_one_status_filter_and_typed_tag_and_author_filters(client, edi
     assert "Barrier closes" in by_author and "Other 1<" not in by_author
 
 
-def test_editors_order_picks_from_the_list_and_writers_cannot(client, editor, make_article):
+def test_editors_order_picks_from_the_list_and_writers_cannot(client, eddie, make_article):
     picked = make_article(is_editors_pick=True, editors_pick_order=5)
     data = {
         "form-TOTAL_FORMS": "1",
@@ -93,15 +88,15 @@ def test_editors_order_picks_from_the_list_and_writers_cannot(client, editor, ma
     picked.refresh_from_db()
     assert picked.editors_pick_order == 5
 
-    client.force_login(editor)
+    client.force_login(eddie)
     response = client.post(LIST_URL, data)
     assert response.status_code == 302
     picked.refresh_from_db()
     assert picked.editors_pick_order == 1
 
 
-def test_bulk_add_and_remove_tags(client, editor, make_article):
-    client.force_login(editor)
+def test_bulk_add_and_remove_tags(client, eddie, make_article):
+    client.force_login(eddie)
     Tag.objects.create(name="harbour", slug="harbour")
     first, second = make_article(), make_article()
     ids = [str(first.pk), str(second.pk)]
@@ -112,8 +107,8 @@ def test_bulk_add_and_remove_tags(client, editor, make_article):
     assert list(first.tags.names()) == ["harbour"] and sorted(second.tags.names()) == ["harbour", "storm"]
 
 
-def test_tag_list_shows_how_many_articles_use_each(client, editor, make_article):
-    client.force_login(editor)
+def test_tag_list_shows_how_many_articles_use_each(client, eddie, make_article):
+    client.force_login(eddie)
     for _ in range(3):
         make_article().tags.add("harbour")
     make_article().tags.add("anchor")

@@ -16,11 +16,6 @@ TAGS_URL = "/admin/taggit/tag/"
 SUGGESTIONS_URL = "/admin/taggit/tag/suggestions/"
 
 
-@pytest.fixture
-def editor(db):
-    return staff("eddie", "Editors", first_name="Eddie")
-
-
 def tag(name: str) -> Tag:
     return Tag.objects.get(name=name)
 
@@ -32,8 +27,8 @@ def merge(client, *names: str, keep: str):
     )
 
 
-def test_the_merge_action_asks_which_tag_to_keep_offering_the_most_used(client, editor, make_article):
-    client.force_login(editor)
+def test_the_merge_action_asks_which_tag_to_keep_offering_the_most_used(client, eddie, make_article):
+    client.force_login(eddie)
     make_article(tags=["UK"])
     for _ in range(2):
         make_article(tags=["United Kingdom"])
@@ -52,9 +47,9 @@ def test_the_merge_action_asks_which_tag_to_keep_offering_the_most_used(client, 
 
 
 def test_merging_uk_into_united_kingdom_retags_each_article_with_a_version_saying_so(
-    client, editor, make_article, django_capture_on_commit_callbacks
+    client, eddie, make_article, django_capture_on_commit_callbacks
 ):
-    client.force_login(editor)
+    client.force_login(eddie)
     only_uk = make_article(title="Rail strike", tags=["UK", "Rail"])
     both = make_article(title="Storm warning", tags=["UK", "United Kingdom"])
     kept_only = make_article(title="Budget", tags=["United Kingdom"])
@@ -75,8 +70,8 @@ def test_merging_uk_into_united_kingdom_retags_each_article_with_a_version_sayin
     assert len(versions_of(kept_only)) == versions_before[kept_only.pk]  # untouched: no version
 
 
-def test_a_form_opened_before_the_merge_does_not_put_the_merged_tag_back(client, editor, make_article):
-    client.force_login(editor)
+def test_a_form_opened_before_the_merge_does_not_put_the_merged_tag_back(client, eddie, make_article):
+    client.force_login(eddie)
     article = make_article(title="Rail strike", tags=["UK"])
     make_article(tags=["United Kingdom"])
     opened = change_form_data(client, article)  # built on the version before the merge, tags "UK"
@@ -89,13 +84,13 @@ def test_a_form_opened_before_the_merge_does_not_put_the_merged_tag_back(client,
     assert not Tag.objects.filter(name="UK").exists()
 
 
-def test_pages_showing_a_retagged_article_are_purged(client, editor, make_article, django_capture_on_commit_callbacks):
+def test_pages_showing_a_retagged_article_are_purged(client, eddie, make_article, django_capture_on_commit_callbacks):
     article = make_article(title="Rail strike", tags=["UK"])
     make_article(tags=["United Kingdom"])
     url = article.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss" and client.get(url)["X-Page-Cache"] == "hit"
 
-    client.force_login(editor)
+    client.force_login(eddie)
     with django_capture_on_commit_callbacks(execute=True):
         merge(client, "UK", "United Kingdom", keep="United Kingdom")
     client.logout()
@@ -104,8 +99,8 @@ def test_pages_showing_a_retagged_article_are_purged(client, editor, make_articl
     assert after["X-Page-Cache"] == "miss" and "United Kingdom" in after.content.decode()
 
 
-def test_merging_three_tags_keeps_the_chosen_one_even_if_less_used(client, editor, make_article):
-    client.force_login(editor)
+def test_merging_three_tags_keeps_the_chosen_one_even_if_less_used(client, eddie, make_article):
+    client.force_login(eddie)
     make_article(tags=["GB"])
     make_article(tags=["Britain", "GB"])
     make_article(tags=["Britain"])
@@ -118,8 +113,8 @@ def test_merging_three_tags_keeps_the_chosen_one_even_if_less_used(client, edito
     assert Article.objects.filter(tags__name="United Kingdom").count() == 4
 
 
-def test_the_tag_list_is_sorted_ignoring_case(client, editor, make_article):
-    client.force_login(editor)
+def test_the_tag_list_is_sorted_ignoring_case(client, eddie, make_article):
+    client.force_login(eddie)
     for name in ["zebra crossing", "Apple", "bridge", "Canal"]:
         make_article(tags=[name])
     page = client.get(TAGS_URL).content.decode()
@@ -127,8 +122,8 @@ def test_the_tag_list_is_sorted_ignoring_case(client, editor, make_article):
     assert positions == sorted(positions)
 
 
-def test_suggestions_are_existing_tags_most_used_first_in_any_case(client, editor, make_article):
-    client.force_login(editor)
+def test_suggestions_are_existing_tags_most_used_first_in_any_case(client, eddie, make_article):
+    client.force_login(eddie)
     make_article(tags=["UK"])
     for _ in range(3):
         make_article(tags=["United Kingdom"])
@@ -151,8 +146,8 @@ def test_suggestions_need_a_signed_in_desk_account(client):
     assert client.get(SUGGESTIONS_URL, {"q": "u"}).status_code == 302  # to the sign-in page
 
 
-def test_without_javascript_the_tags_are_a_plain_comma_field(client, editor, make_article):
-    client.force_login(editor)
+def test_without_javascript_the_tags_are_a_plain_comma_field(client, eddie, make_article):
+    client.force_login(eddie)
     article = make_article(title="Storm", tags=["New York", "weather"])
     page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert 'type="text" name="tags" value="&quot;New York&quot;, weather"' in page
