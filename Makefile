@@ -6,6 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then echo $$p; break; fi; done)
+# Bytecode is cached (__pycache__/, git-ignored) even where the environment says PYTHONDONTWRITEBYTECODE: without
+# it every test worker compiles and assertion-rewrites the whole suite again (3.7 s of CPU each, measured).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
