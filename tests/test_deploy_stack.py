@@ -5,6 +5,7 @@ the `worker` role, and deploy/healthcheck.py for each, as compose.yaml calls it.
 """
 
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def site(tmp_path_factory):
         while healthcheck(env, "web").returncode != 0:
             assert server.poll() is None, "the web role exited"
             assert time.monotonic() < deadline, "the web role never became healthy"
-            time.sleep(1)
+            time.sleep(0.2)
         yield env
     finally:
         server.terminate()
@@ -84,11 +85,31 @@ def test_demo_content_goes_only_into_an_empty_database(site):
     assert "Demo content skipped: the database already has" in result.stdout + result.stderr
 
 
+def printed_until(process: subprocess.Popen, line_start: str, *, seconds: float = 60) -> str:
+    """What `process` printed up to its first line starting with `line_start`; "" if it exited or went quiet first."""
+    printed, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline and select.select([process.stdout], [], [], 1)[0]:
+        line = process.stdout.readline()
+        if not line:
+            return ""  # it exited
+        printed.append(line)
+        if line.startswith(line_start):
+            return "".join(printed)
+    return ""
+
+
 def test_worker_role_runs_and_is_healthy(site):
-    worker = subprocess.Popen(["deploy/entrypoint.sh", "worker"], cwd=ROOT, env=site)
+    worker = subprocess.Popen(
+        ["deploy/entrypoint.sh", "worker"],
+        cwd=ROOT,
+        env={**site, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        time.sleep(5)
-        assert worker.poll() is None  # running, taking the demo images' renditions off the queue
+        assert "queues=default" in printed_until(worker, "Starting worker")  # its loop has begun
+        assert worker.poll() is None  # and it keeps running, taking tasks off the queue
         assert healthcheck(site, "worker").stdout.strip() == "worker: healthy"
     finally:
         worker.terminate()
