@@ -5,10 +5,10 @@ the `worker` role, and deploy/healthcheck.py for each, as compose.yaml calls it.
 """
 
 import re
-import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -86,16 +86,21 @@ def test_demo_content_goes_only_into_an_empty_database(site):
 
 
 def printed_until(process: subprocess.Popen, line_start: str, *, seconds: float = 60) -> str:
-    """What `process` printed up to its first line starting with `line_start`; "" if it exited or went quiet first."""
-    printed, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline and select.select([process.stdout], [], [], 1)[0]:
-        line = process.stdout.readline()
-        if not line:
-            return ""  # it exited
-        printed.append(line)
-        if line.startswith(line_start):
-            return "".join(printed)
-    return ""
+    """What `process` printed up to its first line starting with `line_start`; "" if it exited first, or printed
+    no such line within `seconds` (its output is read on a thread of its own, so a silent process cannot hold the
+    test longer)."""
+    printed, done = [], threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith(line_start):
+                break
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    done.wait(seconds)
+    return "".join(printed) if printed and printed[-1].startswith(line_start) else ""
 
 
 def test_worker_role_runs_and_is_healthy(site):
