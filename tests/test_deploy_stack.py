@@ -86,9 +86,9 @@ def test_demo_content_goes_only_into_an_empty_database(site):
 
 
 def printed_until(process: subprocess.Popen, line_start: str, *, seconds: float = 60) -> str:
-    """What `process` printed up to its first line starting with `line_start`; "" if it exited first, or printed
-    no such line within `seconds` (its output is read on a thread of its own, so a silent process cannot hold the
-    test longer)."""
+    """What `process` printed until its first line starting with `line_start`, its exit, or `seconds`, whichever
+    comes first (read on a thread of its own, so a silent process cannot hold the test longer): on a failure, the
+    assertion shows what it said, a traceback say."""
     printed, done = [], threading.Event()
 
     def read() -> None:
@@ -100,7 +100,7 @@ def printed_until(process: subprocess.Popen, line_start: str, *, seconds: float 
 
     threading.Thread(target=read, daemon=True).start()
     done.wait(seconds)
-    return "".join(printed) if printed and printed[-1].startswith(line_start) else ""
+    return "".join(list(printed))
 
 
 def test_worker_role_runs_and_is_healthy(site):
@@ -113,7 +113,8 @@ def test_worker_role_runs_and_is_healthy(site):
         text=True,
     )
     try:
-        assert "queues=default" in printed_until(worker, "Starting worker")  # its loop has begun
+        printed = printed_until(worker, "Starting worker")
+        assert re.search(r"^Starting worker .*queues=default$", printed, re.MULTILINE), printed  # its loop has begun
         assert worker.poll() is None  # and it keeps running, taking tasks off the queue
         assert healthcheck(site, "worker").stdout.strip() == "worker: healthy"
     finally:
