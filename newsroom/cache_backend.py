@@ -17,8 +17,10 @@ check loops over every character of every key — most of the cost of the page c
 purge marks on a hit (docs/benchmark.md). Replies are parsed by hiredis (requirements.txt).
 """
 
+import contextlib
 import functools
 import logging
+import os
 import threading
 import time
 
@@ -137,6 +139,64 @@ class _FailSafeRedis(redis.Redis):
         return pipeline
 
 
+class _Kept:
+    """The connection a thread keeps (`KeptConnectionPool`); given back to the pool when the thread ends."""
+
+    def __init__(self, pool: "KeptConnectionPool"):
+        self.pool = pool
+        self.connection = None
+
+    def __del__(self):
+        if self.connection is not None:
+            with contextlib.suppress(Exception):  # the interpreter shutting down
+                redis.ConnectionPool.release(self.pool, self.connection)
+
+
+class KeptConnectionPool(redis.ConnectionPool):
+    """redis-py's pool, where each thread keeps the connection it used last and takes it back without going through
+    the pool: its lock, its process check and its metrics on the way out and back cost a one-key read a fifth of
+    its CPU in this process (a page-cache hit's one command: docs/benchmark.md). A kept connection is checked for
+    unread data before it is used, and started afresh if it holds any; one that failed was disconnected by redis-py
+    before it came back, and connects again when next used. A thread's second connection at a time (a pipeline inside a
+    command) goes through the pool as before, and a thread's kept one goes back to the pool when the thread ends."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._threads = threading.local()
+
+    def _kept(self) -> _Kept:
+        kept = getattr(self._threads, "kept", None)
+        if kept is None:
+            kept = self._threads.kept = _Kept(self)
+        return kept
+
+    def get_connection(self, *args, **kwargs):
+        kept = self._kept()
+        connection, kept.connection = kept.connection, None
+        if connection is None or connection.pid != os.getpid():
+            return super().get_connection()
+        try:
+            unread = connection.can_read()
+        except (OSError, *REDIS_ERRORS):
+            unread = True  # the server closed it (a restart): connects again when used
+        if unread:
+            # A reply nobody read (a command cut short) must not answer the next command. (redis-py 8's own pool
+            # skips this check where maintenance notifications are on, its default.)
+            connection.disconnect()
+        return connection
+
+    def release(self, connection) -> None:
+        kept = self._kept()
+        if kept.connection is None and connection.pid == os.getpid() and not connection.should_reconnect():
+            kept.connection = connection
+            return
+        super().release(connection)
+
+    def reset(self) -> None:
+        super().reset()  # a new process (redis-py resets a pool after a fork): no thread keeps anything yet
+        self._threads = threading.local()
+
+
 class FailSafeRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, *, outage: Outage, **options):
         super().__init__(servers, **options)
@@ -173,6 +233,7 @@ class FailSafeRedisCache(RedisCache):
         self._options = DEFAULT_OPTIONS | self._options
         retry_seconds = float(self._options.pop("down_retry_seconds"))
         self._options["outage"] = _outage_for(";".join(self._servers), retry_seconds)
+        self._options.setdefault("pool_class", KeptConnectionPool)
         self._class = FailSafeRedisCacheClient
 
     def validate_key(self, key):

@@ -5,14 +5,17 @@ Views wait in Redis until the next flush. Each test starts its own redis-server 
 directory of its own, counts views through the project's cache, kills Redis with SIGKILL (a crash: no chance
 to save), starts it again on the same directory, then flushes: with the shipped configuration every view
 arrives in `view_count`; with Redis keeping nothing on disk (the control) every one is lost, which is what the
-shipped configuration is for.
+shipped configuration is for. And the connection each thread keeps to Redis (`newsroom.cache_backend`) reconnects
+after a restart, is given back when its thread ends, and never hands one command another's reply.
 """
 
+import gc
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -136,3 +139,90 @@ def test_the_shipped_configuration_persists_and_evicts_pages_before_failing_writ
     assert lines["appendonly"] == "yes"
     assert lines["appendfsync"] == "everysec"
     assert lines["maxmemory-policy"] == "allkeys-lru"  # full memory never fails a vote or a page write
+
+
+# Each thread keeps the connection it used last (`newsroom.cache_backend.KeptConnectionPool`): a page-cache hit's
+# one command without the pool's checkout. What that must not cost: a connection per thread for good, a reply
+# read by the wrong command, an outage after a restart.
+
+
+def _memory_only(tmp_path: Path) -> Path:
+    conf = tmp_path / "memory-only.conf"
+    conf.write_text('appendonly no\nsave ""\n')
+    return conf
+
+
+def _connected_clients(server: RedisServer) -> int:
+    import redis
+
+    with redis.Redis(port=server.port) as observer:
+        return observer.info("clients")["connected_clients"] - 1  # not counting the observer
+
+
+def test_a_thread_reads_on_the_connection_it_kept_without_asking_the_pool(redis_from, tmp_path, monkeypatch):
+    import redis
+
+    redis_from(_memory_only(tmp_path))
+    cache = caches["default"]
+    cache.set("kept", "value")
+    checkouts = []
+    pool_checkout = redis.ConnectionPool.get_connection
+    monkeypatch.setattr(redis.ConnectionPool, "get_connection", lambda pool: checkouts.append(1) or pool_checkout(pool))
+
+    answers = [cache.get("kept") for _ in range(20)] + [cache.get_many(["kept", "absent"]) for _ in range(20)]
+
+    assert answers == ["value"] * 20 + [{"kept": "value"}] * 20
+    assert checkouts == []
+
+
+def test_threads_give_their_connection_back_when_they_end(redis_from, tmp_path):
+    """A live server's thread per request does not leave a connection behind: the next threads reuse them."""
+    server = redis_from(_memory_only(tmp_path))
+    cache = caches["default"]
+    cache.set("kept", 1)
+
+    def batch() -> int:
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(cache.get("kept"))) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        gc.collect()
+        assert answers == [1] * 12
+        return _connected_clients(server)
+
+    first = batch()
+    assert [batch() for _ in range(3)] == [first] * 3
+    assert first <= 13  # at most one per thread that ran at once, and this one's
+
+
+def test_a_kept_connection_holding_an_unread_reply_is_not_read_by_the_next_command(redis_from, tmp_path):
+    import redis
+
+    redis_from(_memory_only(tmp_path))
+    cache = caches["default"]
+    cache.set("kept", "value")
+    pool = cache._cache.get_client().connection_pool
+    connection = pool.get_connection()
+    connection.send_command("PING")  # its reply never read, as after an interrupted command
+    assert connection.can_read(timeout=2)  # and arrived
+    pool.release(connection)
+
+    assert cache.get("kept") == "value"
+    assert isinstance(pool, redis.ConnectionPool)
+
+
+def test_after_a_redis_restart_the_next_command_reconnects_without_an_outage(redis_from, tmp_path):
+    server = redis_from(_memory_only(tmp_path))
+    cache = caches["default"]
+    cache.set("before", 1)
+    assert cache.get("before") == 1  # this thread's connection kept
+
+    server.crash()
+    server.start()
+
+    assert cache.get("before") is None  # a memory-only Redis came back empty: a miss, not an error
+    cache.set("after", 2)
+    assert cache.get("after") == 2
+    assert not cache.outage.down
