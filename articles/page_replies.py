@@ -3,6 +3,7 @@ page kept as fragments, its validators and 304s, and how long the edge and brows
 """
 
 import time
+from functools import lru_cache
 
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -10,6 +11,10 @@ from django.utils.http import http_date
 from newsroom import edge
 from newsroom.fragments import complete, stitch
 from newsroom.http_cache import cap_lifetime
+
+# A stitched page's `Last-Modified`, written once per process for each time a page or block was built: every hit on
+# that page sends the same one.
+_last_modified = lru_cache(maxsize=4096)(http_date)
 
 
 def cap_downstream(response, entry: dict, now: float) -> None:
@@ -37,7 +42,7 @@ def stitch_into(request, response, entry: dict, held: dict[str, dict], shown):
     response.content = b"" if request.method == "HEAD" else stitched.content
     response["Content-Length"] = str(len(stitched.content))
     response["ETag"] = stitched.etag
-    response["Last-Modified"] = http_date(stitched.last_modified)
+    response["Last-Modified"] = _last_modified(stitched.last_modified)
     edge.tag_response(response, {*shown, *stitched.shown})
     if stitched.kept:
         # The whole page changes when a block does: downstream no longer than its blocks stay fresh.

@@ -5,9 +5,10 @@ has none: loading it would add `Vary: Cookie` and split every shared cache by co
 """
 
 import re
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # Shared caches (a CDN) may keep public pages for a few minutes and serve them stale while refetching.
@@ -43,9 +44,23 @@ def cap_lifetime(response, seconds: float, *, hard: bool) -> None:
     """Browsers and shared caches keep this public page at most `seconds` more (`max-age`, `s-maxage`); `hard`: and
     serve no stale copy after that either (no `stale-while-revalidate`): a scheduled story goes live then."""
     seconds = max(0, int(seconds) if hard else round(seconds))  # a go-live is a deadline: rounded down
-    current = _S_MAXAGE.search(response.get("Cache-Control", ""))
+    capped = _capped(response.get("Cache-Control", ""), seconds, hard)
+    if capped is not None:
+        response["Cache-Control"] = capped
+
+
+@lru_cache(maxsize=4096)
+def _capped(cache_control: str, seconds: int, hard: bool) -> str | None:
+    """`cap_lifetime`'s `Cache-Control` for a response that had `cache_control` (None: unchanged). Worked out once per
+    header and number of seconds: a page-cache hit caps every page it serves, and most hits within a second share
+    their header and their seconds left."""
+    current = _S_MAXAGE.search(cache_control)
     s_maxage = seconds if current is None else min(seconds, int(current[1]))
     if not hard and current is not None and s_maxage == int(current[1]):
-        return
+        return None
+    response = HttpResponse()  # `patch_cache_control` works on a response: a stand-in holding the header alone
+    if cache_control:
+        response["Cache-Control"] = cache_control
     fields = {"max_age": seconds, "s_maxage": s_maxage}  # Django keeps the smaller of max-age and the page's own
     patch_cache_control(response, **fields, **({"stale_while_revalidate": 0} if hard else {}))
+    return response["Cache-Control"]
