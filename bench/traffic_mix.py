@@ -166,9 +166,14 @@ def p99_per_second(records: list[dict], seconds: int) -> list[float | None]:
 
 
 def recovered_after(per_second: list[float | None], limit_ms: float) -> int | None:
-    """The first second from which every second's p99 stays under `limit_ms`; None if the last one does not."""
-    for second in range(len(per_second)):
-        if all(p is not None and p < limit_ms for p in per_second[second:]):
+    """The first second from which every second's p99 stays under `limit_ms`; None if the last one does not. Seconds
+    after the stage's last request (it ended sooner) are not judged; a second without a request before that is a
+    stall, never under the limit."""
+    judged = list(per_second)
+    while judged and judged[-1] is None:
+        judged.pop()
+    for second in range(len(judged)):
+        if all(p is not None and p < limit_ms for p in judged[second:]):
             return second
     return None
 

@@ -130,7 +130,10 @@ def test_p99_per_second_and_recovery():
     per_second = p99_per_second(records, 6)
     assert per_second == [300, 120, 40, 30, 20, None]
     assert recovered_after(per_second[:5], 50) == 2
+    assert recovered_after(per_second, 50) == 2  # the stage ended within the sixth second: not a stall
     assert recovered_after([10, 60], 50) is None
+    assert recovered_after([80, None, 20, 20], 50) == 2  # a second without a request, before the end: a stall
+    assert recovered_after([None, None], 50) is None
 
 
 def test_cpu_consumed_counts_processes_that_started_within():
