@@ -28,12 +28,25 @@ _last_purge_seen: list[Any] = [None]
 
 def held_copies_current(copies: list[dict], *also: str) -> tuple[list[bool], dict[str, Any]]:
     """For each copy (a dict with its `versions`), whether nothing it shows was purged since it was built; and the
-    entries `also` names (absent: None). One `get_many` (two right after a purge this process had not seen)."""
+    entries `also` names (absent: None). One `get_many` (two right after a purge this process had not seen).
+
+    Copies found current when `LAST_PURGE_KEY` held the value this process saw last need no marks read while it still
+    holds it: only the others' marks are read, with the key — a page fetched from the shared cache, say, beside the
+    blocks this process checked with its other pages (a third of the marks, where all of them were read)."""
     last = _last_purge_seen[0]
-    if last is not None and all(copy.get(CURRENT_AT) == last for copy in copies):
-        found = cache.get_many([LAST_PURGE_KEY, *also])
+    known = [last is not None and copy.get(CURRENT_AT) == last for copy in copies]
+    if any(known):
+        current, found = _marks_read([copy for copy, held in zip(copies, known, strict=True) if not held], also)
         if found.get(LAST_PURGE_KEY) == last:
-            return [True] * len(copies), {key: found.get(key) for key in also}
+            others = iter(current)
+            return [held or next(others) for held in known], {key: found.get(key) for key in also}
+    current, found = _marks_read(copies, also)  # a purge since: every copy against its own marks
+    return current, {key: found.get(key) for key in also}
+
+
+def _marks_read(copies: list[dict], also: tuple[str, ...]) -> tuple[list[bool], dict[str, Any]]:
+    """Whether each copy's marks are those it was kept under, read in one `get_many` with `LAST_PURGE_KEY` (noted on
+    each copy found current) and `also`."""
     keyed = [list(zip(mark_keys(copy["versions"]), copy["versions"].values(), strict=True)) for copy in copies]
     # The marks and the key in one read (never from a request's prefetched entries: they must be read together).
     found = cache.get_many([LAST_PURGE_KEY, *{key for each in keyed for key, _ in each}, *also])
@@ -46,4 +59,4 @@ def held_copies_current(copies: list[dict], *also: str) -> tuple[list[bool], dic
         for copy, still in zip(copies, current, strict=True):
             if still:
                 copy[CURRENT_AT] = purged_at
-    return current, {key: found.get(key) for key in also}
+    return current, found

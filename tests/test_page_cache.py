@@ -17,7 +17,7 @@ from articles import page_cache, publishing
 from articles.media.services import image_update
 from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
-from newsroom import cache_entries
+from newsroom import cache_entries, held_copies
 from newsroom.cache import page_key, shows_article
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
 from newsroom.db_router import LAST_PURGE_KEY
@@ -96,6 +96,29 @@ def test_a_hit_asks_the_shared_cache_only_whether_anything_was_purged(client, ro
 
     assert third["X-Page-Cache"] == "hit"
     assert calls == ["get_many"] and asked == [LAST_PURGE_KEY]
+
+
+def test_copies_found_current_since_the_last_purge_are_not_read_again_beside_one_that_was_not(monkeypatch):
+    """A page fetched from the shared cache is checked against its own purge marks, with the last purge's key, in one
+    read; the blocks stitched into it, found current since that purge, are not read again (`newsroom.held_copies`) —
+    unless the key moved: then every copy's marks are read, and a purged block is found so."""
+    cache.set_many({"purged:test:block": 11, "purged:test:page": 22, LAST_PURGE_KEY: 1000})
+    monkeypatch.setattr(held_copies, "_last_purge_seen", [1000])
+    block = {"versions": {"test:block": 11}, held_copies.CURRENT_AT: 1000}
+    page = {"versions": {"test:page": 22}}
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: get_many(asked.extend(keys) or keys))
+
+    assert held_copies.held_copies_current([page, block])[0] == [True, True]
+    assert asked == [LAST_PURGE_KEY, "purged:test:page"]
+    assert page[held_copies.CURRENT_AT] == 1000
+
+    cache.set_many({"purged:test:block": 12, LAST_PURGE_KEY: 1001})  # a purge of what the block shows
+    asked.clear()
+    fetched = {"versions": {"test:page": 22}}
+    assert held_copies.held_copies_current([fetched, block])[0] == [True, False]
+    assert sorted(asked[2:]) == sorted([LAST_PURGE_KEY, "purged:test:page", "purged:test:block"])
 
 
 def test_a_copy_found_current_is_checked_against_its_marks_again_after_any_purge(
