@@ -130,7 +130,11 @@ if #KEYS == 0 then
     at = stop + 1
   end
 end
-local found = redis.call('MGET', unpack(keys))
+local found = {}
+for first = 1, #keys, 1000 do  -- MGET in runs of 1,000 keys: Lua unpacks no more than a few thousand at once
+  local run = redis.call('MGET', unpack(keys, first, math.min(first + 999, #keys)))
+  for i = 1, #run do found[first + i - 1] = run[i] end
+end
 for i = 1, tonumber(ARGV[2]) do
   if not found[i] then
     redis.call('SET', keys[i], ARGV[3], 'NX', 'EX', ARGV[1])

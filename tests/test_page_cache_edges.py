@@ -270,6 +270,17 @@ def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
     assert start_and_read([], -9, [], timeout=60) == {}
 
 
+def test_thousands_of_purge_marks_are_started_and_read_back_in_one_call():
+    """More keys than Redis's Lua unpacks at once (~8,000: read in runs of 1,000 inside the script)."""
+    held = {f"purged:test:held-{n}": n for n in range(1200)}
+    cache.set_many(held, 60)
+    marks = [*held, *(f"purged:test:new-{n}" for n in range(8000))]
+
+    found = start_and_read(marks, -3, ["test:absent"], timeout=60)
+
+    assert found == {**held, **dict.fromkeys(marks[1200:], -3)}
+
+
 def test_gets_sets_adds_and_deletes_are_answered_in_one_call_as_the_cache_answers_them():
     """`in_one_round_trip` (one command to Redis: a page's copy, the render's waiting writes, its lock released)."""
     cache.set("test:held", {"content": b"old"}, 60)
