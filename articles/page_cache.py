@@ -61,9 +61,9 @@ from newsroom.cache_entries import (
     versions_current,
 )
 from newsroom.fragments import block_copies, drop_purged, held_blocks, kept_apart, stitched_copies
-from newsroom.held_copies import held_copies_current
+from newsroom.held_copies import copy_else_lock, held_copies_current, marks_named
 from newsroom.local_copies import LocalCopies
-from newsroom.round_trips import Call, deferring_writes, get_else_add, in_one_round_trip, take_deferred
+from newsroom.round_trips import Call, deferring_writes, in_one_round_trip, take_deferred
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # A reader's own copy of a page (`?my-vote`, after a vote without JavaScript): the key leaves the parameter out,
@@ -132,7 +132,7 @@ def _parameters_of(path: str, urlconf: str):
     return getattr(match.func, "page_parameters", None)
 
 
-def _state(entry: dict, now: float) -> tuple[Copy, dict[str, dict]]:
+def _state(entry: dict, now: float, read: dict | None = None) -> tuple[Copy, dict[str, dict]]:
     """Whether a copy may be served, and — for a page stitched from fragments — the blocks this process holds for
     it that are still current. One `get_many` (`held_copies_current`): where nothing was purged since this process
     last checked them, the last purge's key; else the purge marks of the copy and of those blocks (and, for a list,
@@ -140,7 +140,7 @@ def _state(entry: dict, now: float) -> tuple[Copy, dict[str, dict]]:
     fragment = entry.get("fragment")
     held = held_blocks(fragment, now) if fragment is not None else {}
     also = LISTS_KEYS if entry["lists"] else ()
-    current, found = held_copies_current([entry, *held.values()], *also)
+    current, found = held_copies_current([entry, *held.values()], *also, read=read)
     if held:
         held = drop_purged(fragment, held, current[1:])
     lists = lists_state(found, started=entry["started"], now=now) if entry["lists"] else Lists.CURRENT
@@ -233,16 +233,18 @@ class PageCacheMiddleware:
             state, held = _state(entry, now)
             if state is Copy.CURRENT:
                 return entry, state, held, False
-        shared, locked = get_else_add(key, f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS)
+        shared, locked, read = copy_else_lock(key, timeout=REBUILD_LOCK_SECONDS)  # its marks read with it
         if shared is None and not locked:
             locked = shared_cache_down(cache)  # nothing to wait for: every request renders its own
-        return *self._checked(key, shared, now), locked
+        return *self._checked(key, shared, now, read), locked
 
-    def _checked(self, key: str, entry: dict | None, now: float) -> tuple[dict | None, Copy | None, dict[str, dict]]:
+    def _checked(
+        self, key: str, entry: dict | None, now: float, read: dict | None = None
+    ) -> tuple[dict | None, Copy | None, dict[str, dict]]:
         """`_lookup` for the shared copy `entry` (None: there is none)."""
         if entry is None:
             return None, None, {}
-        state, held = _state(entry, now)
+        state, held = _state(entry, now, read)
         if state is Copy.CURRENT:
             local_copies.put(key, entry)
         return entry, state, held
@@ -314,7 +316,8 @@ class PageCacheMiddleware:
             # Kept a little past its expiry, to serve while the one request re-rendering it finishes.
             # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
             kept = max(expires, now + lifetime)
-            writes = [Call("set", key, entry, max(1, int(kept - now)) + REBUILD_LOCK_SECONDS), *take_deferred()]
+            ttl = max(1, int(kept - now)) + REBUILD_LOCK_SECONDS
+            writes = [Call("set", key, entry, ttl), *marks_named(key, entry["versions"], ttl), *take_deferred()]
             in_one_round_trip([*writes, *([Call("delete", f"{key}:rebuilding")] if unlock else [])])
             local_copies.put(key, entry)
             cap_downstream(response, entry, now)

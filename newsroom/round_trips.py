@@ -37,6 +37,7 @@ class Call:
     key: str
     value: Any = None
     timeout: int | None = None
+    raw: bool = False  # `set`/`add`: the value is a string sent as it is (for a script to read), not serialised
 
 
 def _redis() -> RedisCacheClient | None:
@@ -84,7 +85,7 @@ def in_one_round_trip(calls: list[Call]) -> list[Any]:
     for call in calls:
         arguments += (_KINDS[call.method], make_key(call.key))
         if call.method in ("set", "add"):
-            arguments += (dumps(call.value), max(1, int(call.timeout)))
+            arguments += (call.value if call.raw else dumps(call.value), max(1, int(call.timeout)))
     try:
         found = backend.get_client(None, write=True).eval(_CALLS, 0, *arguments) if calls else []
     except REDIS_ERRORS as error:
@@ -193,10 +194,20 @@ def start_and_read(start: list[str], value: int, read: list[str], *, timeout: in
     return {key: loads(found) for key, found in zip(keys, answers, strict=True) if found is not None}
 
 
-# KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime.
+# KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime. With KEYS[3] and
+# KEYS[4] (and the cache's key prefix as ARGV[3]), where the first is found: the key naming other keys (their names less
+# the prefix, joined by newlines), that key's value, KEYS[4]'s and each named key's, read in the same command.
 _GET_ELSE_ADD = """
 local found = redis.call('GET', KEYS[1])
-if found then return {found, 0} end
+if found then
+  if #KEYS < 4 then return {found, 0} end
+  local named = redis.call('GET', KEYS[3])
+  local answer = {found, 0, named, redis.call('GET', KEYS[4])}
+  if named then
+    for name in string.gmatch(named, '[^\\n]+') do answer[#answer + 1] = redis.call('GET', ARGV[3] .. name) end
+  end
+  return answer
+end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2]) then return {false, 1} end
 return {false, 0}
 """
@@ -206,25 +217,55 @@ def get_else_add(key: str, add_key: str, value: Any, *, timeout: int) -> tuple[A
     """The value of `key` (None: absent) and, where it is absent, whether this call added `add_key` (False where
     another had): one round trip (a short Lua script), where a `get` then an `add` took two. None, False when the
     shared cache could not be reached."""
+    found, added, _ = get_else_add_reading(key, add_key, value, timeout=timeout)
+    return found, added
+
+
+def get_else_add_reading(
+    key: str, add_key: str, value: Any, *, timeout: int, names_key: str | None = None, also: str | None = None
+) -> tuple[Any, bool, dict[str, Any] | None]:
+    """`get_else_add`, and where `key` is found, the keys named under `names_key` (`names_value`) and `also`, read in
+    the same command: {key: value or None}. None where nothing was read so (another backend, no names kept, a key
+    function of its own)."""
     backend = _redis()
     if backend is None:
         found = cache.get(key)
-        return found, found is None and cache.add(add_key, value, timeout=timeout)
+        return found, found is None and cache.add(add_key, value, timeout=timeout), None
     outage = getattr(backend, "outage", None)
     if outage is not None and outage.skip():
-        return None, False
-    keys = [cache.make_and_validate_key(key), cache.make_and_validate_key(add_key)]
+        return None, False, None
+    make_key = cache.make_and_validate_key
+    keys, prefix = [make_key(key), make_key(add_key)], _key_prefix()
+    if names_key is not None and also is not None and prefix is not None:
+        keys += [make_key(names_key), make_key(also)]
     try:
-        found, added = backend.get_client(None, write=True).eval(
-            _GET_ELSE_ADD, 2, *keys, backend._serializer.dumps(value), max(1, int(timeout))
+        answer = backend.get_client(None, write=True).eval(
+            _GET_ELSE_ADD, len(keys), *keys, backend._serializer.dumps(value), max(1, int(timeout)), prefix or ""
         )
     except REDIS_ERRORS as error:
         if outage is not None:
             outage.failed(error)
-        return None, False
+        return None, False, None
     if outage is not None:
         outage.answered()
-    return (None if found is None else backend._serializer.loads(found)), bool(added)
+    loads = backend._serializer.loads
+    found, added, read = (None if answer[0] is None else loads(answer[0])), bool(answer[1]), None
+    if len(answer) > 2 and answer[2] is not None:
+        names = [also, *answer[2].decode().split("\n")]
+        read = {name: None if got is None else loads(got) for name, got in zip(names, answer[3:], strict=True)}
+    return found, added, read
+
+
+def names_value(keys: list[str]) -> str | None:
+    """The value naming `keys` for `get_else_add_reading` (a `Call(..., raw=True)`); None where they cannot be named so
+    (a key function of its own, a key with a newline in it)."""
+    joined = "\n".join(keys)
+    return joined if _key_prefix() is not None and joined.count("\n") == len(keys) - 1 and "" not in keys else None
+
+
+def _key_prefix() -> str | None:
+    """What Django's own key function puts before every key (None: the cache has a key function of its own)."""
+    return f"{cache.key_prefix}:{cache.version}:" if cache.key_func is default_key_func else None
 
 
 _deferred: ContextVar[list[Call] | None] = ContextVar("newsroom_deferred_writes", default=None)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,8 +19,10 @@ from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
 from newsroom import cache_entries, held_copies
 from newsroom.cache import page_key, shows_article
+from newsroom.cache_backend import FailSafeRedisCache
 from newsroom.cache_entries import get_or_build, rebuild_done, rebuild_lock
 from newsroom.db_router import LAST_PURGE_KEY
+from newsroom.round_trips import Call, in_one_round_trip
 from tests.builders import add_stories, build_newsroom, library_image, record_votes
 from tests.conftest import shared_by_module
 
@@ -119,6 +121,44 @@ def test_copies_found_current_since_the_last_purge_are_not_read_again_beside_one
     fetched = {"versions": {"test:page": 22}}
     assert held_copies.held_copies_current([fetched, block])[0] == [True, False]
     assert sorted(asked[2:]) == sorted([LAST_PURGE_KEY, "purged:test:page", "purged:test:block"])
+
+
+def test_a_page_kept_by_another_process_is_fetched_with_its_marks_in_one_round_trip(client, room, cache_calls):
+    """On Redis, a page this process does not hold is looked up with its purge marks and the last purge's key (named
+    beside the copy when it was kept): no second read to check it."""
+    cache_entries.purge("test:nothing-on-the-pages")  # the last purge's key is there to read (as on a live site)
+    url = room.articles[2].get_absolute_url()
+    client.get(url)
+    client.get(room.articles[3].get_absolute_url())  # this process's blocks found current since the last purge
+    local_copies.drop(page_key(host="testserver", path=url, query={}))  # kept by another process, not held here
+    calls = cache_calls("get", "get_many", "set", "add", also=((page_cache, "copy_else_lock", "lookup"),))
+
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    expected = (
+        ["lookup"] if isinstance(caches["default"], FailSafeRedisCache) else ["lookup", "get_many"]
+    )  # locmem: read apart
+    assert calls == expected
+
+
+def test_a_page_whose_named_marks_are_not_its_own_is_checked_against_its_own(
+    client, room, django_capture_on_commit_callbacks
+):
+    """The names kept beside a copy are only used where they name every mark of the copy fetched; other names (a copy
+    written without them, say) and its marks are read apart: still served while nothing on it changed, never after."""
+    story = room.articles[2]
+    url, key = story.get_absolute_url(), page_key(host="testserver", path=story.get_absolute_url(), query={})
+    client.get(url)
+    in_one_round_trip([Call("set", f"{key}:marks", "purged:test:other", 600, raw=True)])
+    local_copies.drop(key)
+    unchanged = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(story)
+    local_copies.drop(key)
+
+    edited = client.get(url)
+
+    assert unchanged["X-Page-Cache"] == "hit"
+    assert edited["X-Page-Cache"] == "miss" and "Corrected headline" in edited.content.decode()
 
 
 def test_a_copy_found_current_is_checked_against_its_marks_again_after_any_purge(
@@ -390,7 +430,7 @@ def test_a_first_view_reads_its_cached_entries_together(client, room, cache_call
     pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
     calls = cache_calls(
         "get", "get_many", "set", "add", "delete", "set_many",
-        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "get_else_add", "lookup or lock")),
+        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "copy_else_lock", "lookup or lock")),
     )  # fmt: skip
 
     assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"

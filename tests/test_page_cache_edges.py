@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 from django.test import Client
 from django.urls import resolve
@@ -20,8 +20,16 @@ from articles import page_cache, publishing, views
 from articles.desk.trash import article_trash
 from articles.models import Article
 from newsroom.cache import page_key
+from newsroom.cache_backend import FailSafeRedisCache
 from newsroom.cache_entries import rebuild_lock
-from newsroom.round_trips import Call, get_else_add, in_one_round_trip, start_and_read
+from newsroom.round_trips import (
+    Call,
+    get_else_add,
+    get_else_add_reading,
+    in_one_round_trip,
+    names_value,
+    start_and_read,
+)
 from tests.builders import build_newsroom
 from tests.test_purging import READER_PAGES, SHOWS_NO_ARTICLE
 
@@ -268,6 +276,26 @@ def test_purge_marks_are_started_where_absent_and_read_back_in_one_call(odd):
     assert start_and_read(marks, -9, ["test:block"], timeout=60) == {**found}  # started already: not again
     assert cache.get("purged:test:new") == -7
     assert start_and_read([], -9, [], timeout=60) == {}
+
+
+def test_a_page_found_is_read_with_the_keys_named_beside_it_in_one_call():
+    """`get_else_add_reading` (a page kept by another process, with its purge marks and the last purge's key: one
+    round trip to Redis; on another backend, nothing read with it)."""
+    key = "test:found-with-names"
+    cache.set(key, {"content": b"page"}, 60)
+    cache.set_many({"purged:test:a": 5, "test:also": 7}, 60)
+    names = names_value(["purged:test:a", "purged:test:absent"])
+
+    unnamed = get_else_add_reading(key, f"{key}:lock", 1, timeout=30, names_key=f"{key}:names", also="test:also")
+    in_one_round_trip([Call("set", f"{key}:names", names, 60, raw=True)])
+    named = get_else_add_reading(key, f"{key}:lock", 1, timeout=30, names_key=f"{key}:names", also="test:also")
+
+    assert unnamed == ({"content": b"page"}, False, None)
+    if isinstance(caches["default"], FailSafeRedisCache):
+        assert named == ({"content": b"page"}, False, {"test:also": 7, "purged:test:a": 5, "purged:test:absent": None})
+    else:
+        assert named == ({"content": b"page"}, False, None)
+    assert names_value(["a\nkey"]) is None and names_value([""]) is None
 
 
 def test_thousands_of_purge_marks_are_started_and_read_back_in_one_call():
