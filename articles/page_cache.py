@@ -1,21 +1,21 @@
 """Serves: the full-page cache: one shared copy of every anonymous reader page, served before any view runs.
 
-A hit costs one cache round trip and no SQL query: each process keeps the copies it served last
-(`LocalCopies`, bounded by `NEWSROOM_PAGE_CACHE_LOCAL_BYTES`) and asks the shared cache only for the purge
-marks of what the copy shows, so it is never served a moment after a purge anywhere; a process without the
-copy fetches it first (two round trips). While a page is rendered, what it shows is recorded where it is read
-(the articles and tags it loads, the lists its selectors declare, the shared blocks it includes, the site's
-sections: docs/page-cache.md); a change purges exactly the copies that show it, after commit
-(`articles.signals`), and a purged copy is never served again. A copy is kept until something it shows
-changes or `NEWSROOM_PAGE_CACHE_SECONDS` pass; a copy built from a list also waits, on every server, until the
-lists have caught up with each scheduled story gone live (`articles.going_live`), so a story appears on time
-with no job to run and only the lists it joined are rendered again. A copy whose lifetime ran out (nothing on
-it purged) is served as `X-Page-Cache: stale` while one request renders the new one; a purged copy is not:
-the others wait for that render (at most `REBUILD_WAIT_SECONDS`) or render the page themselves, so once a
-reader has seen a change nobody is shown the copy from before it. Every copy has an `ETag` and a
-`Last-Modified`, and a repeated request with either validator gets a 304. With an edge cache in front
-(`NEWSROOM_EDGE`), each copy also names what it shows in the edge's tag header (`newsroom.edge`), and a copy this
-cache would not keep goes out with `s-maxage=0`, so the edge does not keep it either.
+A hit costs one cache round trip and no SQL query: each process keeps the copies it served last (`LocalCopies`,
+bounded by `NEWSROOM_PAGE_CACHE_LOCAL_BYTES`) and asks the shared cache only for the purge marks of what the copy
+shows, so it is never served a moment after a purge anywhere; a process without the copy fetches it with its marks
+(one round trip: `newsroom.held_copies.copy_else_lock`). While a page is rendered, what it shows is recorded where
+it is read (the articles and tags it loads, the lists its selectors declare, the shared blocks it includes, the
+site's sections: docs/page-cache.md); a change purges exactly the copies that show it, after commit
+(`articles.signals`), and a purged copy is never served again. A copy is kept until something it shows changes or
+`NEWSROOM_PAGE_CACHE_SECONDS` pass; a copy built from a list also waits, on every server, until the lists have
+caught up with each scheduled story gone live (`articles.going_live`), so a story appears on time with no job to run
+and only the lists it joined are rendered again. A copy whose lifetime ran out (nothing on it purged) is served as
+`X-Page-Cache: stale` while one request renders the new one; a purged copy is not: the others wait for that render
+(at most `REBUILD_WAIT_SECONDS`) or render the page themselves, so once a reader has seen a change nobody is shown
+the copy from before it. Every copy has an `ETag` and a `Last-Modified`, and a repeated request with either
+validator gets a 304. With an edge cache in front (`NEWSROOM_EDGE`), each copy also names what it shows in the
+edge's tag header (`newsroom.edge`), and a copy this cache would not keep goes out with `s-maxage=0`, so the edge
+does not keep it either.
 
 An article page is kept as its story's own part, until it changes (`NEWSROOM_FRAGMENT_SECONDS` is a safety net),
 and the shared blocks (header menu, Ranking, Recommendation) are stitched into it when it is served
@@ -136,7 +136,7 @@ def _state(entry: dict, now: float, read: dict | None = None) -> tuple[Copy, dic
     """Whether a copy may be served, and — for a page stitched from fragments — the blocks this process holds for
     it that are still current. One `get_many` (`held_copies_current`): where nothing was purged since this process
     last checked them, the last purge's key; else the purge marks of the copy and of those blocks (and, for a list,
-    `LISTS_KEYS`)."""
+    `LISTS_KEYS`). None where `read` (the copy's marks, read with it) covers them."""
     fragment = entry.get("fragment")
     held = held_blocks(fragment, now) if fragment is not None else {}
     also = LISTS_KEYS if entry["lists"] else ()
