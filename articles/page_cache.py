@@ -317,7 +317,7 @@ class PageCacheMiddleware:
             # (A page that expires early with its blocks is kept as long as any other, to serve stale.)
             kept = max(expires, now + lifetime)
             ttl = max(1, int(kept - now)) + REBUILD_LOCK_SECONDS
-            writes = [Call("set", key, entry, ttl), *marks_named(key, entry["versions"], ttl), *take_deferred()]
+            writes = [Call("set", key, entry, ttl), *marks_named(key, entry, ttl), *take_deferred()]
             in_one_round_trip([*writes, *([Call("delete", f"{key}:rebuilding")] if unlock else [])])
             local_copies.put(key, entry)
             cap_downstream(response, entry, now)

@@ -100,7 +100,8 @@ def copy_else_lock(key: str, *, timeout: int) -> tuple[dict | None, bool, dict[s
     )
 
 
-def marks_named(key: str, versions: dict[str, int], timeout: int) -> list[Call]:
-    """The write naming a copy's purge marks beside it, sent with the copy (none where they cannot be named so)."""
-    names = names_value(mark_keys(versions))
+def marks_named(key: str, entry: dict, timeout: int) -> list[Call]:
+    """The write naming a copy's purge marks beside it, sent with the copy. None for a list's copy (its check reads
+    the lists' state too, `LISTS_KEYS`, so its marks are read with that) or where they cannot be named so."""
+    names = None if entry["lists"] else names_value(mark_keys(entry["versions"]))
     return [Call("set", f"{key}:marks", names, timeout, raw=True)] if names else []

@@ -140,6 +140,17 @@ def test_a_page_kept_by_another_process_is_fetched_with_its_marks_in_one_round_t
     assert calls == expected
 
 
+def test_marks_are_named_beside_a_story_page_not_beside_a_list(client, room):
+    """A list's copy is checked with the lists' state (`LISTS_KEYS`), read apart: naming its marks would read them
+    twice."""
+    story_url = room.articles[2].get_absolute_url()
+    client.get(story_url)
+    client.get("/")
+
+    assert cache.has_key(f"{page_key(host='testserver', path=story_url, query={})}:marks")
+    assert not cache.has_key(f"{page_key(host='testserver', path='/', query={})}:marks")
+
+
 def test_a_page_whose_named_marks_are_not_its_own_is_checked_against_its_own(
     client, room, django_capture_on_commit_callbacks
 ):
