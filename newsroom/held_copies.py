@@ -58,6 +58,7 @@ def _merged(known: list[bool], current: list[bool]) -> list[bool]:
 
 
 def _covered(copies: list[dict], read: dict[str, Any]) -> bool:
+    """Whether `read` holds the last purge's key and every mark of `copies`."""
     return LAST_PURGE_KEY in read and all(key in read for copy in copies for key in mark_keys(copy["versions"]))
 
 

@@ -148,11 +148,9 @@ return found
 
 def _joined_keys(keys: list[str]) -> tuple[str, str] | None:
     """The keys' common prefix and their cache keys less it, joined by newlines; None where a key holds one."""
-    if cache.key_func is default_key_func:
-        prefix, names = f"{cache.key_prefix}:{cache.version}:", keys  # as `default_key_func` makes them
-    else:
-        make_key = cache.make_and_validate_key
-        prefix, names = "", [make_key(key) for key in keys]
+    prefix, names = _key_prefix(), keys
+    if prefix is None:
+        prefix, names = "", [cache.make_and_validate_key(key) for key in keys]
     joined = "\n".join(names)
     return (prefix, joined) if joined.count("\n") == len(names) - 1 else None
 
@@ -251,7 +249,7 @@ def get_else_add_reading(
     loads = backend._serializer.loads
     found, added, read = (None if answer[0] is None else loads(answer[0])), bool(answer[1]), None
     if len(answer) > 2 and answer[2] is not None:
-        names = [also, *answer[2].decode().split("\n")]
+        names = [also, *(name for name in answer[2].decode().split("\n") if name)]  # as the script's gmatch finds them
         read = {name: None if got is None else loads(got) for name, got in zip(names, answer[3:], strict=True)}
     return found, added, read
 
@@ -264,7 +262,8 @@ def names_value(keys: list[str]) -> str | None:
 
 
 def _key_prefix() -> str | None:
-    """What Django's own key function puts before every key (None: the cache has a key function of its own)."""
+    """What Django's own key function (`default_key_func`) puts before every key (None: the cache has a key function
+    of its own)."""
     return f"{cache.key_prefix}:{cache.version}:" if cache.key_func is default_key_func else None
 
 

@@ -296,6 +296,9 @@ def test_a_page_found_is_read_with_the_keys_named_beside_it_in_one_call():
     else:
         assert named == ({"content": b"page"}, False, None)
     assert names_value(["a\nkey"]) is None and names_value([""]) is None
+    in_one_round_trip([Call("set", f"{key}:names", "purged:test:a\n\npurged:test:absent\n", 60, raw=True)])
+    blank_lines = get_else_add_reading(key, f"{key}:lock", 1, timeout=30, names_key=f"{key}:names", also="test:also")
+    assert blank_lines == named  # a value written otherwise: its blank lines name nothing, and nothing fails
 
 
 def test_thousands_of_purge_marks_are_started_and_read_back_in_one_call():
