@@ -8,10 +8,12 @@ While it runs, an editor saves one of the newest stories every 10 s and a schedu
 each a fixed number of requests from `BENCH_CONCURRENCY` threads:
 1. cold start: the bench's cache keys deleted, a new server, then the warm-up requests of the plan: the p99 of
    each of the first 15 seconds, and the second from which it stays under 50 ms;
-2. `/healthz`, for scale: CPU and latency of the trivial request in the same run;
+2. the archive rendered ahead (`manage.py render_ahead`, a part per worker, no budget: as after a deploy that emptied
+   the cache), then `/healthz`, for scale: CPU and latency of the trivial request in the same run;
 3. the traffic model (`BENCH_TRAFFIC_REQUESTS`): hit ratio per layer (`X-Page-Cache`: `hit`/`stale` against
    `miss`; for the stories that is the fragment hit ratio), CPU ms per page view, p50/p99;
-4. first views only: archived stories nobody asked for, each once (a true miss: the story rendered afresh);
+4. first views only: archived stories nobody asked for, each once, their copies dropped first (a true miss: the
+   story rendered afresh, as after an edit);
 5. the same stories again after the server is restarted — their fragments warm in Redis, no process holding
    them (an archived story's first view, fragments warm) — and page-cache hits (the newest stories, held by
    every worker): the first ratio of the issue's targets;
@@ -165,6 +167,28 @@ class Site:
         stop(self.server)
         self.start()
 
+    def render_ahead(self) -> dict:
+        """`manage.py render_ahead` with no budget, one process per worker, as after a deploy that emptied the cache:
+        how long it took, and what each part rendered."""
+        parts = self.settings["workers"]
+        command = [sys.executable, "manage.py", "render_ahead", "--origin", "http://127.0.0.1"]
+        started = time.perf_counter()
+        running = [
+            subprocess.Popen(
+                [*command, "--part", f"{k}/{parts}"], cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True
+            )
+            for k in range(1, parts + 1)
+        ]
+        reports = [process.communicate()[0].strip() for process in running]
+        if any(process.returncode for process in running):
+            raise RuntimeError(f"render_ahead failed: {reports}")
+        return {"seconds": round(time.perf_counter() - started, 1), "parts": reports}
+
+    def drop_copies(self, paths: list[str]) -> None:
+        """Forget the shared copies of these pages (the next request renders each: a true miss)."""
+        command = [sys.executable, str(ROOT / "bench" / "traffic_site.py"), "drop", *paths]
+        subprocess.run(command, cwd=ROOT, env=self.env, check=True)
+
     def start_editor(self) -> None:
         options = {"save_every": 10, "live_every": 60, "clock": self.settings["clock"], "seed": self.settings["seed"]}
         with (self.workdir / "traffic-editor.log").open("ab") as out:
@@ -257,10 +281,13 @@ def bench(env: dict[str, str], *, workdir: Path, settings: dict, paths: dict, lo
             "p99_per_second_ms": per_second,
             "recovered_after_s": mix.recovered_after(per_second, COLD_P99_MS),
         }
+        log("traffic model: the archive rendered ahead (manage.py render_ahead, a part per worker)")
+        result["render_ahead"] = site.render_ahead()
         log("traffic model: /healthz, then the model")
         result["healthz"] = measured(site, site.port, [{"kind": "healthz", "path": "/healthz"}] * settings["hits"])
         result["traffic"] = measured(site, site.port, traffic)
         log(f"traffic model: {len(firsts)} first views (true misses), then again after a restart (fragments warm)")
+        site.drop_copies([first["path"] for first in firsts])  # rendered ahead: dropped, as an edit would purge them
         result["first_views"] = measured(site, site.port, firsts)
         site.restart()
         replay(site.port, [{"kind": "newest", "path": path} for path in model.newest * 4], settings["concurrency"])

@@ -20,6 +20,18 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def _ahead(traffic: dict) -> str:
+    """How the archive was rendered ahead before the model (`manage.py render_ahead`), if it was."""
+    ahead = traffic.get("render_ahead")
+    if not ahead:
+        return ""
+    parts = "; ".join(report.removeprefix("Rendered ahead: ").rstrip(".") for report in ahead["parts"])
+    return (
+        f" and the archive rendered ahead (`manage.py render_ahead`, {len(ahead['parts'])} parts in "
+        f"{ahead['seconds']} s: {parts})"
+    )
+
+
 def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> list[str]:
     if not traffic:
         return []
@@ -34,7 +46,8 @@ def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> l
         f"{' → '.join(str(n) for n in traffic.get('loadavg_1min', []))})",
         *(["", f"Run alone: {traffic['date']} · commit `{traffic['commit']}`."] if "commit" in traffic else []),
         "",
-        f"{s['requests']:,} requests after {s['warmup']:,} of warm-up from a cold start, {s['concurrency']} client "
+        f"{s['requests']:,} requests after {s['warmup']:,} of warm-up from a cold start{_ahead(traffic)}, "
+        f"{s['concurrency']} client "
         f"threads, granian {s['workers']} workers, Redis; Zipf s = {s['zipf']}, seed {s['seed']}. Drawn: {shares} "
         f"(votes: of the requests; the rest: of the page views). Meanwhile an editor saved a story every "
         f"{10 / s['clock']:.3g} s and a scheduled story went live every {60 / s['clock']:.3g} s ("
@@ -93,8 +106,8 @@ def markdown_lines(traffic: dict | None, met: Callable[[object, str], str]) -> l
     tail = traffic.get("long_tail_first_views")
     if tail:
         lines.append(
-            "Estimated from the mix (no edits), the share of story views finding no fragment at steady state, on a "
-            "site serving this many page views while a fragment lives (two days): "
+            "Without rendering ahead, estimated from the mix (no edits): the share of story views finding no "
+            "fragment at steady state, on a site serving this many page views while a fragment lives (two days): "
             + ", ".join(f"{float(views):,.0f}: {share:.2%}" for views, share in tail.items())
             + " (bench/traffic_mix.py, `long_tail_first_views`)."
         )

@@ -1,6 +1,6 @@
 """Reads: what the traffic model (bench/traffic.py) asks for, from the bench database: the newest 200 stories, the
 archive, the sections, the tags by use and search words from headlines. Runs in the bench environment
-(`python bench/traffic_site.py` prints JSON)."""
+(`python bench/traffic_site.py` prints JSON; `python bench/traffic_site.py drop PATH…` forgets those pages' copies)."""
 
 import json
 import re
@@ -42,6 +42,21 @@ def site() -> dict:
     }
 
 
+def drop(paths: list[str]) -> None:
+    """Forget the shared copies of these story pages, as served at http://127.0.0.1 (the bench's host)."""
+    import django
+
+    django.setup()
+    from articles.page_cache import drop_copy
+    from newsroom.cache import page_key
+
+    for path in paths:
+        drop_copy(page_key(scheme="http", host="127.0.0.1", path=path, query={}))
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    print(json.dumps(site()))
+    if sys.argv[1:2] == ["drop"]:
+        drop(sys.argv[2:])
+    else:
+        print(json.dumps(site()))

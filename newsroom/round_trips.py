@@ -4,9 +4,9 @@ A page rendered afresh used to make ten round trips besides its SQL: the page lo
 page looked up again, the entries prefetched, Related's candidates written, the purge marks read, the missing
 ones started, the copy written, the lock released, the stitched blocks' marks read. Here:
 
-- `in_one_round_trip`: a list of `get`/`set`/`add`/`delete` sent as one Redis command (a short Lua script, atomic
-  as a MULTI/EXEC pipeline; one call each on another backend, as in the SQLite tests), each answered as the cache
-  call would answer it;
+- `in_one_round_trip`: a list of `get`/`set`/`add`/`delete`/`exists` sent as one Redis command (a short Lua script,
+  atomic as a MULTI/EXEC pipeline; one call each on another backend, as in the SQLite tests), each answered as the
+  cache call would answer it;
 - `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
   command (a short Lua script: `SET NX` then `GET` for each; the keys sent as one string), where a `get_many` then
   an `add_many` took two;
@@ -33,7 +33,7 @@ from newsroom.cache_backend import REDIS_ERRORS
 
 @dataclass(frozen=True)
 class Call:
-    method: str  # "get", "set", "add" or "delete"
+    method: str  # "get", "set", "add", "delete" or "exists" (`cache.has_key`)
     key: str
     value: Any = None
     timeout: int | None = None
@@ -58,6 +58,9 @@ while i <= #ARGV do
   elseif kind == 'd' then
     answers[#answers + 1] = redis.call('DEL', key)
     i = i + 2
+  elseif kind == 'e' then
+    answers[#answers + 1] = redis.call('EXISTS', key)
+    i = i + 2
   elseif kind == 's' then
     redis.call('SET', key, ARGV[i + 2], 'EX', ARGV[i + 3])
     answers[#answers + 1] = 1
@@ -69,11 +72,12 @@ while i <= #ARGV do
 end
 return answers
 """
-_KINDS = {"get": "g", "set": "s", "add": "a", "delete": "d"}
+_KINDS = {"get": "g", "set": "s", "add": "a", "delete": "d", "exists": "e"}
 
 
 def in_one_round_trip(calls: list[Call]) -> list[Any]:
-    """Each call's answer, as `cache.<method>` gives it (`get`: None when absent; `add`, `delete`: a bool)."""
+    """Each call's answer, as `cache.<method>` gives it (`get`: None when absent; `add`, `delete`, `exists`: a
+    bool)."""
     backend = _redis()
     if backend is None:
         return [_one(call) for call in calls]
@@ -108,6 +112,8 @@ def _one(call: Call) -> Any:
         return cache.get(call.key)
     if call.method == "delete":
         return cache.delete(call.key)
+    if call.method == "exists":
+        return cache.has_key(call.key)
     if call.method == "add":
         return cache.add(call.key, call.value, timeout=call.timeout)
     cache.set(call.key, call.value, timeout=call.timeout)

@@ -50,6 +50,7 @@ REQUEST_LAYER = {
     "articles.forms",
     "articles.page_cache",
     "articles.page_replies",
+    "articles.render_ahead",
     "articles.engagement.endpoints",
     "articles.editor.forms",
     "articles.media.admin",

@@ -40,6 +40,9 @@ def timer_schedule(on_calendar: str) -> tuple[int, int]:
     """(every, offset) in seconds for the OnCalendar forms the units use."""
     if on_calendar in {"minutely", "hourly"}:
         return {"minutely": 60, "hourly": 3600}[on_calendar], 0
+    if every_minutes := re.fullmatch(r"\*-\*-\* \*:(\d\d)/(\d+):(\d\d) UTC", on_calendar):
+        minute, every, second = map(int, every_minutes.groups())
+        return every * 60, minute * 60 + second
     hours, minutes, seconds = re.fullmatch(r"\*-\*-\* (\d\d):(\d\d):(\d\d) UTC", on_calendar).groups()
     return 86400, int(hours) * 3600 + int(minutes) * 60 + int(seconds)
 
@@ -150,6 +153,7 @@ def test_a_simulated_day_runs_each_job_on_time_and_a_failing_one_stops_nothing()
         "flush_view_counts": 1440,
         "rollup_popularity": 24,
         "refresh_search_words": 24,
+        "render_ahead": 288,
         "reconcile_counts": 1,
         "prune_versions": 1,
         "prune_db_task_results": 1,

@@ -312,7 +312,7 @@ def test_thousands_of_purge_marks_are_started_and_read_back_in_one_call():
     assert found == {**held, **dict.fromkeys(marks[1200:], -3)}
 
 
-def test_gets_sets_adds_and_deletes_are_answered_in_one_call_as_the_cache_answers_them():
+def test_gets_sets_adds_deletes_and_lookups_are_answered_in_one_call_as_the_cache_answers_them():
     """`in_one_round_trip` (one command to Redis: a page's copy, the render's waiting writes, its lock released)."""
     cache.set("test:held", {"content": b"old"}, 60)
     calls = [
@@ -324,7 +324,10 @@ def test_gets_sets_adds_and_deletes_are_answered_in_one_call_as_the_cache_answer
         Call("delete", "test:new"),
         Call("delete", "test:never"),
         Call("set", "test:count", 7, 60),
+        Call("exists", "test:held"),
+        Call("exists", "test:new"),
     ]
-    assert in_one_round_trip(calls) == [None, False, True, None, {"content": b"new"}, True, False, None]
+    answers = [None, False, True, None, {"content": b"new"}, True, False, None, True, False]
+    assert in_one_round_trip(calls) == answers
     assert cache.get("test:new") is None and cache.get("test:count") == 7
     assert in_one_round_trip([]) == []
