@@ -175,6 +175,84 @@ def test_tag_items_written_by_string_joins_are_byte_for_byte_the_loop():
         assert joined == loop
 
 
+# The loop `{% article_items %}` replaced (templates/articles/includes/article_list.html), its `{% empty %}` left out.
+ARTICLE_ITEMS_LOOP = (
+    "{% load reader %}{% for item in articles %}\n  <li>\n    {% list_thumbnail item forloop.counter eager compact %}\n"
+    '    <{{ heading|default:"h2" }} class="item-title"><a href="{{ item.get_absolute_url }}">{{ item.title }}</a>'
+    '</{{ heading|default:"h2" }}>\n    <p class="meta">\n      <a href="{{ item.section.get_absolute_url }}">'
+    '{{ item.section.name }}</a> ·\n      <time datetime="{{ item.published_at|machine_time }}">'
+    '{{ item.published_at|date:"Y-m-d H:i" }}</time>\n    </p>\n    {% if item.snippet %}\n    <p class="summary">'
+    '{{ item.snippet }}</p>\n    {% elif item.summary and not compact %}\n    <p class="summary">{{ item.summary }}'
+    "</p>\n    {% endif %}\n  </li>\n  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu"])
+def test_article_items_written_by_string_joins_are_byte_for_byte_the_loop(zone):
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+
+    from articles.media.models import Image
+    from articles.models import Section
+
+    section = Section(id=3, name="Arts & <Culture>", slug="arts")
+    hero = Image(id=9, file="heroes/2026/harbour & docks.jpg", width=1600, height=900, sizes_ready=True)
+    at = timezone.make_aware(timezone.datetime(2026, 3, 29, 1, 30, 15, 123456), timezone.get_fixed_timezone(0))
+    stories = [
+        Article(id=1, slug="harbour", title='Ships "at" <dawn>', summary="Tides & nets", section=section,
+                published_at=at, hero=hero),
+        Article(id=2, slug="quiet", title="No summary", summary="", section=section, published_at=at),
+        Article(id=3, slug="found", title="Found", summary="Plain <b>", section=section, published_at=None),
+        Article(id=4, slug="fourth", title="Fourth", summary="Late", section=section, published_at=at, hero=hero),
+    ]  # fmt: skip
+    stories[2].snippet = mark_safe("the <mark>harbour</mark> at dawn")
+    stories[3].snippet = "a <raw> snippet"
+    engine = engines["django"]
+    with timezone.override(zone):
+        for context in (
+            {},
+            {"heading": "h3", "eager": 0},
+            {"heading": "h3", "compact": True, "eager": 0},
+            {"eager": 1, "compact": ""},
+        ):
+            for shown in (stories, stories[1:2], []):
+                values = {**context, "articles": shown}
+                loop = engine.from_string(ARTICLE_ITEMS_LOOP).render(values)
+                joined = engine.from_string(
+                    "{% load reader %}{% article_items articles heading eager compact %}"
+                ).render(values)
+                assert joined == loop, context
+
+
+def test_a_list_thumbnail_written_by_string_joins_is_byte_for_byte_format_html():
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from articles.media import renditions
+    from articles.media.models import Image
+    from articles.templatetags.reader import THUMBNAIL_SIZES, list_thumbnail
+
+    def as_format_html_wrote_it(item, position, eager, narrow):  # the tag before it was written directly
+        src, srcset = renditions.thumbnail(item.hero)
+        eager = 3 if eager in ("", None) else int(eager)
+        return format_html(
+            '<a class="thumb" href="{}" tabindex="-1" aria-hidden="true"><img src="{}"{} alt="" width="160"'
+            ' height="160"{}></a>',
+            item.get_absolute_url(),
+            src,
+            format_html(' srcset="{}" sizes="{}"', srcset, THUMBNAIL_SIZES[bool(narrow)]) if srcset else "",
+            mark_safe(' loading="lazy"') if int(position) > eager else "",
+        )
+
+    for made in ({"crops_ready": True}, {"sizes_ready": True}, {}):  # squares (a srcset), a width, the original
+        hero = Image(id=9, file="heroes/2026/harbour & <docks>.jpg", width=1600, height=900, **made)
+        story = Article(id=1, slug="harbour", title="Harbour", hero=hero)
+        for position, eager, narrow in ((1, "", False), (4, "", True), (1, 0, ""), (2, 2, True)):
+            expected = as_format_html_wrote_it(story, position, eager, narrow)
+            assert list_thumbnail(story, position, eager, narrow) == expected
+    assert list_thumbnail(Article(id=2, slug="bare", title="Bare")) == ""
+
+
 # The included template `{% lead_picture %}` replaced (templates/articles/includes/lead_picture.html, less its comment).
 LEAD_PICTURE = (
     "\n"
