@@ -145,3 +145,20 @@ def test_cpu_consumed_counts_processes_that_started_within():
 def test_the_long_tail_estimate_shrinks_as_traffic_grows():
     shares = [long_tail_first_views(5000, zipf_s=1.0, views_per_lifetime=views) for views in (1e3, 1e5, 1e7)]
     assert 0.15 / 0.95 > shares[0] > shares[1] > shares[2] >= 0
+
+
+def test_the_report_says_how_the_archive_was_rendered_ahead():
+    from bench.traffic_report import _ahead
+
+    ahead = {
+        "seconds": 597.9,
+        "parts": [
+            "Rendered ahead: 47111 page(s) of 48000 stories; 889 already kept; 0 failed.",
+            "Rendered ahead: 45750 page(s) of 46666 stories; 916 already kept; 0 failed.",
+        ],
+    }
+    assert _ahead({"render_ahead": ahead}) == (
+        " and the archive rendered ahead (`manage.py render_ahead`, 2 parts in 597.9 s: 47111 page(s) of 48000 "
+        "stories; 889 already kept; 0 failed; 45750 page(s) of 46666 stories; 916 already kept; 0 failed)"
+    )
+    assert _ahead({}) == ""  # a run from before it
