@@ -199,7 +199,8 @@ class Site:
 
     def editor_events(self) -> dict[str, int]:
         lines = (self.workdir / "traffic-editor.log").read_text().splitlines()
-        events = [json.loads(line) for line in lines if line.startswith("{")]
+        # Each event is a line of its own, but a warning on the editor's stderr may follow one on the same line.
+        events = [json.JSONDecoder().raw_decode(line)[0] for line in lines if line.startswith("{")]
         now = datetime.now(UTC)
         return {
             "saved": sum(e["event"] == "saved" for e in events),

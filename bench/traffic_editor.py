@@ -35,7 +35,7 @@ def run(options: dict) -> None:
     for n, article in enumerate(drafts[: options.get("go_lives", 60)], start=1):
         at = started + timedelta(seconds=n * live_every)
         article_schedule(article=article, at=at)
-        print(json.dumps({"event": "scheduled", "pk": article.pk, "at": at.isoformat()}), flush=True)
+        _event({"event": "scheduled", "pk": article.pk, "at": at.isoformat()})
     saves = 0
     while True:
         time.sleep(save_every)
@@ -43,7 +43,14 @@ def run(options: dict) -> None:
         saves += 1
         article.summary = f"{article.summary.split(' [update ')[0]} [update {saves}]"
         article_update(article=article, comment="Updated (bench traffic model).")
-        print(json.dumps({"event": "saved", "pk": article.pk, "at": time.time()}), flush=True)
+        _event({"event": "saved", "pk": article.pk, "at": time.time()})
+
+
+def _event(event: dict) -> None:
+    """One line, written whole: with PYTHONUNBUFFERED, `print` writes the text and its newline apart, and a warning on
+    stderr (the same file) could land between them."""
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
