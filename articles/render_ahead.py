@@ -26,11 +26,11 @@ from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.urls import reverse
 
 from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_backend import shared_cache_down
+from newsroom.cached_reverse import cached_reverse
 from newsroom.round_trips import Call, in_one_round_trip
 
 BATCH = 1000  # page copies looked up in one round trip
@@ -70,10 +70,12 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
     ]
     done.stories = len(slugs)
     for start in range(0, len(slugs), BATCH):
-        paths = [reverse("articles:detail", kwargs={"slug": slug}) for slug in slugs[start : start + BATCH]]
+        paths = [cached_reverse("articles:detail", slug=slug) for slug in slugs[start : start + BATCH]]
         wanted = [(scheme, host, path) for path in paths for scheme, host in origins]
         keys = [page_key(scheme=scheme, host=host, path=path, query={}) for scheme, host, path in wanted]
         held = in_one_round_trip([Call("exists", key) for key in keys])
+        if shared_cache_down(cache):
+            return done  # gone meanwhile: nothing rendered now could be kept
         done.held += sum(held)
         for (scheme, host, path), found in zip(wanted, held, strict=True):
             if found:
