@@ -26,6 +26,7 @@ from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.http.request import split_domain_port, validate_host
 
 from articles.models import Article
 from newsroom.cache import page_key
@@ -93,9 +94,17 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
 
 
 def _split(origin: str) -> tuple[str, str]:
+    """(scheme, host) of an origin readers use; refused where this site would refuse its readers' requests (a host
+    not in `ALLOWED_HOSTS`: every render a 400, and a security error logged for each)."""
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
         raise ValueError(f"{origin!r} is not an origin like https://news.example.com")
+    hosts = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    if not validate_host(split_domain_port(parts.netloc)[0], hosts):
+        raise ValueError(
+            f"{parts.netloc!r} is not in ALLOWED_HOSTS: set the site's domain (admin, Sites) to where readers find it, "
+            "or give --origin"
+        )
     return parts.scheme, parts.netloc
 
 

@@ -122,6 +122,17 @@ def test_the_command_reports_what_it_did_and_refuses_what_it_cannot_read(make_ar
         call_command("render_ahead", "--origin", "news.example.com")
 
 
+def test_a_site_domain_readers_could_not_use_is_refused_before_anything_is_rendered(make_article, settings):
+    """A domain left at its default (or mistyped) would have every render answered 400, each a security error
+    logged: the command says what to set instead."""
+    make_article()
+    settings.ALLOWED_HOSTS = ["news.example.com"]
+
+    with pytest.raises(CommandError, match=r"'127\.0\.0\.1:8000' is not in ALLOWED_HOSTS: set the site's domain"):
+        call_command("render_ahead", "--origin", "http://127.0.0.1:8000")
+    assert render_ahead(["https://news.example.com"]).rendered == 1
+
+
 def test_the_default_origin_is_the_sites_domain(settings, public_domain):
     settings.SECURE_SSL_REDIRECT = False
     assert default_origin() == "http://news.example.com"
