@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.http.request import split_domain_port, validate_host
 
 from articles.models import Article
 from newsroom.cache import page_key
@@ -99,12 +99,13 @@ def _split(origin: str) -> tuple[str, str]:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
         raise ValueError(f"{origin!r} is not an origin like https://news.example.com")
-    hosts = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
-    if not validate_host(split_domain_port(parts.netloc)[0], hosts):
+    try:
+        _reader_request(parts.scheme, parts.netloc, "/").get_host()  # Django's own check of a request's host
+    except DisallowedHost:
         raise ValueError(
             f"{parts.netloc!r} is not in ALLOWED_HOSTS: set the site's domain (admin, Sites) to where readers find it, "
             "or give --origin"
-        )
+        ) from None
     return parts.scheme, parts.netloc
 
 

@@ -75,10 +75,7 @@ def widget_item(item: Article) -> SafeString:
 
 def widget_row(item: Article, *, url: str, zone) -> SafeString:
     """`widget_item` with the story's URL and the time zone worked out by the caller (once for a whole list)."""
-    published = item.published_at
-    if published is not None and timezone.is_aware(published):
-        published = timezone.localtime(published, zone)
-    when = published.replace(microsecond=0).isoformat() if published else ""  # `machine_time`: nothing to escape
+    published, when = _local_and_machine(item.published_at, zone)
     day = f"{published.year:04d}-{published.month:02d}-{published.day:02d}" if published else ""
     # Each text escaped as `format_html` would (Django's `escape` is `html.escape` made safe; called directly for
     # every story of every widget).
@@ -86,6 +83,14 @@ def widget_row(item: Article, *, url: str, zone) -> SafeString:
         f'<a href="{html.escape(url)}">{html.escape(item.title)}</a>\n<span class="meta">'
         f'{html.escape(item.section.name)} · <time datetime="{when}">{day}</time></span>\n'
     )
+
+
+def _local_and_machine(published: datetime.datetime | None, zone) -> tuple[datetime.datetime | None, str]:
+    """A story's publish time in `zone`, and as `machine_time` writes it (nothing to escape): for the rows written by
+    string joins, which work out the zone once per list."""
+    if published is not None and timezone.is_aware(published):
+        published = timezone.localtime(published, zone)
+    return published, published.replace(microsecond=0).isoformat() if published else ""
 
 
 @register.simple_tag
@@ -179,10 +184,7 @@ def article_items(articles, heading="", eager="", compact="") -> SafeString:
     heading = conditional_escape(heading or "h2")
     zone, items = timezone.get_current_timezone(), []
     for position, item in enumerate(articles, start=1):
-        published = item.published_at
-        if published is not None and timezone.is_aware(published):
-            published = timezone.localtime(published, zone)
-        when = published.replace(microsecond=0).isoformat() if published else ""  # `machine_time`
+        published, when = _local_and_machine(item.published_at, zone)
         shown = f"{published:%Y-%m-%d %H:%M}" if published and published.year >= 1000 else date(published, "Y-m-d H:i")
         snippet, summary = getattr(item, "snippet", ""), item.summary
         text = snippet or (summary if summary and not compact else "")
