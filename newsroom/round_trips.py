@@ -10,8 +10,9 @@ ones started, the copy written, the lock released, the stitched blocks' marks re
 - `start_and_read`: purge marks started where absent and read back, with other keys read alongside, in one
   command (a short Lua script: `SET NX` then `GET` for each; the keys sent as one string), where a `get_many` then
   an `add_many` took two;
-- `get_else_add`: a page looked up and, where it is absent, its render lock taken, in one command (the first
-  view of a page nobody holds: one round trip where the lookup and then the lock took two);
+- `get_else_add_reading`: a page looked up and, where it is absent, its render lock taken, in one command (the first
+  view of a page nobody holds: one round trip where the lookup and then the lock took two); where it is found, its
+  purge marks read with it;
 - `deferring_writes`: inside a render, a value cached on the way (`set_soon`: Related's candidates) is written
   with the page's copy, in the same round trip (`take_deferred`), or at the end of the render (`flush_deferred`).
 
@@ -217,20 +218,14 @@ return {false, 0}
 """
 
 
-def get_else_add(key: str, add_key: str, value: Any, *, timeout: int) -> tuple[Any, bool]:
-    """The value of `key` (None: absent) and, where it is absent, whether this call added `add_key` (False where
-    another had): one round trip (a short Lua script), where a `get` then an `add` took two. None, False when the
-    shared cache could not be reached."""
-    found, added, _ = get_else_add_reading(key, add_key, value, timeout=timeout)
-    return found, added
-
-
 def get_else_add_reading(
     key: str, add_key: str, value: Any, *, timeout: int, names_key: str | None = None, also: str | None = None
 ) -> tuple[Any, bool, dict[str, Any] | None]:
-    """`get_else_add`, and where `key` is found, the keys named under `names_key` (`names_value`) and `also`, read in
-    the same command: {key: value or None}. None where nothing was read so (another backend, no names kept, a key
-    function of its own)."""
+    """The value of `key` (None: absent) and, where it is absent, whether this call added `add_key` (False where
+    another had): one round trip (a short Lua script), where a `get` then an `add` took two. None, False when the
+    shared cache could not be reached. Where `key` is found, the keys named under `names_key` (`names_value`) and
+    `also`, read in the same command: {key: value or None}; None where nothing was read so (another backend, no names
+    kept, a key function of its own)."""
     backend = _redis()
     if backend is None:
         found = cache.get(key)

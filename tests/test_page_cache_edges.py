@@ -24,7 +24,6 @@ from newsroom.cache_backend import FailSafeRedisCache
 from newsroom.cache_entries import rebuild_lock
 from newsroom.round_trips import (
     Call,
-    get_else_add,
     get_else_add_reading,
     in_one_round_trip,
     names_value,
@@ -249,12 +248,12 @@ def test_a_scheduled_story_going_live_re_renders_only_the_lists_it_joins(room):
 
 
 def test_a_page_nobody_holds_is_looked_up_and_locked_in_one_call():
-    """`get_else_add` (a page's lookup and, where it is absent, its render lock: one round trip to Redis)."""
+    """`get_else_add_reading` (a page's lookup and, where it is absent, its render lock: one round trip to Redis)."""
     key = "test:get-else-add"
-    assert get_else_add(key, f"{key}:lock", 1, timeout=30) == (None, True)  # absent: this request renders it
-    assert get_else_add(key, f"{key}:lock", 1, timeout=30) == (None, False)  # another request's lock: wait for it
+    assert get_else_add_reading(key, f"{key}:lock", 1, timeout=30) == (None, True, None)  # absent: this one renders it
+    assert get_else_add_reading(key, f"{key}:lock", 1, timeout=30) == (None, False, None)  # another's lock: wait
     cache.set(key, {"content": b"page"}, 60)
-    assert get_else_add(key, f"{key}:other", 1, timeout=30) == ({"content": b"page"}, False)
+    assert get_else_add_reading(key, f"{key}:other", 1, timeout=30) == ({"content": b"page"}, False, None)
     assert cache.get(f"{key}:other") is None  # found: no lock taken
 
 

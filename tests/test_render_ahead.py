@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import render_ahead as render_ahead_module
 from articles.models import Article
 from articles.page_cache import forget_local_copies
 from articles.render_ahead import default_origin, render_ahead
@@ -90,7 +91,7 @@ def test_each_origin_gets_its_own_copy(client, make_article):
     assert client.get(story.get_absolute_url(), HTTP_HOST="127.0.0.1")["X-Page-Cache"] == "miss"
 
 
-def test_a_budget_stops_it_and_the_next_run_goes_on_newest_first(make_article):
+def test_a_budget_stops_it_and_the_next_run_goes_on(make_article):
     newest, older = make_article(), make_article()  # article 1 is the newest (published an hour ago)
 
     first = render_ahead([ORIGIN], seconds=0)
@@ -99,6 +100,23 @@ def test_a_budget_stops_it_and_the_next_run_goes_on_newest_first(make_article):
     keys = _copies([newest, older])
     call_command("render_ahead", "--origin", ORIGIN, "--seconds", "60")
     assert in_one_round_trip([Call("exists", key) for key in keys]) == [True, True]
+
+
+def test_the_newest_stories_are_rendered_first(make_article, monkeypatch):
+    """A budget that runs out leaves the oldest for the next run: the newest are likeliest to be read."""
+    stories = [make_article() for _ in range(4)]  # article n published n hours ago
+    stories[3].published_at = timezone.now() - timedelta(minutes=5)  # the last one made is now the newest
+    stories[3].save()
+    asked = []
+    reader_request = render_ahead_module._reader_request
+    monkeypatch.setattr(
+        render_ahead_module, "_reader_request", lambda *args: asked.append(args[2]) or reader_request(*args)
+    )
+
+    render_ahead([ORIGIN])
+
+    rendered = [path for path in asked if path.startswith("/news/")]  # not the origin's check ("/")
+    assert rendered == [stories[i].get_absolute_url() for i in (3, 0, 1, 2)]
 
 
 def test_parts_split_the_stories_between_processes(make_article):
