@@ -12,7 +12,15 @@ from articles.authors.models import Author
 from articles.models import Article, Section
 from articles.sections import main_sections, section_descendant_ids
 from articles.slices import articles_of_slices, newest_first
-from newsroom.cache import FRONT, PUBLISHED_TOTAL_KEY, shows_author_list, shows_list, shows_section_list, shows_tag_list
+from newsroom.cache import (
+    EVERY_STORY,
+    FRONT,
+    PUBLISHED_TOTAL_KEY,
+    shows_author_list,
+    shows_list,
+    shows_section_list,
+    shows_tag_list,
+)
 from newsroom.cache_entries import get_or_build_shown
 
 SECTION_BLOCK_SIZE = 4
@@ -91,7 +99,7 @@ def next_publication_time(*, after: datetime | None = None) -> datetime | None:
     return upcoming.order_by("published_at").values_list("published_at", flat=True).first()
 
 
-@shows_list(FRONT, rows=False)  # it shows their addresses, titles and dates: a save purges FRONT
+@shows_list(lambda **options: [FRONT, EVERY_STORY], rows=False)  # addresses, titles, dates: any save
 def news_sitemap_articles(*, hours: int = 48, limit: int = 1000) -> list[Article]:
     since = timezone.now() - timedelta(hours=hours)
     published = Article.objects.published().indexable().filter(published_at__gte=since)

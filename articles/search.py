@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_by_slug, section_descendant_ids, section_tree
-from newsroom.cache import FRONT, SEARCH, shows_list
+from newsroom.cache import EVERY_STORY, FRONT, SEARCH, shows_list
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 10  # SQLite: one LIKE per word (and per field)
@@ -133,7 +133,7 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@shows_list(lambda options: [FRONT, SEARCH])  # any published story may match, by its words or its tags
+@shows_list(lambda options: [FRONT, EVERY_STORY, SEARCH])  # any published story may match, by its words or tags
 def search_articles(options: SearchOptions):
     """Published articles matching the options' query within their filters, best or newest first."""
     articles = Article.objects.published().for_listing()

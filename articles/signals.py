@@ -26,6 +26,7 @@ from articles.media.models import Image
 from articles.models import Article, Section, TaggedArticle
 from articles.sections import section_path
 from newsroom.cache import (
+    EVERY_STORY,
     FRONT,
     SEARCH,
     schedule_changed_on_commit,
@@ -49,18 +50,46 @@ UNSHOWN_FIELDS: dict[type[Model], frozenset[str]] = {
     Tag: frozenset(),
     Site: frozenset(),
 }
-# An update of one of these may take an article on or off its lists (home, its sections, its tags).
-LIST_FIELDS = frozenset({"status", "published_at", "trashed_at", "section", "section_id"})
+# Fields of a story that change how it reads, never where it stands: a save that changes none but these re-renders
+# the pages that show the story (each recorded it) and those that read every published story without recording it
+# (`EVERY_STORY`: search, sitemaps), not the lists it stands on — home, its sections, tags and author, the rankings
+# and feeds that do not show it keep their copies. Any other field (status, time, trash, section, author, slug,
+# picks, ranking and index flags, a field added later) may move it on, off or within a list.
+IN_PLACE_FIELDS = frozenset(
+    {
+        *("title", "summary", "body", "hero_id", "social_image_id", "byline", "dateline"),
+        *("meta_title", "meta_description", "social_title", "social_description"),
+        *("corrected_at", "created_at", "updated_at", "version", "vote_count", "view_count"),
+    }
+)
+# An update of one of these may take an article off its lists (unpublishing it).
+LEAVING_FIELDS = frozenset({"status", "published_at", "trashed_at"})
 
 
-def article_leaving_lists(sender, instance: Article, raw: bool = False, **kwargs) -> None:
-    """Before a save: note whether this save takes a published story off the lists (unpublishing it). One
-    query, only when a stored article is saved as anything but published."""
+def article_moving(sender, instance: Article, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Before a save: note whether it may move the story on, off or within a list (`_moves_in_lists`), and whether it
+    takes a published story off them (`_leaves_lists`). One query for a stored article, none for a new one or for
+    a save that writes only fields read in place."""
+    written = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.attname not in IN_PLACE_FIELDS
+        and field.attname not in instance.get_deferred_fields()  # a deferred field is not written
+        and (update_fields is None or field.name in update_fields or field.attname in update_fields)
+    ]
+    stored = None
+    if not raw and instance.pk is not None and written:
+        stored = Article.objects.filter(pk=instance.pk).values(*written, "status").first()
+    if not written:
+        instance._moves_in_lists = False
+    elif stored is None:  # a new story, or one loaded from a fixture
+        instance._moves_in_lists = True
+    else:
+        instance._moves_in_lists = any(stored[name] != getattr(instance, name) for name in written)
     instance._leaves_lists = (
-        not raw
-        and instance.pk is not None
+        stored is not None
+        and stored["status"] == Article.Status.PUBLISHED
         and instance.status != Article.Status.PUBLISHED
-        and Article.objects.filter(pk=instance.pk, status=Article.Status.PUBLISHED).exists()
     )
 
 
@@ -68,12 +97,14 @@ def article_changed(sender, instance: Article, **kwargs) -> None:
     schedule_changed_on_commit()
     shown = {shows_article(instance.pk)}  # wherever it is shown now (its old sections and tags included)
     if instance.status == Article.Status.PUBLISHED or getattr(instance, "_leaves_lists", False):
-        # The lists it is on now (or joins at its publish time, or has just left: their totals and later pages
-        # shift too): a section it moved into, home, feeds…
-        shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
-        shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
-        if instance.author_id is not None:
-            shown.add(shows_author_list(instance.author_id))
+        shown.add(EVERY_STORY)
+        if getattr(instance, "_moves_in_lists", True):
+            # The lists it is on now (or joins at its publish time, or has just left: their totals and later pages
+            # shift too): a section it moved into, home, feeds…
+            shown |= {FRONT, *(shows_section_list(s.pk) for s in section_path(instance.section_id))}
+            shown |= {shows_tag_list(pk) for pk in instance.tags.values_list("pk", flat=True)}
+            if instance.author_id is not None:
+                shown.add(shows_author_list(instance.author_id))
     purge_on_commit(*shown)
 
 
@@ -126,7 +157,8 @@ def reader_visible_update(queryset: QuerySet, **fields) -> int:
     updated = queryset.update(**fields)
     if updated:
         for instance in model._default_manager.filter(pk__in=ids):
-            instance._leaves_lists = bool(LIST_FIELDS & fields.keys())  # it may have just left a list
+            instance._leaves_lists = bool(LEAVING_FIELDS & fields.keys())  # it may have just left a list
+            instance._moves_in_lists = not fields.keys() <= IN_PLACE_FIELDS
             RECEIVERS[model](sender=model, instance=instance)
     return updated
 
@@ -141,5 +173,5 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         for model, receiver in RECEIVERS.items():
             signal.connect(receiver, sender=model, dispatch_uid=f"purge_{model.__name__}_{signal is post_save}")
-    pre_save.connect(article_leaving_lists, sender=Article, dispatch_uid="purge_Article_leaving_lists")
+    pre_save.connect(article_moving, sender=Article, dispatch_uid="purge_Article_moving")
     post_init.connect(tag_loaded, sender=Tag, dispatch_uid="shown_Tag_loaded")

@@ -36,7 +36,10 @@ def hashed(purpose: str, value: str) -> str:
 # rows may predate the change) is not kept: see `shown_versions`.
 
 SITE = "site"  # the site's name and its sections (header, breadcrumbs): on every page
-FRONT = "front"  # home, latest, most read, search, feeds, sitemaps: any published article's change shows there
+FRONT = "front"  # home, latest, most read, search, feeds, sitemaps: a story joining, leaving or moving shows there
+# Search results and sitemaps read every published story's words, addresses and dates without recording the rows:
+# any save of a published story purges them, even one that moves it in no list (`articles.signals.IN_PLACE_FIELDS`).
+EVERY_STORY = "every-story"
 SEARCH = "search"  # search results: tags are in the search document, so a tag added, removed or renamed shows there
 
 

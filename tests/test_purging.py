@@ -2,6 +2,7 @@
 change to anything on it purges its cached copy; writes that are not saves purge through one helper."""
 
 import copy
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,8 +14,9 @@ from articles.authors.models import Author
 from articles.media.services import image_update
 from articles.models import Article
 from articles.signals import reader_visible_update
+from newsroom.cache import EVERY_STORY, FRONT, shows_article
 from newsroom.http_cache import public_cache
-from tests.builders import build_newsroom, library_image
+from tests.builders import add_stories, build_newsroom, library_image
 from tests.conftest import shared_by_module
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +177,78 @@ def test_a_write_that_is_not_a_save_purges_through_the_helper(client, room, djan
 
     assert updated == 1
     assert page["X-Page-Cache"] == "miss" and "Summary, corrected." in page.content.decode()
+
+
+# Lists a story edited in place (its words, not where it stands) need not be rebuilt unless they show it.
+UNMOVED_LISTS = ["/latest/", "/feed/", "/atom/", "/section/sports/", "/tag/topic-0/"]
+EVERY_STORY_PAGES = ["/search/?q=story", "/sitemap.xml", "/news-sitemap.xml"]
+
+
+def test_an_edit_in_place_keeps_the_lists_that_do_not_show_the_story(client, room, django_capture_on_commit_callbacks):
+    add_stories(room, count=25)  # the oldest are on no first page
+    shown = "".join(client.get(url).content.decode() for url in UNMOVED_LISTS)
+    for url in EVERY_STORY_PAGES:
+        client.get(url)
+    article = next(a for a in room.articles if a.get_absolute_url() not in shown)
+    assert all(client.get(url)["X-Page-Cache"] == "hit" for url in UNMOVED_LISTS + EVERY_STORY_PAGES)
+    its_section = f"/section/{article.section.slug}/"
+    client.get(its_section)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title, article.summary = "Corrected headline", "A corrected summary."
+        publishing.article_update(article=article)
+
+    assert {url: client.get(url)["X-Page-Cache"] for url in UNMOVED_LISTS} == dict.fromkeys(UNMOVED_LISTS, "hit")
+    # Pages that read every story's words and dates without recording them, the story's page and a list showing it:
+    for url in [*EVERY_STORY_PAGES, article.get_absolute_url(), its_section]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    assert "Corrected headline" in client.get(its_section).content.decode()
+
+
+@pytest.fixture
+def purged(monkeypatch):
+    """What each save purges after commit, by name."""
+    names: set[str] = set()
+    monkeypatch.setattr("articles.signals.purge_on_commit", lambda *shown: names.update(shown))
+    return names
+
+
+def in_place(article, room):
+    article.title, article.summary, article.body = "New headline", "New summary.", "<p>New body.</p>"
+    article.byline, article.dateline, article.meta_description = "By Someone Else", "OSLO", "New description."
+
+
+MOVES = {
+    "time": lambda a, room: setattr(a, "published_at", a.published_at - timedelta(days=2)),
+    "section": lambda a, room: setattr(a, "section", room.sports if a.section_id != room.sports.pk else room.world),
+    "slug": lambda a, room: setattr(a, "slug", "a-new-address"),
+    "pick": lambda a, room: setattr(a, "is_editors_pick", True),
+    "ranking": lambda a, room: setattr(a, "exclude_from_ranking", True),
+    "noindex": lambda a, room: setattr(a, "noindex", True),
+    "author": lambda a, room: setattr(a, "author", User.objects.create_user("second-writer")),
+    "unpublished": lambda a, room: setattr(a, "status", Article.Status.DRAFT),
+}
+
+
+@pytest.mark.parametrize("change", [*MOVES, "in place"])
+def test_a_save_purges_the_lists_only_when_it_may_move_the_story(room, purged, change):
+    article = Article.objects.get(pk=room.articles[5].pk)
+    tag_lists = {f"tag-list:{pk}" for pk in article.tags.values_list("pk", flat=True)}
+    MOVES.get(change, in_place)(article, room)
+
+    article.save()
+
+    if change == "in place":
+        assert purged == {shows_article(article.pk), EVERY_STORY}
+    else:
+        lists = {FRONT, f"section-list:{article.section_id}", f"author-list:{article.author_id}", *tag_lists}
+        assert {shows_article(article.pk), EVERY_STORY, *lists} <= purged
+
+
+def test_a_save_that_writes_only_fields_read_in_place_reads_no_stored_row(room, purged, django_assert_num_queries):
+    article = Article.objects.get(pk=room.articles[2].pk)
+    article.title = "New headline"
+    with django_assert_num_queries(1):  # the update alone
+        article.save(update_fields=["title"])
+
+    assert purged == {shows_article(article.pk), EVERY_STORY}
