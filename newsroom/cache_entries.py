@@ -27,7 +27,7 @@ from django.db import transaction
 from newsroom import edge
 from newsroom.cache_backend import CacheUnavailable, local_fallback, shared_cache_down
 from newsroom.db_router import LAST_PURGE_KEY, reads_include
-from newsroom.round_trips import Call, in_one_round_trip, set_soon, start_and_read
+from newsroom.round_trips import Call, in_one_round_trip, in_page_render, set_soon, start_and_read
 
 COUNTER_RETRIES = 5
 
@@ -105,20 +105,20 @@ def get_or_build(key: str, build: Callable[[], Any], timeout: int, *, with_page:
 
     No stampede: when the value goes stale, one request rebuilds it while every other request keeps serving
     the stale copy (kept `STALE_KEPT_FACTOR` lifetimes). Only a key never built or dropped outright (a purge)
-    makes requests build at once.
+    makes requests build at once. `with_page`: read once a render, written with the page's copy, and in a page
+    cache's render no lock of its own (the page's lock already has one request at a time render it).
     """
-    entry = _get(key)
-    now = time.time()
+    entry, now, locks = _get(key), time.time(), not (with_page and in_page_render())
     if entry is not None:
         value, fresh_until = entry
-        if now < fresh_until or not rebuild_lock(key):
+        if now < fresh_until or (locks and not rebuild_lock(key)):
             return value
     try:
         value = build()
-        write = set_soon if with_page else cache.set  # `with_page`: read once a render, written with the page's copy
+        write = set_soon if with_page else cache.set
         write(key, (value, now + timeout), timeout * STALE_KEPT_FACTOR)
     finally:
-        if entry is not None:
+        if entry is not None and locks:
             rebuild_done(key)
     return value
 

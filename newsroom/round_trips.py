@@ -282,6 +282,11 @@ def deferring_writes() -> Iterator[None]:
         _deferred.reset(token)
 
 
+def in_page_render() -> bool:
+    """Inside `deferring_writes`: a page rendered for the page cache, which has one request at a time render it."""
+    return _deferred.get() is not None
+
+
 def set_soon(key: str, value: Any, timeout: int) -> None:
     """`cache.set`, sent with the page's copy when inside `deferring_writes`, else at once."""
     waiting = _deferred.get()

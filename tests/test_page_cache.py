@@ -1,6 +1,7 @@
 """The full-page cache: hits run no SQL, validators give 304s, edits show at once, schedules on time."""
 
 import copy
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from articles import page_cache, publishing
 from articles.media.services import image_update
 from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
+from articles.related import RELATED_LIMIT, candidates_key
+from articles.widgets import RANKING_LIMIT
 from newsroom import cache_entries, held_copies
 from newsroom.cache import page_key, shows_article
 from newsroom.cache_backend import FailSafeRedisCache
@@ -447,6 +450,30 @@ def test_a_first_view_reads_its_cached_entries_together(client, room, cache_call
     # The page lookup with its render lock (taken in the same round trip, as nobody holds the page); the prefetch;
     # the marks; the copy written. Four round trips to Redis, where there were ten.
     assert calls == ["lookup or lock", "get_many", "marks", "one round trip"]
+
+
+def test_a_story_whose_related_went_stale_is_rendered_again_in_the_same_four_round_trips(client, room, cache_calls):
+    """Related's candidates older than their lifetime (a story edited a while after its last render): the render
+    builds them again under the page's own rebuild lock, with no lock of theirs (an `add` and a `delete` more)."""
+    story = room.articles[2]
+    client.get(story.get_absolute_url())
+    client.get(room.articles[6].get_absolute_url())  # the blocks warm
+    candidates = candidates_key(
+        article_id=story.pk, tag_ids=[t.pk for t in story.tags.all()], limit=RELATED_LIMIT + RANKING_LIMIT
+    )
+    value, _ = cache.get(candidates)
+    cache.set(candidates, (value, time.time() - 1), 600)  # stale
+    drop_copy(page_key(host="testserver", path=story.get_absolute_url(), query={}))
+    pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
+    calls = cache_calls(
+        "get", "get_many", "set", "add", "delete", "set_many",
+        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "copy_else_lock", "lookup or lock")),
+    )  # fmt: skip
+
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+    assert calls == ["lookup or lock", "get_many", "marks", "one round trip"]
+    assert cache.get(candidates)[1] > time.time()  # built again, written with the page's copy
 
 
 def test_editing_a_library_image_purges_the_pages_that_show_it_and_only_those(
