@@ -433,17 +433,22 @@ def test_a_stale_shared_block_is_rebuilt_by_one_request_only():
     assert len(builds) == 2
 
 
+def round_trips(cache_calls) -> list[str]:
+    """From now on, the cache calls a request makes and its pipelines, each named as what it is for."""
+    pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
+    return cache_calls(
+        "get", "get_many", "set", "add", "delete", "set_many",
+        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "copy_else_lock", "lookup or lock")),
+    )  # fmt: skip
+
+
 def test_a_first_view_reads_its_cached_entries_together(client, room, cache_calls):
     """The section tree and Related's candidates: one `get_many`, not one round trip each; the purge marks of what
     the story shows are started and read with those of the blocks this process holds for it (one round trip); the
     copy, Related's candidates and the lock's release are written together (one more)."""
     first, second = room.articles[2], room.articles[6]  # both in Business: the blocks are warm for the second
     client.get(first.get_absolute_url())
-    pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
-    calls = cache_calls(
-        "get", "get_many", "set", "add", "delete", "set_many",
-        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "copy_else_lock", "lookup or lock")),
-    )  # fmt: skip
+    calls = round_trips(cache_calls)
 
     assert client.get(second.get_absolute_url())["X-Page-Cache"] == "miss"
 
@@ -464,11 +469,7 @@ def test_a_story_whose_related_went_stale_is_rendered_again_in_the_same_four_rou
     value, _ = cache.get(candidates)
     cache.set(candidates, (value, time.time() - 1), 600)  # stale
     drop_copy(page_key(host="testserver", path=story.get_absolute_url(), query={}))
-    pipelines = [(module, "in_one_round_trip", "one round trip") for module in (page_cache, cache_entries)]
-    calls = cache_calls(
-        "get", "get_many", "set", "add", "delete", "set_many",
-        also=(*pipelines, (cache_entries, "start_and_read", "marks"), (page_cache, "copy_else_lock", "lookup or lock")),
-    )  # fmt: skip
+    calls = round_trips(cache_calls)
 
     assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
 
