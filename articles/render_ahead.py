@@ -10,11 +10,6 @@ the whole middleware stack, so the page cache keeps it under its rebuild lock, w
 asking at the same moment waits for that copy instead of rendering it twice. Newest first, since the newest are
 likeliest to be read. A copy that is present but purged (an edit) is left to the next reader, as before.
 
-The lists readers arrive at go first: the front page, every section's page and the page of every tag on a published
-story, most used first (a tag's page is where a search engine's crawl and a reader's click on a tag land, and the
-tags' long tail is the lists' own first views). A list is purged more often than a story (a story going live, or
-moved), so what is found purged is left to its next reader, as for a story.
-
 `manage.py render_ahead` runs it on the schedule (`deploy/scheduler.py`, deploy/systemd), within a time budget so
 a cold archive fills over a few runs without starving readers; `--part K/N` splits the stories between N processes.
 """
@@ -33,13 +28,11 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.db.models import Count
 
-from articles.models import Article, TaggedArticle
-from articles.sections import main_sections, section_tree
+from articles.models import Article
 from newsroom.cache import page_key
 from newsroom.cache_backend import shared_cache_down
-from newsroom.cached_reverse import cached_reverse, cached_url
+from newsroom.cached_reverse import cached_reverse
 from newsroom.round_trips import Call, in_one_round_trip
 
 logger = logging.getLogger(__name__)
@@ -50,7 +43,6 @@ USER_AGENT = "newsroom-render-ahead"
 
 @dataclass
 class Done:
-    lists: int = 0  # list pages of this part: home, sections, tags
     stories: int = 0  # published stories of this part
     held: int = 0  # their copies found in the shared cache
     rendered: int = 0  # rendered now and kept
@@ -75,17 +67,14 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
     handler = BaseHandler()
     handler.load_middleware()
     index, parts = part
-    lists = list_paths()[index::parts]
     slugs = [
         slug
         for pk, slug in Article.objects.published().order_by("-published_at", "-pk").values_list("pk", "slug")
         if pk % parts == index
     ]
-    done.lists, done.stories = len(lists), len(slugs)
-    stories = (cached_reverse("articles:detail", slug=slug) for slug in slugs)
-    pending = [*lists, *stories]
-    for start in range(0, len(pending), BATCH):
-        paths = pending[start : start + BATCH]
+    done.stories = len(slugs)
+    for start in range(0, len(slugs), BATCH):
+        paths = [cached_reverse("articles:detail", slug=slug) for slug in slugs[start : start + BATCH]]
         wanted = [(scheme, host, path) for path in paths for scheme, host in origins]
         keys = [page_key(scheme=scheme, host=host, path=path, query={}) for scheme, host, path in wanted]
         held = in_one_round_trip([Call("exists", key) for key in keys])
@@ -110,24 +99,6 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
                 done.failed += 1
             # Not `response.close()`: its `request_finished` would close the database connection after every page.
     return done
-
-
-def list_paths() -> list[str]:
-    """The front page, each section's page (top-level sections first, in menu order) and each tag's page, the tags on
-    the most published stories first (one query)."""
-    sections = [*main_sections(), *(s for s in section_tree().values() if s.parent_id is not None)]
-    tags = (
-        TaggedArticle.objects.filter(content_object__in=Article.objects.published())
-        .values("tag__slug", "tag__name")
-        .annotate(stories=Count("pk"))
-        .order_by("-stories", "tag__name")
-        .values_list("tag__slug", flat=True)
-    )
-    return [
-        cached_url("articles:home"),
-        *(cached_reverse("articles:section", slug=section.slug) for section in sections),
-        *(cached_reverse("articles:tag", slug=slug) for slug in tags),
-    ]
 
 
 def _split(origin: str) -> tuple[str, str]:

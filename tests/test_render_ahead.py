@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import render_ahead as render_ahead_module
 from articles.models import Article
 from articles.page_cache import forget_local_copies
-from articles.render_ahead import default_origin, list_paths, render_ahead
+from articles.render_ahead import default_origin, render_ahead
 from newsroom.cache import page_key
 from newsroom.round_trips import Call, in_one_round_trip
 
@@ -27,7 +27,7 @@ def test_an_archived_story_rendered_ahead_is_a_hit_with_no_query_on_its_first_vi
 
     done = render_ahead([ORIGIN])
 
-    assert (done.lists, done.stories, done.rendered, done.held, done.failed) == (3, 3, 6, 0, 0)  # home, section, tag
+    assert (done.stories, done.rendered, done.held, done.failed) == (3, 3, 0, 0)
     forget_local_copies()  # a reader on another process: the copy comes from the shared cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(stories[-1].get_absolute_url())
@@ -58,11 +58,11 @@ def test_a_second_run_renders_nothing_and_a_new_story_alone_is_rendered(make_art
     render_ahead([ORIGIN])
 
     again = render_ahead([ORIGIN])
-    assert (again.rendered, again.held) == (0, again.lists + 2)
+    assert (again.rendered, again.held) == (0, 2)
 
-    make_article(title="Fresh")  # the lists it joins are purged, not gone: left to their next reader
+    make_article(title="Fresh")
     after = render_ahead([ORIGIN])
-    assert (after.stories, after.rendered, after.held) == (3, 1, after.lists + 2)
+    assert (after.stories, after.rendered, after.held) == (3, 1, 2)
 
 
 def test_drafts_scheduled_and_trashed_stories_are_not_rendered(client, make_article):
@@ -75,7 +75,7 @@ def test_drafts_scheduled_and_trashed_stories_are_not_rendered(client, make_arti
 
     done = render_ahead([ORIGIN])
 
-    assert (done.stories, done.rendered - done.lists) == (1, 1)
+    assert (done.stories, done.rendered) == (1, 1)
     for story in (draft, scheduled, trashed):
         assert client.get(f"/news/{story.slug}/").status_code == 404
 
@@ -85,7 +85,7 @@ def test_each_origin_gets_its_own_copy(client, make_article):
 
     done = render_ahead(["http://testserver", "http://localhost"])
 
-    assert done.rendered == 2 * (done.lists + 1)
+    assert done.rendered == 2
     forget_local_copies()
     assert client.get(story.get_absolute_url(), HTTP_HOST="localhost")["X-Page-Cache"] == "hit"
     assert client.get(story.get_absolute_url(), HTTP_HOST="127.0.0.1")["X-Page-Cache"] == "miss"
@@ -100,24 +100,6 @@ def test_a_budget_stops_it_and_the_next_run_goes_on(make_article):
     keys = _copies([newest, older])
     call_command("render_ahead", "--origin", ORIGIN, "--seconds", "60")
     assert in_one_round_trip([Call("exists", key) for key in keys]) == [True, True]
-
-
-def test_the_lists_readers_arrive_at_go_first_and_a_tag_page_is_then_a_hit_with_no_query(client, make_article):
-    """The front page, the sections, the tags on the most published stories first; no tag on none."""
-    make_article(tags=["harbour", "ships"])
-    make_article(tags=["harbour"])
-    make_article(tags=["embargoed"], status=Article.Status.DRAFT)
-
-    done = render_ahead([ORIGIN])
-
-    paths = list_paths()
-    assert paths[:2] == ["/", "/section/world/"] and paths[2:] == ["/tag/harbour/", "/tag/ships/"]
-    assert (done.lists, done.rendered) == (4, 6)
-    forget_local_copies()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/tag/harbour/")
-    assert response["X-Page-Cache"] == "hit" and len(queries) == 0
-    assert client.get("/tag/embargoed/")["X-Page-Cache"] == "miss"
 
 
 def test_the_newest_stories_are_rendered_first(make_article, monkeypatch):
@@ -143,15 +125,14 @@ def test_parts_split_the_stories_between_processes(make_article):
     one = render_ahead([ORIGIN], part=(0, 2))
     two = render_ahead([ORIGIN], part=(1, 2))
 
-    assert one.rendered + two.rendered == one.lists + two.lists + 5
-    assert one.stories == sum(s.pk % 2 == 0 for s in stories) and one.lists + two.lists == len(list_paths())
+    assert one.rendered + two.rendered == 5 and one.stories == sum(s.pk % 2 == 0 for s in stories)
     assert render_ahead([ORIGIN]).rendered == 0
 
 
 def test_the_command_reports_what_it_did_and_refuses_what_it_cannot_read(make_article, capsys):
     make_article()
     call_command("render_ahead", "--origin", ORIGIN)
-    assert "Rendered ahead: 3 page(s) of 2 lists and 1 stories; 0 already kept; 0 failed." in capsys.readouterr().out
+    assert "Rendered ahead: 1 page(s) of 1 stories; 0 already kept; 0 failed." in capsys.readouterr().out
 
     with pytest.raises(CommandError, match="give K/N"):
         call_command("render_ahead", "--origin", ORIGIN, "--part", "3/2")
@@ -167,8 +148,7 @@ def test_a_site_domain_readers_could_not_use_is_refused_before_anything_is_rende
 
     with pytest.raises(CommandError, match=r"'127\.0\.0\.1:8000' is not in ALLOWED_HOSTS: set the site's domain"):
         call_command("render_ahead", "--origin", "http://127.0.0.1:8000")
-    done = render_ahead(["https://news.example.com"])
-    assert done.rendered == done.lists + 1
+    assert render_ahead(["https://news.example.com"]).rendered == 1
 
 
 def test_the_default_origin_is_the_sites_domain(settings, public_domain):
@@ -196,5 +176,5 @@ def test_a_page_whose_error_page_fails_too_is_counted_and_the_rest_go_on(make_ar
 
     done = render_ahead([ORIGIN])
 
-    assert (done.failed, done.rendered) == (1, done.lists + 1)
+    assert (done.failed, done.rendered) == (1, 1)
     assert f"Rendering {stories[0].get_absolute_url()} ahead failed" in caplog.text

@@ -15,9 +15,9 @@ def _part(value: str) -> tuple[int, int]:
 
 class Command(BaseCommand):
     help = (
-        "Render and keep every page the shared cache does not hold of the front page, the sections and tags, then of "
-        "every published story, newest first, so that a reader's first view of an archived story is a cache hit. "
-        "Schedule every few minutes with a budget (--seconds); a page already kept costs one key looked up."
+        "Render and keep, newest first, the page of every published story whose copy the shared cache does not hold, "
+        "so that a reader's first view of an archived story is a cache hit. Schedule every few minutes with a budget "
+        "(--seconds); a page already kept costs one key looked up."
     )
 
     def add_arguments(self, parser):
@@ -41,7 +41,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         more = " (out of time: the rest on the next run)" if done.out_of_time else ""
         self.stdout.write(
-            f"Rendered ahead: {done.rendered} page(s) of {done.lists} lists and {done.stories} stories; "
-            f"{done.held} already kept; "
+            f"Rendered ahead: {done.rendered} page(s) of {done.stories} stories; {done.held} already kept; "
             f"{done.failed} failed{more}."
         )
