@@ -133,7 +133,7 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@shows_list(lambda options: [FRONT, EVERY_STORY, SEARCH])  # any published story may match, by its words or tags
+@shows_list(FRONT, EVERY_STORY, SEARCH)  # any published story may match, by its words or tags
 def search_articles(options: SearchOptions):
     """Published articles matching the options' query within their filters, best or newest first."""
     articles = Article.objects.published().for_listing()

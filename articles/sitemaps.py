@@ -27,7 +27,7 @@ class SectionSitemap(Sitemap):
     changefreq = "hourly"
     priority = 0.8
 
-    @shows_list(lambda self: [FRONT, EVERY_STORY])  # its stories' times of change: any save moves them
+    @shows_list(FRONT, EVERY_STORY)  # its stories' times of change: any save moves them
     def items(self) -> list[Section]:
         """Every section, with `lastmod` = its newest article change (sub-sections included). One query."""
         tree = sections.section_tree()
@@ -55,7 +55,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.6
     limit = 10_000
 
-    @shows_list(lambda self: [FRONT, EVERY_STORY])  # addresses and dates: only a save changes them
+    @shows_list(FRONT, EVERY_STORY)  # addresses and dates: only a save changes them
     def items(self):
         """Rows, not articles: up to 10,000 a page, with no model to build for each."""
         published = Article.objects.published().indexable()

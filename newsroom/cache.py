@@ -81,21 +81,22 @@ def shows_author_list(user_id: int) -> str:
 
 
 def shows_list[**P, R](
-    dependencies: str | Callable[..., Iterable[str]], *, rows: bool = True
+    *dependencies: str | Callable[..., Iterable[str]], rows: bool = True
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Declare the list a selector reads (a string, or a function of the selector's arguments giving the
-    list's dependencies): a page or block that calls it is purged when an article joins or leaves the list.
+    """Declare the list a selector reads (its names, or a function of the selector's arguments giving them): a page
+    or block that calls it is purged when an article joins or leaves the list.
 
     `rows=False`: the list covers all the page shows of its rows (a sitemap's addresses and dates change only by
     saves that purge the list), so rows loaded during the call are not recorded one by one.
     """
 
+    named = None if len(dependencies) == 1 and callable(dependencies[0]) else dependencies
+
     def decorate(read: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(read)
         def recorded(*args: P.args, **kwargs: P.kwargs) -> R:
             if collecting():
-                listed = [dependencies] if isinstance(dependencies, str) else dependencies(*args, **kwargs)
-                shows_read(*listed)
+                shows_read(*(named if named is not None else dependencies[0](*args, **kwargs)))
             if rows:
                 return read(*args, **kwargs)
             with reads_unrecorded():

@@ -225,11 +225,7 @@ def site_card(context) -> dict:
 @register.filter(expects_localtime=True)
 def machine_time(value: datetime.datetime | None) -> str:
     """A `<time datetime>` value: ISO 8601 in whole seconds (`date:'c'` adds microseconds, which HTML refuses)."""
-    if not value:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.replace(microsecond=0).isoformat()
+    return _local_and_machine(value or None, timezone.get_current_timezone())[1]
 
 
 @register.filter(expects_localtime=True)
