@@ -201,7 +201,9 @@ def start_and_read(start: list[str], value: int, read: list[str], *, timeout: in
 
 # KEYS: the key read, the key added where the first is absent; ARGV: the value added, its lifetime. With KEYS[3] and
 # KEYS[4] (and the cache's key prefix as ARGV[3]), where the first is found: the key naming other keys (their names less
-# the prefix, joined by newlines), that key's value, KEYS[4]'s and each named key's, read in the same command.
+# the prefix, joined by newlines), that key's value, KEYS[4]'s and each named key's, read in the same command. The named
+# keys (a page's ~50 purge marks) in one MGET, in runs of 1,000 as `_START_AND_READ` reads them: a GET each cost Redis
+# a sixth more CPU on every copy fetched from the shared cache.
 _GET_ELSE_ADD = """
 local found = redis.call('GET', KEYS[1])
 if found then
@@ -209,7 +211,12 @@ if found then
   local named = redis.call('GET', KEYS[3])
   local answer = {found, 0, named, redis.call('GET', KEYS[4])}
   if named then
-    for name in string.gmatch(named, '[^\\n]+') do answer[#answer + 1] = redis.call('GET', ARGV[3] .. name) end
+    local keys = {}
+    for name in string.gmatch(named, '[^\\n]+') do keys[#keys + 1] = ARGV[3] .. name end
+    for first = 1, #keys, 1000 do
+      local run = redis.call('MGET', unpack(keys, first, math.min(first + 999, #keys)))
+      for i = 1, #run do answer[#answer + 1] = run[i] end
+    end
   end
   return answer
 end

@@ -300,6 +300,24 @@ def test_a_page_found_is_read_with_the_keys_named_beside_it_in_one_call():
     assert blank_lines == named  # a value written otherwise: its blank lines name nothing, and nothing fails
 
 
+def test_a_page_found_is_read_with_thousands_of_named_keys_in_one_call():
+    """The named keys are read in runs of 1,000 (Lua unpacks a few thousand at most), each answered in its place (on
+    another backend, nothing read with the page)."""
+    key = "test:found-with-many-names"
+    cache.set(key, {"content": b"page"}, 60)
+    held = {f"purged:test:many-{n}": n for n in range(0, 9000, 2)}
+    cache.set_many(held, 60)
+    names = [f"purged:test:many-{n}" for n in range(9000)]  # every other one absent
+    in_one_round_trip([Call("set", f"{key}:names", names_value(names), 60, raw=True)])
+
+    found = get_else_add_reading(key, f"{key}:lock", 1, timeout=30, names_key=f"{key}:names", also="test:also")
+
+    if isinstance(caches["default"], FailSafeRedisCache):
+        assert found == ({"content": b"page"}, False, {"test:also": None, **{name: held.get(name) for name in names}})
+    else:
+        assert found == ({"content": b"page"}, False, None)
+
+
 def test_thousands_of_purge_marks_are_started_and_read_back_in_one_call():
     """More keys than Redis's Lua unpacks at once (~8,000: read in runs of 1,000 inside the script)."""
     held = {f"purged:test:held-{n}": n for n in range(1200)}
