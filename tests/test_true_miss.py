@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import override
@@ -68,11 +69,36 @@ def test_related_read_with_its_rows_is_what_two_queries_read(make_article):
 
     rows = _most_shared_rows(article=story, tag_ids=tag_ids, limit=10 + RELATED_MARGIN)
     fresh = related_articles(article=story, tag_ids=tag_ids)  # candidates not cached: read with their rows
-    cached = related_articles(article=story, tag_ids=tag_ids)  # cached ids: the rows fetched by the ORM
+    cached = related_articles(article=story, tag_ids=tag_ids)  # cached ids: the rows read by their ids
 
     assert list(rows) == _most_shared_tags(article=story, tag_ids=tag_ids, limit=10 + RELATED_MARGIN)
     shown = [(a.pk, a.title, a.slug, a.published_at, a.section.name, a.section.slug) for a in fresh]
     assert shown == [(a.pk, a.title, a.slug, a.published_at, a.section.name, a.section.slug) for a in cached]
+
+
+def test_related_from_cached_candidates_reads_its_rows_without_building_an_article(make_article):
+    """A true miss whose Related candidates are cached (an edited story's page) reads their rows by id as a story
+    rendered afresh reads them with its candidates: no `Article` built for each (the ORM's 18 took it 0.7 ms more
+    CPU than choosing the candidates anew), and each recorded as shown."""
+    story = make_article(tags=["harbour"])
+    sharing = [make_article(title=f"Sharing {n}", tags=["harbour"]) for n in range(3)]
+    tag_ids = list(story.tags.values_list("pk", flat=True))
+    fresh = related_articles(article=story, tag_ids=tag_ids)  # the candidates chosen and cached
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count, sender=Article)
+    try:
+        with collecting_shown() as shown:
+            cached = related_articles(article=story, tag_ids=tag_ids)
+    finally:
+        post_init.disconnect(count, sender=Article)
+
+    assert [a.title for a in cached] == [a.title for a in fresh] and len(cached) == 3
+    assert built == []
+    assert {shows_article(a.pk) for a in sharing} <= set(shown)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

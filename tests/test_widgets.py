@@ -275,19 +275,52 @@ def test_home_ranking_and_recommendation_never_repeat_and_skip_hidden_articles()
     assert not {room.draft.pk, room.scheduled.pk} & {*ranking, *recommendation}
 
 
+@pytest.mark.parametrize(
+    "unpublished",
+    [
+        {"status": Article.Status.DRAFT},
+        {"trashed_at": timezone.now()},
+        {"published_at": timezone.now() + timedelta(hours=1)},  # rescheduled
+    ],
+    ids=["draft", "trashed", "rescheduled"],
+)
 def test_related_candidates_are_cached_but_unpublished_stories_drop_out_at_once(
-    make_article, django_assert_num_queries
+    make_article, django_assert_num_queries, unpublished
 ):
     current = make_article(tags=["x"])
     partner = make_article(title="Partner", tags=["x"])
     ids = tag_ids(current)
     assert titles(related_articles(article=current, tag_ids=ids)) == ["Partner"]
+    assert titles(related_articles(article=current, tag_ids=ids)) == ["Partner"]  # the cached candidates' rows
 
-    Article.objects.filter(pk=partner.pk).update(status=Article.Status.DRAFT)
-    with django_assert_num_queries(2):  # cached candidates: only the article fetch and the section fill
+    Article.objects.filter(pk=partner.pk).update(**unpublished)
+    with django_assert_num_queries(2):  # cached candidates: only the rows still published and the section fill
         related = related_articles(article=current, tag_ids=ids)
 
     assert related == []
+
+
+def test_a_page_rendered_from_cached_related_candidates_is_purged_when_one_of_them_changes(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    """Related's rows read by their ids (its candidates cached) are recorded as shown, as the rows read with the
+    candidates are: a headline changed on a Related story purges the page."""
+    current = make_article(title="Current", tags=["harbour"])
+    neighbour = make_article(title="Harbour neighbour", tags=["harbour"])
+    url = current.get_absolute_url()
+    assert "Harbour neighbour" in client.get(url).content.decode()  # the candidates chosen, and cached
+    with django_capture_on_commit_callbacks(execute=True):
+        current.title = "Current, corrected"
+        current.save()
+    page = client.get(url)  # rendered afresh, from the cached candidates
+    assert page["X-Page-Cache"] == "miss" and "Harbour neighbour" in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        neighbour.title = "Harbour neighbour, renamed"
+        neighbour.save()
+
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss" and "Harbour neighbour, renamed" in page.content.decode()
 
 
 def test_cached_widgets_are_dropped_when_an_editor_changes_content(
