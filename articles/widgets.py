@@ -10,6 +10,7 @@ shows, so a page whose own story is recommended shows the next one instead, and 
 Ranking shows it there as the current page, not as a link (`SiteBlocks.html_for`: string joins, no render).
 """
 
+import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -118,7 +119,7 @@ class Listed:
             ids=tuple(a.pk for a in articles),
             head=head,
             items={a.pk: f"{before}{row(a, url=urls[a.pk], zone=zone)}{after}" for a in articles},
-            links={pk: f'<a href="{escape(url)}">' for pk, url in urls.items()},
+            links={pk: f'<a href="{html.escape(url)}">' for pk, url in urls.items()},  # as `escape`, unwrapped
             tail=tail,
             empty=_empty(template, {}),
         )

@@ -1,7 +1,8 @@
 """A true miss (the story rendered afresh): the article's tags read with it, its query compiled once, Related read
 with its rows and written by string joins — each the same as the ORM and the template gave, in fewer steps."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -99,6 +100,25 @@ def test_related_from_cached_candidates_reads_its_rows_without_building_an_artic
     assert [a.title for a in cached] == [a.title for a in fresh] and len(cached) == 3
     assert built == []
     assert {shows_article(a.pk) for a in sharing} <= set(shown)
+
+
+def test_a_row_kept_for_other_pages_is_written_again_when_anything_it_shows_changes(make_article):
+    """Widget rows are kept per process by what they show (`reader._row`): a story's new headline, section name, time
+    or address, or another time zone, is never shown the kept row."""
+    story = make_article(title="Old headline")
+    utc, tokyo = ZoneInfo("UTC"), ZoneInfo("Asia/Tokyo")
+    story.published_at = datetime(2026, 12, 5, 20, 30, tzinfo=UTC)
+    kept = widget_row(story, url="/news/old/", zone=utc)
+    assert widget_row(story, url="/news/old/", zone=utc) is kept  # the same values: the kept row
+
+    story.title = "New <headline>"
+    story.section.name = "Renamed & moved"
+    assert "New &lt;headline&gt;</a>" in widget_row(story, url="/news/old/", zone=utc)
+    assert "Renamed &amp; moved · " in widget_row(story, url="/news/old/", zone=utc)
+    assert 'href="/news/new/"' in widget_row(story, url="/news/new/", zone=utc)
+    assert '<time datetime="2026-12-06T05:30:00+09:00">2026-12-06</time>' in widget_row(story, url="/news/", zone=tokyo)
+    story.published_at += timedelta(days=1)
+    assert ">2026-12-06</time>" in widget_row(story, url="/news/new/", zone=utc)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
