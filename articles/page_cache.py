@@ -287,8 +287,10 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(now)
         edge.tag_response(response, shown)
         # No later than the shared blocks it embeds (Ranking: a minute), so pages agree with one another; a page
-        # whose blocks are stitched in when served (`fragment`) is kept until it changes, or a safety net of days.
-        lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS if fragment is None else settings.NEWSROOM_FRAGMENT_SECONDS
+        # whose blocks are stitched in when served (`fragment`), or that shows nothing changing without a purge
+        # (`kept_until_changed`), is kept until it changes, or a safety net of days.
+        kept = fragment is not None or getattr(response, "kept_until_changed", False)
+        lifetime = settings.NEWSROOM_FRAGMENT_SECONDS if kept else settings.NEWSROOM_PAGE_CACHE_SECONDS
         expires = min(now + lifetime, shown.fresh_until or float("inf"))
         downstream_expires = expires
         lists = any(is_list(dependency) for dependency in shown)

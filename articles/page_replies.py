@@ -10,8 +10,10 @@ from django.utils.http import http_date
 
 from newsroom import edge
 from newsroom.fragments import complete, stitch
-from newsroom.http_cache import cap_lifetime
+from newsroom.http_cache import PUBLIC_CACHE, cap_lifetime
 
+# How long after it was fetched a downstream copy may still be served: fresh, then stale while revalidated.
+DOWNSTREAM_HORIZON_SECONDS = PUBLIC_CACHE["s_maxage"] + PUBLIC_CACHE["stale_while_revalidate"]
 # A stitched page's `Last-Modified`, written once per process for each time a page or block was built: every hit on
 # that page sends the same one.
 _last_modified = lru_cache(maxsize=4096)(http_date)
@@ -20,9 +22,12 @@ _last_modified = lru_cache(maxsize=4096)(http_date)
 def cap_downstream(response, entry: dict, now: float) -> None:
     """The edge and browsers keep a copy no longer than this cache does, and a list no longer than until the next
     scheduled story goes live (`downstream_expires`), then not even stale: nobody at the app notices a go-live
-    while the edge answers, so the edge must come back for it."""
+    while the edge answers, so the edge must come back for it. A go-live further off than a downstream copy could
+    be served, stale included (a list kept until it changes, the next story scheduled for tomorrow), leaves the
+    copy its `stale-while-revalidate`."""
     until = entry.get("downstream_expires", entry["expires"])
-    cap_lifetime(response, until - now, hard=until < entry["expires"])
+    hard = until < entry["expires"] and until - now <= DOWNSTREAM_HORIZON_SECONDS
+    cap_lifetime(response, until - now, hard=hard)
 
 
 def conditional(request, response, entry, stitched=None):

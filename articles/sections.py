@@ -84,8 +84,11 @@ def section_nav(*, section_id: int | None) -> SafeString:
     """The header's menu of top-level sections as HTML, the one holding `section_id` marked current; built
     once per section (and language) and shared by every page of it (an article page stitches it in when served:
     `articles.stitching`)."""
-    return get_or_build_shown(
-        section_nav_key(section_id, get_language()), lambda: build_section_nav(section_id), SECTION_TREE_SECONDS
+    return get_or_build_shown(  # changes only with `SITE`, which every page showing it records
+        section_nav_key(section_id, get_language()),
+        lambda: build_section_nav(section_id),
+        SECTION_TREE_SECONDS,
+        bounds_pages=False,
     )
 
 

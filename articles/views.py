@@ -31,7 +31,7 @@ from articles.seo import absolute_url, article_meta, listing_seo
 from articles.stitching import PLACEHOLDERS, ArticlePage, related_listed
 from articles.widgets import RANKING_LIMIT, front_blocks
 from newsroom.browser_policies import allow_frames
-from newsroom.cache import SECTION_TREE_KEY, page_parameters
+from newsroom.cache import SECTION_TREE_KEY, kept_until_changed, page_parameters
 from newsroom.cache_entries import prefetch
 from newsroom.fragments import respond
 from newsroom.http_cache import public_cache, signed_in_user
@@ -177,6 +177,7 @@ def section_detail(request, slug: str):
 @page_parameters("page")
 @require_safe
 @public_cache
+@kept_until_changed
 def latest(request):
     """Every published article, newest first: the paginated archive behind the front page."""
     page = paginate(request, listings.latest_articles())
@@ -188,6 +189,7 @@ def latest(request):
 @page_parameters("page")
 @require_safe
 @public_cache
+@kept_until_changed
 def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, listings.tagged_articles(tag=tag))
@@ -199,6 +201,7 @@ def tag_detail(request, slug: str):
 @page_parameters("page")
 @require_safe
 @public_cache
+@kept_until_changed
 def author_detail(request, slug: str):
     """An author's page: name, photo, bio and their stories, newest first."""
     author = Author.objects.select_related("photo").filter(slug=slug).first()

@@ -206,6 +206,22 @@ def page_parameters[V: Callable](*names: str) -> Callable[[V], V]:
     return declare
 
 
+def kept_until_changed[V: Callable](view: V) -> V:
+    """Declare a cached view whose pages show nothing that changes without a purge (no Ranking, no count read in
+    place): its copies are kept until something they show changes, as a story's own part is
+    (`NEWSROOM_FRAGMENT_SECONDS`, a safety net), not `NEWSROOM_PAGE_CACHE_SECONDS`. A shared block it embeds still
+    limits the copy to the block's lifetime (`Shown.fresh_until`). Tag, author and latest pages: a tag's page is
+    rendered ahead (`articles.render_ahead`) and stays so until a story on it, or joining it, changes."""
+
+    @functools.wraps(view)
+    def kept(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.kept_until_changed = True
+        return response
+
+    return kept
+
+
 def page_key(*, host: str, path: str, query, scheme: str = "http", parameters: Iterable[str] | None = ()) -> str:
     """One shared copy per page: scheme, host, path, and the query parameters its view reads (`parameters`, from
     `page_parameters`; None, for a view that declares none, keeps every parameter), sorted.

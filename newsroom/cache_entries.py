@@ -336,15 +336,18 @@ def shown_entry(key: str, build: Callable[[], Any], timeout: int) -> dict[str, A
     return entry
 
 
-def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int) -> Any:
+def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int, *, bounds_pages: bool = True) -> Any:
     """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged
     (`shown_entry`).
 
     What the block shows joins the page being built (`shows`), so the page is purged with it; and a copy of
     the page expires no later than the block's (`Shown.fresh_until`), so every page embedding a block shows
-    the same copy of it within `timeout`.
+    the same copy of it within `timeout`. `bounds_pages=False`: a block that changes only when something it shows
+    is purged (the header's menu: `SITE`), its `timeout` a safety net, leaves the pages' lifetime alone (a page
+    kept until it changes, `newsroom.cache.kept_until_changed`, is purged with it all the same).
     """
     entry = shown_entry(key, build, timeout)
     shows(*entry["shown"])
-    _embeds_until(entry["fresh_until"])
+    if bounds_pages:
+        _embeds_until(entry["fresh_until"])
     return entry["value"]

@@ -200,6 +200,25 @@ def test_a_list_is_kept_downstream_only_until_the_next_scheduled_story_goes_live
     assert cache_control(replayed)["stale-while-revalidate"] == "0"
 
 
+@pytest.mark.parametrize(("minutes", "grace"), [(10, "0"), (20, "600")])
+def test_a_list_kept_until_it_changes_loses_its_grace_only_when_a_go_live_falls_within_it(
+    client, make_article, section, minutes, grace
+):
+    """A tag's page is kept for days (`kept_until_changed`). Downstream it keeps its 300 s and, unless a story goes live
+    within them and the 600 s of grace after (a downstream copy could then be served past the go-live), its grace."""
+    make_article(title="Already out", tags=["harbour"])
+    scheduled = article_schedule(
+        article=Article(title="Embargo lifts", slug="embargo", body="<p>x</p>", section=section),
+        at=timezone.now() + timedelta(minutes=minutes),
+    )
+    scheduled.tags.add("harbour")
+
+    stored = client.get("/tag/harbour/")
+
+    assert stored["X-Page-Cache"] == "miss"
+    assert cache_control(stored)["s-maxage"] == "300" and cache_control(stored)["stale-while-revalidate"] == grace
+
+
 def test_a_replayed_copy_says_how_long_it_has_left_and_nothing_scheduled_keeps_its_grace(client, make_article):
     url = make_article(title="Harbour reopens").get_absolute_url()
     stored = client.get(url)

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import page_cache, publishing
+from articles.authors.models import Author
 from articles.media.services import image_update
 from articles.models import Article, Section
 from articles.page_cache import LocalCopies, drop_copy, local_copies
@@ -388,6 +389,47 @@ def test_a_scheduled_article_appears_on_the_cached_front_page_at_its_time(client
         home = client.get("/")
 
     assert home["X-Page-Cache"] == "miss" and "Embargo lifts" in home.content.decode()
+
+
+def test_tag_author_and_latest_pages_are_kept_until_they_change_and_pages_with_ranking_expire(
+    client, room, settings, django_capture_on_commit_callbacks
+):
+    """Tag, author and latest pages show nothing that changes without a purge (`kept_until_changed`): kept past
+    `NEWSROOM_PAGE_CACHE_SECONDS`, still purged at once. The front page and a section's, which embed Ranking, expire."""
+    user = get_user_model().objects.create_user("writer", password="x" * 12)
+    author = Author.objects.create(user=user, name="Test Writer", slug="test-writer")
+    Article.objects.filter(pk=room.articles[1].pk).update(author=user)
+    kept, expiring = ["/tag/topic-0/", "/latest/", author.get_absolute_url()], ["/", "/section/world/"]
+    for url in kept + expiring:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+
+    later = timezone.now() + timedelta(seconds=settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
+    with time_machine.travel(later):
+        assert [client.get(url)["X-Page-Cache"] for url in kept] == ["hit", "hit", "hit"]
+        assert [client.get(url)["X-Page-Cache"] for url in expiring] == ["miss", "miss"]
+
+        story = Article.objects.published().filter(tags__name="topic-0").order_by("-published_at").first()
+        with django_capture_on_commit_callbacks(execute=True):
+            story.title = "A headline fixed on a kept page"
+            story.save()
+        tag_page = client.get("/tag/topic-0/")
+        assert tag_page["X-Page-Cache"] == "miss" and "A headline fixed on a kept page" in tag_page.content.decode()
+        assert client.get(author.get_absolute_url())["X-Page-Cache"] == "hit"  # the story is not the author's
+
+        with django_capture_on_commit_callbacks(execute=True):
+            joining = publishing.article_publish(
+                article=Article(title="Joins the tag", slug="joins-the-tag", body="<p>x</p>", section=room.world)
+            )
+            joining.tags.add("topic-0")
+        assert "Joins the tag" in client.get("/tag/topic-0/").content.decode()
+
+    # A scheduled story on the tag appears at its time, on a copy kept for days.
+    with time_machine.travel(room.scheduled.published_at - timedelta(minutes=1)):
+        client.get("/tag/topic-0/")
+        assert client.get("/tag/topic-0/")["X-Page-Cache"] == "hit"
+    with time_machine.travel(room.scheduled.published_at + timedelta(minutes=1)):
+        tag_page = client.get("/tag/topic-0/")
+    assert tag_page["X-Page-Cache"] == "miss" and "Future story" in tag_page.content.decode()
 
 
 def story_part(response) -> str:
