@@ -10,6 +10,11 @@ the whole middleware stack, so the page cache keeps it under its rebuild lock, w
 asking at the same moment waits for that copy instead of rendering it twice. Newest first, since the newest are
 likeliest to be read. A copy that is present but purged (an edit) is left to the next reader, as before.
 
+Tag pages go first, the tags on the most published stories first: a tag's page is where a crawl and a reader's click
+on a tag land, the tags' long tail is the lists' own first views, and a tag's page too is kept until something on it
+changes (`newsroom.cache.kept_until_changed`). The front page and the sections' are not rendered ahead: they embed
+Ranking, so their copies live minutes.
+
 `manage.py render_ahead` runs it on the schedule (`deploy/scheduler.py`, deploy/systemd), within a time budget so
 a cold archive fills over a few runs without starving readers; `--part K/N` splits the stories between N processes.
 """
@@ -28,8 +33,9 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.db.models import Count
 
-from articles.models import Article
+from articles.models import Article, TaggedArticle
 from newsroom.cache import page_key
 from newsroom.cache_backend import shared_cache_down
 from newsroom.cached_reverse import cached_reverse
@@ -43,6 +49,7 @@ USER_AGENT = "newsroom-render-ahead"
 
 @dataclass
 class Done:
+    tags: int = 0  # tag pages of this part
     stories: int = 0  # published stories of this part
     held: int = 0  # their copies found in the shared cache
     rendered: int = 0  # rendered now and kept
@@ -72,9 +79,11 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
         for pk, slug in Article.objects.published().order_by("-published_at", "-pk").values_list("pk", "slug")
         if pk % parts == index
     ]
-    done.stories = len(slugs)
-    for start in range(0, len(slugs), BATCH):
-        paths = [cached_reverse("articles:detail", slug=slug) for slug in slugs[start : start + BATCH]]
+    tags = tag_paths()[index::parts]
+    done.tags, done.stories = len(tags), len(slugs)
+    pending = [*tags, *(cached_reverse("articles:detail", slug=slug) for slug in slugs)]
+    for start in range(0, len(pending), BATCH):
+        paths = pending[start : start + BATCH]
         wanted = [(scheme, host, path) for path in paths for scheme, host in origins]
         keys = [page_key(scheme=scheme, host=host, path=path, query={}) for scheme, host, path in wanted]
         held = in_one_round_trip([Call("exists", key) for key in keys])
@@ -99,6 +108,18 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
                 done.failed += 1
             # Not `response.close()`: its `request_finished` would close the database connection after every page.
     return done
+
+
+def tag_paths() -> list[str]:
+    """The page of each tag on a published story, the tags on the most stories first (one query)."""
+    tags = (
+        TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+        .values("tag__slug", "tag__name")
+        .annotate(stories=Count("pk"))
+        .order_by("-stories", "tag__name")
+        .values_list("tag__slug", flat=True)
+    )
+    return [cached_reverse("articles:tag", slug=slug) for slug in tags if slug]
 
 
 def _split(origin: str) -> tuple[str, str]:

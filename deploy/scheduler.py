@@ -58,8 +58,8 @@ JOBS = (
     Job(("rollup_popularity",), every=HOUR, timeout=HOUR),
     # The words search's "did you mean" offers, from published stories (README: hourly).
     Job(("refresh_search_words",), every=HOUR, timeout=10 * MINUTE),
-    # Story pages nobody asked for yet, rendered ahead of readers within a budget (docs/page-cache.md): every five
-    # minutes, between the minute's flushes.
+    # Tag and story pages nobody asked for yet, rendered ahead of readers within a budget (docs/page-cache.md): every
+    # five minutes, between the minute's flushes.
     Job(("render_ahead", "--seconds", "20"), every=5 * MINUTE, offset=2 * MINUTE + 30, timeout=5 * MINUTE),
     # Counters recomputed from their rows (README: nightly).
     Job(("reconcile_counts",), every=DAY, offset=3 * HOUR + 30 * MINUTE, timeout=4 * HOUR),

@@ -4,6 +4,7 @@ as a kept copy — no render, no SQL — and only what is missing is rendered, o
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils import timezone
 from articles import render_ahead as render_ahead_module
 from articles.models import Article
 from articles.page_cache import forget_local_copies
-from articles.render_ahead import default_origin, render_ahead
+from articles.render_ahead import default_origin, render_ahead, tag_paths
 from newsroom.cache import page_key
 from newsroom.round_trips import Call, in_one_round_trip
 
@@ -27,7 +28,7 @@ def test_an_archived_story_rendered_ahead_is_a_hit_with_no_query_on_its_first_vi
 
     done = render_ahead([ORIGIN])
 
-    assert (done.stories, done.rendered, done.held, done.failed) == (3, 3, 0, 0)
+    assert (done.tags, done.stories, done.rendered, done.held, done.failed) == (1, 3, 4, 0, 0)  # the tag's page too
     forget_local_copies()  # a reader on another process: the copy comes from the shared cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(stories[-1].get_absolute_url())
@@ -102,6 +103,27 @@ def test_a_budget_stops_it_and_the_next_run_goes_on(make_article):
     assert in_one_round_trip([Call("exists", key) for key in keys]) == [True, True]
 
 
+def test_tag_pages_go_first_most_used_first_and_are_then_hits_with_no_query(client, make_article, settings):
+    """The tags on the most published stories first, none on a draft alone; a tag's page stays kept past the page
+    cache's minutes (`kept_until_changed`), so rendering it ahead lasts."""
+    make_article(tags=["harbour", "ships"])
+    make_article(tags=["harbour"])
+    make_article(tags=["embargoed"], status=Article.Status.DRAFT)
+
+    done = render_ahead([ORIGIN])
+
+    assert tag_paths() == ["/tag/harbour/", "/tag/ships/"]
+    assert (done.tags, done.stories, done.rendered) == (2, 2, 4)
+    forget_local_copies()
+    later = timezone.now() + timedelta(seconds=settings.NEWSROOM_PAGE_CACHE_SECONDS + 60)
+    with time_machine.travel(later):
+        assert client.get("/tag/harbour/")["X-Page-Cache"] == "hit"  # the lists caught up first: one query at most
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/tag/harbour/")
+    assert response["X-Page-Cache"] == "hit" and len(queries) == 0
+    assert client.get("/tag/embargoed/")["X-Page-Cache"] == "miss"
+
+
 def test_the_newest_stories_are_rendered_first(make_article, monkeypatch):
     """A budget that runs out leaves the oldest for the next run: the newest are likeliest to be read."""
     stories = [make_article() for _ in range(4)]  # article n published n hours ago
@@ -132,7 +154,7 @@ def test_parts_split_the_stories_between_processes(make_article):
 def test_the_command_reports_what_it_did_and_refuses_what_it_cannot_read(make_article, capsys):
     make_article()
     call_command("render_ahead", "--origin", ORIGIN)
-    assert "Rendered ahead: 1 page(s) of 1 stories; 0 already kept; 0 failed." in capsys.readouterr().out
+    assert "Rendered ahead: 1 page(s) of 0 tags and 1 stories; 0 already kept; 0 failed." in capsys.readouterr().out
 
     with pytest.raises(CommandError, match="give K/N"):
         call_command("render_ahead", "--origin", ORIGIN, "--part", "3/2")

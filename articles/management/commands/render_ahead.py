@@ -1,5 +1,5 @@
-"""Writes: `manage.py render_ahead`: the pages of published stories nobody has asked for yet, rendered and kept in
-the shared cache (articles/render_ahead.py)."""
+"""Writes: `manage.py render_ahead`: the pages of tags and published stories nobody has asked for yet, rendered and
+kept in the shared cache (articles/render_ahead.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,8 +15,9 @@ def _part(value: str) -> tuple[int, int]:
 
 class Command(BaseCommand):
     help = (
-        "Render and keep, newest first, the page of every published story whose copy the shared cache does not hold, "
-        "so that a reader's first view of an archived story is a cache hit. Schedule every few minutes with a budget "
+        "Render and keep the page of every tag in use (the most used first), then of every published story (newest "
+        "first), whose copy the shared cache does not hold, so that a reader's first view of an archived story or a "
+        "tag is a cache hit. Schedule every few minutes with a budget "
         "(--seconds); a page already kept costs one key looked up."
     )
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         more = " (out of time: the rest on the next run)" if done.out_of_time else ""
         self.stdout.write(
-            f"Rendered ahead: {done.rendered} page(s) of {done.stories} stories; {done.held} already kept; "
+            f"Rendered ahead: {done.rendered} page(s) of {done.tags} tags and {done.stories} stories; "
+            f"{done.held} already kept; "
             f"{done.failed} failed{more}."
         )
