@@ -340,12 +340,9 @@ def get_or_build_shown(key: str, build: Callable[[], Any], timeout: int, *, boun
     """Like `get_or_build`, for a shared block that shows content: rebuilt when what it shows is purged
     (`shown_entry`).
 
-    What the block shows joins the page being built (`shows`), so the page is purged with it; and a copy of
-    the page expires no later than the block's (`Shown.fresh_until`), so every page embedding a block shows
-    the same copy of it within `timeout`. `bounds_pages=False`: a block that changes only when something it shows
-    is purged (the header's menu: `SITE`), its `timeout` a safety net, leaves the pages' lifetime alone (a page
-    kept until it changes, `newsroom.cache.kept_until_changed`, is purged with it all the same).
-    """
+    What the block shows joins the page being built (`shows`), so the page is purged with it; and a copy of the page
+    expires no later than the block's (`Shown.fresh_until`), so every page embedding it shows the same copy within
+    `timeout` — unless `bounds_pages=False`: a block that changes only with a purge (the menu: `SITE`)."""
     entry = shown_entry(key, build, timeout)
     shows(*entry["shown"])
     if bounds_pages:
