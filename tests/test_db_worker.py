@@ -122,4 +122,5 @@ def test_the_worker_reconnects_after_postgresql_terminated_its_connections(datab
     assert made, f"the task queued after the restart was never run (worker alive: {process.poll() is None}):\n{output}"
     assert f"Database error ({RESTARTED}" in output  # the worker did meet the restart, and went on
     assert process.poll() is None
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    # The worker marks a task's result after the task's own writes commit (the renditions seen above): wait for it.
+    assert wait_until(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2, 10)
