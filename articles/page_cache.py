@@ -7,8 +7,9 @@ shows, so it is never served a moment after a purge anywhere; a process without 
 it is read (the articles and tags it loads, the lists its selectors declare, the shared blocks it includes, the
 site's sections: docs/page-cache.md); a change purges exactly the copies that show it, after commit
 (`articles.signals`), and a purged copy is never served again. A copy is kept until something it shows changes or
-`NEWSROOM_PAGE_CACHE_SECONDS` pass; a copy built from a list also waits, on every server, until the lists have
-caught up with each scheduled story gone live (`articles.going_live`), so a story appears on time with no job to run
+`NEWSROOM_PAGE_CACHE_SECONDS` pass (days, for a page showing nothing that changes without a purge:
+`kept_until_changed`); a copy built from a list also waits, on every server, until the lists have caught up with
+each scheduled story gone live (`articles.going_live`), so a story appears on time with no job to run
 and only the lists it joined are rendered again. A copy whose lifetime ran out (nothing on it purged) is served as
 `X-Page-Cache: stale` while one request renders the new one; a purged copy is not: the others wait for that render
 (at most `REBUILD_WAIT_SECONDS`) or render the page themselves, so once a reader has seen a change nobody is shown
