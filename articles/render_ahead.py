@@ -34,6 +34,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import Count
+from django.urls import NoReverseMatch
 
 from articles.models import Article, TaggedArticle
 from newsroom.cache import page_key
@@ -111,7 +112,8 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
 
 
 def tag_paths() -> list[str]:
-    """The page of each tag on a published story, the tags on the most stories first (one query)."""
+    """The page of each tag on a published story, the tags on the most stories first (one query). A tag with no page
+    (a slug no address can hold, written around the admin) is left out, as its links are."""
     tags = (
         TaggedArticle.objects.filter(content_object__in=Article.objects.published())
         .values("tag__slug", "tag__name")
@@ -119,7 +121,13 @@ def tag_paths() -> list[str]:
         .order_by("-stories", "tag__name")
         .values_list("tag__slug", flat=True)
     )
-    return [cached_reverse("articles:tag", slug=slug) for slug in tags if slug]
+    paths = []
+    for slug in tags:
+        try:
+            paths.append(cached_reverse("articles:tag", slug=slug))
+        except NoReverseMatch:
+            continue
+    return paths
 
 
 def _split(origin: str) -> tuple[str, str]:
