@@ -34,12 +34,11 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import Count
-from django.urls import NoReverseMatch
 
 from articles.models import Article, TaggedArticle
 from newsroom.cache import page_key
 from newsroom.cache_backend import shared_cache_down
-from newsroom.cached_reverse import cached_reverse
+from newsroom.cached_reverse import cached_reverse, tag_path
 from newsroom.round_trips import Call, in_one_round_trip
 
 logger = logging.getLogger(__name__)
@@ -112,8 +111,8 @@ def render_ahead(origins: Iterable[str], *, part: tuple[int, int] = (0, 1), seco
 
 
 def tag_paths() -> list[str]:
-    """The page of each tag on a published story, the tags on the most stories first (one query). A tag with no page
-    (a slug no address can hold, written around the admin) is left out, as its links are."""
+    """The page of each tag on a published story, the tags on the most stories first (one query); a tag with no page
+    (`tag_path`) is left out."""
     tags = (
         TaggedArticle.objects.filter(content_object__in=Article.objects.published())
         .values("tag__slug", "tag__name")
@@ -121,13 +120,7 @@ def tag_paths() -> list[str]:
         .order_by("-stories", "tag__name")
         .values_list("tag__slug", flat=True)
     )
-    paths = []
-    for slug in tags:
-        try:
-            paths.append(cached_reverse("articles:tag", slug=slug))
-        except NoReverseMatch:
-            continue
-    return paths
+    return [path for slug in tags if (path := tag_path(slug))]
 
 
 def _split(origin: str) -> tuple[str, str]:

@@ -10,7 +10,7 @@ other value (a tag name with a space or an accent, say) goes through `reverse()`
 import re
 from functools import lru_cache
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 # Characters `reverse()` copies into a URL unchanged, and that the `slug` and `int` converters accept.
 _VERBATIM = re.compile(r"[-a-zA-Z0-9_]+")
@@ -61,10 +61,16 @@ def cached_url(viewname: str) -> str:
 
 
 def tag_url(tag) -> str:
-    """A tag's page: taggit's `Tag.get_absolute_url` (`ABSOLUTE_URL_OVERRIDES` in settings).
+    """A tag's page: taggit's `Tag.get_absolute_url` (`ABSOLUTE_URL_OVERRIDES` in settings)."""
+    return tag_path(tag.slug)
 
-    "" for a tag stored with an empty slug (before `articles.tags.slugs`): no page to link to, and no 500.
-    """
-    if not tag.slug:
+
+def tag_path(slug: str) -> str:
+    """The page of the tag with `slug`; "" where no address can hold it — empty (stored before `articles.tags.slugs`),
+    or with a "/" (written around the admin): no page to link to or render ahead, and no 500."""
+    if not slug:
         return ""
-    return cached_reverse("articles:tag", slug=tag.slug)
+    try:
+        return cached_reverse("articles:tag", slug=slug)
+    except NoReverseMatch:
+        return ""
